@@ -1,0 +1,50 @@
+# sendplan: `make demo` to try it, `make test` to check everything. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian packages the test suite needs: a PostgreSQL server, Chromium for browser tests, poppler for PDF checks.
+TEST_DEBS := postgresql chromium chromium-driver poppler-utils
+DEMO_DEBS := nodejs npm python3-venv
+
+.PHONY: demo test lint install system-deps-demo system-deps-test serve-demo clean
+
+demo: system-deps-demo install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "sendplan demo: open http://127.0.0.1:8000 and sign in with a login above (Ctrl+C stops the server)."
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-deps-test install lint
+	scripts/with-postgres.sh $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+install: $(VENV)/.installed node_modules/.installed static/build/sendplan.css
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sendplan needs Python 3.11 or newer"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/sendplan.css: static/scss/sendplan.scss node_modules/.installed
+	npm run --silent build:css
+
+# Installs what is missing, only when run as root (CI and fresh machines); otherwise says what to install.
+system-deps-demo:
+	@scripts/debian-deps.sh $(DEMO_DEBS)
+
+system-deps-test:
+	@scripts/debian-deps.sh $(DEMO_DEBS) $(TEST_DEBS)
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

@@ -1,0 +1,143 @@
+"""The programme manager's maintenance screens. Every save goes through services.record_save, so admin edits
+are optimistic-locked (a stale form is refused with who changed what) and recorded in history like any other."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.locking import changes_since
+from actions.models import (
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Organisation,
+    Outcome,
+    Plan,
+    ProgressUpdate,
+    RagDefinition,
+    ReportingPeriod,
+)
+from actions.services import record_save
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the form was loaded at and refuses the save if the row has moved on since."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk is None or expected is None:
+            return cleaned
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+        if current and current[0] != expected:
+            changes = changes_since(self.instance, expected)
+            detail = "; ".join(
+                f"{c.who} changed {c.field} to “{c.new[:60]}” at {c.when:%H:%M on %d %b %Y}" for c in changes
+            )
+            raise ValidationError(
+                f"Someone else saved this record while you were editing it ({detail or 'no detail recorded'}). "
+                "Nothing has been saved: reload the page to see their changes, then make yours again."
+            )
+        return cleaned
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    form = VersionedAdminForm
+    readonly_fields = ("version", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        expected = form.cleaned_data.get("expected_version") or obj.version
+        record_save(instance=obj, expected_version=expected, by=request.user)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(VersionedAdmin):
+    list_display = ("name", "short_name", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name")
+
+
+@admin.register(Officer)
+class OfficerAdmin(VersionedAdmin):
+    list_display = ("post_title", "person_name", "organisation", "email", "user", "name_publishable", "is_agency_lead")
+    list_filter = ("organisation", "name_publishable", "is_agency_lead")
+    search_fields = ("post_title", "person_name", "email")
+    list_select_related = ("organisation", "user")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Plan)
+class PlanAdmin(VersionedAdmin):
+    list_display = ("local_area", "title", "plan_type", "published", "start_date")
+    list_filter = ("plan_type",)
+    search_fields = ("local_area", "title")
+    prepopulated_fields = {"slug": ("local_area", "title")}
+    filter_horizontal = ("accountable_officers",)
+
+
+@admin.register(RagDefinition)
+class RagDefinitionAdmin(VersionedAdmin):
+    list_display = ("plan", "code", "label", "definition")
+    list_filter = ("plan",)
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(VersionedAdmin):
+    list_display = ("name", "plan", "start", "end", "update_deadline", "status")
+    list_filter = ("plan", "status")
+
+
+@admin.register(AreaOfWeakness)
+class AreaOfWeaknessAdmin(VersionedAdmin):
+    list_display = ("ref", "title", "plan", "order", "closed_on")
+    list_filter = ("plan",)
+    search_fields = ("ref", "title")
+    filter_horizontal = ("owners",)
+
+
+@admin.register(Finding)
+class FindingAdmin(VersionedAdmin):
+    list_display = ("__str__", "area", "order")
+    list_filter = ("area__plan",)
+    list_select_related = ("area",)
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(VersionedAdmin):
+    list_display = ("__str__", "area", "finding", "order")
+    list_filter = ("area__plan",)
+    list_select_related = ("area", "finding")
+
+
+@admin.register(Action)
+class ActionAdmin(VersionedAdmin):
+    list_display = ("ref", "text", "area", "due_label", "due_date", "revised_due_date", "current_rag", "status")
+    list_filter = ("area__plan", "current_rag", "status", "coproduction_level")
+    search_fields = ("ref", "text")
+    list_select_related = ("area",)
+    filter_horizontal = ("leads", "partners")
+    readonly_fields = ("version", "updated_at", "current_rag")
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(VersionedAdmin):
+    """Read-only here: updates are made through the lead's update form, which applies the progress rules."""
+
+    list_display = ("action", "period", "rag", "submitted_by_officer", "submitted_at")
+    list_filter = ("period__plan", "rag")
+    list_select_related = ("action", "period", "submitted_by_officer")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,274 @@
+"""Load the demo plans (fixtures/demo/*.json, format in fixtures/demo/SCHEMA.md) and one demo user per role.
+
+Progress updates go through progress_update_submit, period by period, so demo data obeys the same rules as real
+data and its history reads as if the leads had typed it on the day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import (
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Organisation,
+    Outcome,
+    Plan,
+    RagDefinition,
+    ReportingPeriod,
+)
+from actions.permissions import Role
+from actions.services import progress_update_submit, role_groups_sync
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+DEMO_PASSWORD = "demo-sendplan-2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    plan_slug: str | None
+    officer_key: str | None
+    first_name: str
+    last_name: str
+
+
+# One login per role. The SEND leads are linked to officers who lead several actions in each plan.
+DEMO_USERS = [
+    DemoUser("lead", Role.SEND_LEAD, "rbwm-wsoa-2017", "service-leader-cypds", "Priya", "Raman"),
+    DemoUser("lead-oxon", Role.SEND_LEAD, "oxfordshire-app-2020", "head-send", "Hannah", "Marsh"),
+    DemoUser("manager", Role.PROGRAMME_MANAGER, None, None, "Morgan", "Ellis"),
+    DemoUser("chair", Role.BOARD_CHAIR, None, None, "Gareth", "Lloyd"),
+    DemoUser("member", Role.BOARD_MEMBER, None, None, "Fatima", "Khan"),
+    DemoUser("comms", Role.COMMS_OFFICER, None, None, "Jo", "Baxter"),
+    DemoUser("pcf", Role.PCF_REPRESENTATIVE, None, None, "Sam", "Okafor"),
+    DemoUser("adviser", Role.ADVISER, None, None, "Chris", "Dunn"),
+]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _at(day: date, minutes: int = 0) -> datetime:
+    """A working-hours timestamp on `day`, spread by `minutes` so history keeps a stable order."""
+    return timezone.make_aware(datetime.combine(day, time(9, 0)) + timedelta(minutes=minutes))
+
+
+def _create(instance, *, at: datetime):
+    instance.full_clean()
+    instance.updated_at = at
+    instance._history_date = at
+    instance.save()
+    return instance
+
+
+def _user_for(officer: Officer) -> User:
+    """Every officer gets an account (inactive unless a demo login) so history shows who did what."""
+    username = f"officer-{officer.pk}"
+    user = User(username=username, first_name=officer.person_name or officer.post_title, is_active=False)
+    user.set_unusable_password()
+    user.save()
+    officer.user = user
+    officer.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def load_plan(path: Path) -> Plan | None:
+    """Create one demo plan from its JSON file; None if a plan with that slug is already loaded."""
+    data = json.loads(path.read_text())
+    spec = data["plan"]
+    if Plan.objects.filter(slug=spec["slug"]).exists():
+        return None
+    created = _at(_date(spec["published"]) or _date(spec["start_date"]))
+
+    organisations = {}
+    for org in data["organisations"]:
+        organisations[org["key"]], _ = Organisation.objects.get_or_create(
+            name=org["name"], defaults={"short_name": org.get("short_name", ""), "kind": org["kind"]}
+        )
+    officers = {}
+    for item in data["officers"]:
+        officer = _create(
+            Officer(
+                post_title=item["post_title"],
+                person_name=item.get("person_name", ""),
+                organisation=organisations[item["organisation"]],
+                email=item.get("email", ""),
+                name_publishable=item.get("name_publishable", True),
+            ),
+            at=created,
+        )
+        _user_for(officer)
+        officers[item["key"]] = officer
+
+    plan = _create(
+        Plan(
+            slug=spec["slug"],
+            local_area=spec["local_area"],
+            plan_type=spec["plan_type"],
+            title=spec["title"],
+            inspection_start=_date(spec.get("inspection_start")),
+            inspection_end=_date(spec.get("inspection_end")),
+            inspection_label=spec.get("inspection_label", ""),
+            report_published=_date(spec.get("report_published")),
+            published=_date(spec.get("published")),
+            start_date=_date(spec["start_date"]),
+            summary=spec.get("summary", ""),
+            advisers=spec.get("advisers", ""),
+        ),
+        at=created,
+    )
+    plan.accountable_officers.set(officers[key] for key in spec.get("accountable_officers", []))
+    for line in data["rag_key"]:
+        _create(
+            RagDefinition(plan=plan, code=line["code"], label=line["label"], definition=line["definition"]), at=created
+        )
+
+    periods = {}
+    for item in data["periods"]:
+        periods[item["key"]] = _create(
+            ReportingPeriod(
+                plan=plan,
+                name=item["name"],
+                start=_date(item["start"]),
+                end=_date(item["end"]),
+                update_deadline=_date(item.get("update_deadline")),
+                status=ReportingPeriod.Status.PLANNED,
+            ),
+            at=created,
+        )
+
+    updates_by_period: dict[str, list[tuple[Action, dict]]] = {key: [] for key in periods}
+    for area_order, area_spec in enumerate(data["areas"], start=1):
+        area = _create(
+            AreaOfWeakness(
+                plan=plan,
+                ref=area_spec["ref"],
+                title=area_spec["title"],
+                general_outcomes=area_spec.get("general_outcomes", ""),
+                order=area_order,
+                closed_on=_date(area_spec.get("closed_on")),
+            ),
+            at=created,
+        )
+        area.owners.set(officers[key] for key in area_spec.get("owners", []))
+        findings = {}
+        for order, item in enumerate(area_spec.get("findings", []), start=1):
+            finding = _create(Finding(area=area, ref=item.get("ref", ""), text=item["text"], order=order), at=created)
+            findings[item.get("ref") or str(order)] = finding
+        outcomes = {}
+        for order, item in enumerate(area_spec.get("outcomes", []), start=1):
+            outcomes[item["key"]] = _create(
+                Outcome(
+                    area=area,
+                    finding=findings.get(item.get("finding") or ""),
+                    ref=item.get("ref", ""),
+                    text=item["text"],
+                    order=order,
+                ),
+                at=created,
+            )
+        for order, item in enumerate(area_spec.get("actions", []), start=1):
+            action = _create(
+                Action(
+                    area=area,
+                    outcome=outcomes.get(item.get("outcome") or ""),
+                    ref=item["ref"],
+                    text=item["text"],
+                    accountable_officer=officers.get(item.get("accountable") or ""),
+                    due_date=_date(item.get("due_date")),
+                    due_label=item.get("due_label", ""),
+                    coproduction_level=item.get("coproduction_level") or "",
+                    coproduction_evidence=item.get("coproduction_evidence", ""),
+                    order=order,
+                ),
+                at=created,
+            )
+            action.leads.set(officers[key] for key in item["leads"])
+            action.partners.set(organisations[key] for key in item.get("partners", []))
+            for update in item.get("updates", []):
+                updates_by_period[update["period"]].append((action, update))
+
+    # Replay the updates period by period, opening each period in turn as a programme manager would.
+    for period_spec in data["periods"]:
+        period = periods[period_spec["key"]]
+        period.status = ReportingPeriod.Status.OPEN
+        period.save(update_fields=["status"])
+        submitted_on = period.update_deadline or period.end
+        for minutes, (action, update) in enumerate(updates_by_period[period_spec["key"]]):
+            action.refresh_from_db()
+            officer = officers[update["by"]]
+            progress_update_submit(
+                action=action,
+                period=period,
+                rag=update["rag"],
+                progress=update.get("progress", ""),
+                impact=update.get("impact", ""),
+                recovery_note=update.get("recovery_note", ""),
+                completion_date=_date(update.get("completion_date")),
+                evidence=update.get("evidence", ""),
+                by=officer.user,
+                officer=officer,
+                expected_version=action.version,
+                submitted_at=_at(submitted_on - timedelta(days=3), minutes=minutes * 7),
+            )
+        period.status = period_spec["status"]
+        period.save(update_fields=["status"])
+    return plan
+
+
+@transaction.atomic
+def load_users() -> list[DemoUser]:
+    groups = role_groups_sync()
+    for spec in DEMO_USERS:
+        officer = None
+        if spec.officer_key:
+            officer = _demo_officer(spec)
+        user = officer.user if officer and officer.user else User(username=spec.username)
+        user.username = spec.username
+        user.first_name, user.last_name = spec.first_name, spec.last_name
+        user.email = f"{spec.username}@example.org"
+        user.is_active = True
+        user.is_staff = spec.role == Role.PROGRAMME_MANAGER
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([groups[spec.role]])
+        if officer is not None:
+            officer.user = user
+            officer.person_name = f"{spec.first_name} {spec.last_name}"
+            officer.save(update_fields=["user", "person_name"])
+    return DEMO_USERS
+
+
+def _demo_officer(spec: DemoUser) -> Officer:
+    """The officer a demo lead logs in as, found through the plan file's officer key."""
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        data = json.loads(path.read_text())
+        if data["plan"]["slug"] != spec.plan_slug:
+            continue
+        item = next(o for o in data["officers"] if o["key"] == spec.officer_key)
+        return Officer.objects.get(
+            post_title=item["post_title"],
+            organisation__name=next(org["name"] for org in data["organisations"] if org["key"] == item["organisation"]),
+            person_name__in=[item.get("person_name", ""), f"{spec.first_name} {spec.last_name}"],
+        )
+    raise LookupError(f"No demo plan {spec.plan_slug}")
+
+
+def load_demo() -> tuple[list[Plan], list[DemoUser]]:
+    """Load every demo plan not yet loaded, then (re)set the demo users. Safe to run again."""
+    plans = [plan for path in sorted(DEMO_DIR.glob("*.json")) if (plan := load_plan(path))]
+    return plans, load_users()

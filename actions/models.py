@@ -1,0 +1,364 @@
+"""Plans, the people and organisations who lead them, areas of weakness, actions and their progress updates.
+
+Every model users edit carries a `version` (optimistic locking, see actions/locking.py) and a simple-history
+table, so "who changed what and when" can always be answered and "as at" views can read the past.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Rag(models.TextChoices):
+    """The BRAG scale used by published plans (RBWM's key). Each plan words its own definitions."""
+
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    WHITE = "white", "White"
+
+
+# Display order: worst first is what boards scan for; the key itself is shown best first.
+RAG_ORDER = [Rag.BLUE, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.WHITE]
+# GOV.UK tag colour modifiers; the tag always carries the word too, so colour is never the only signal.
+RAG_TAG_CLASS = {
+    Rag.BLUE: "govuk-tag--blue",
+    Rag.GREEN: "govuk-tag--green",
+    Rag.AMBER: "govuk-tag--yellow",
+    Rag.RED: "govuk-tag--red",
+    Rag.WHITE: "govuk-tag--grey",
+}
+
+
+class VersionedModel(models.Model):
+    """Base for user-edited rows: a version number checked in the UPDATE, and who last changed the row."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(VersionedModel):
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        ICB = "icb", "ICB / CCG"
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        PCF = "pcf", "Parent carer forum"
+        SCHOOL = "school", "School or college"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Officer(VersionedModel):
+    """A post and (usually) the person in it. Posts outlive people, and some names must not be published."""
+
+    post_title = models.CharField(max_length=200)
+    person_name = models.CharField(max_length=200, blank=True, help_text="Empty for a team or a board.")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="officers")
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="officer"
+    )
+    name_publishable = models.BooleanField(
+        default=True, help_text="Untick to show only the post title in published reports."
+    )
+    is_agency_lead = models.BooleanField(
+        default=False, help_text="May update every action led by someone in the same organisation."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post_title", "person_name"]
+
+    def __str__(self) -> str:
+        return f"{self.post_title} ({self.person_name})" if self.person_name else self.post_title
+
+    @property
+    def public_name(self) -> str:
+        return str(self) if self.name_publishable else self.post_title
+
+
+class Plan(VersionedModel):
+    class PlanType(models.TextChoices):
+        WSOA = "wsoa", "Written Statement of Action"
+        APP = "app", "Accelerated Progress Plan"
+        PAP = "pap", "Priority Action Plan"
+        IMPROVEMENT = "improvement", "Improvement plan"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    local_area = models.CharField(max_length=200)
+    plan_type = models.CharField(max_length=20, choices=PlanType.choices)
+    title = models.CharField(max_length=300)
+    inspection_start = models.DateField(null=True, blank=True)
+    inspection_end = models.DateField(null=True, blank=True)
+    inspection_label = models.CharField(max_length=100, blank=True, help_text='As written, e.g. "October 2019".')
+    report_published = models.DateField(null=True, blank=True, help_text="Inspection report publication date.")
+    published = models.DateField(null=True, blank=True, help_text="Date this plan was published.")
+    start_date = models.DateField(help_text="Milestones at 3, 6 and 12 months count from here.")
+    predecessor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors")
+    summary = models.TextField(blank=True)
+    advisers = models.TextField(blank=True, help_text="DfE and NHSE advisers.")
+    accountable_officers = models.ManyToManyField(Officer, blank=True, related_name="accountable_for_plans")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["local_area", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inspection_end__isnull=True)
+                | Q(inspection_start__isnull=True)
+                | Q(inspection_end__gte=models.F("inspection_start")),
+                name="plan_inspection_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_area}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan-detail", args=[self.slug])
+
+
+class RagDefinition(VersionedModel):
+    """One line of a plan's RAG key. A plan may leave out blue or white."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rag_key")
+    code = models.CharField(max_length=10, choices=Rag.choices)
+    label = models.CharField(max_length=40)
+    definition = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="rag_definition_unique_code_per_plan"),
+            models.CheckConstraint(condition=Q(code__in=Rag.values), name="rag_definition_code_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.definition}"
+
+
+class ReportingPeriod(VersionedModel):
+    """A monitoring date / term. At most one period per plan is open for updates at a time."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open for updates"
+        CLOSED = "closed", "Closed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(max_length=100)
+    start = models.DateField()
+    end = models.DateField()
+    update_deadline = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="period_unique_name_per_plan"),
+            models.UniqueConstraint(fields=["plan"], condition=Q(status="open"), name="period_one_open_per_plan"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaOfWeakness(VersionedModel):
+    """What the inspectors found (a theme, priority or improvement area). May be closed part-way through."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    ref = models.CharField(max_length=20)
+    title = models.TextField()
+    general_outcomes = models.TextField(blank=True)
+    milestone = models.TextField(blank=True)
+    owners = models.ManyToManyField(Officer, blank=True, related_name="owned_areas")
+    order = models.PositiveIntegerField(default=0)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "areas of weakness"
+        ordering = ["plan", "order", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ref"], name="area_unique_ref_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("area-detail", args=[self.pk])
+
+
+class Finding(VersionedModel):
+    """An inspection finding quoted under an area ("Ofsted Main Finding 2.1")."""
+
+    area = models.ForeignKey(AreaOfWeakness, on_delete=models.CASCADE, related_name="findings")
+    ref = models.CharField(max_length=20, blank=True)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"Finding {self.ref}" if self.ref else f"Finding {self.order}"
+
+
+class Outcome(VersionedModel):
+    """Optional grouping of actions: "Required outcome a.", "Focus Area (Intent) 1.1"."""
+
+    area = models.ForeignKey(AreaOfWeakness, on_delete=models.CASCADE, related_name="outcomes")
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes")
+    ref = models.CharField(max_length=20, blank=True)
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ref}. {self.text}" if self.ref else self.text
+
+
+class Action(VersionedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+        CARRIED_FORWARD = "carried_forward", "Carried forward to a new plan"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Coproduction(models.TextChoices):
+        INFORMED = "informed", "Informed"
+        CONSULTED = "consulted", "Consulted"
+        INVOLVED = "involved", "Involved"
+        COPRODUCED = "coproduced", "Co-produced"
+
+    area = models.ForeignKey(AreaOfWeakness, on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    ref = models.CharField(max_length=20)
+    text = models.TextField()
+    leads = models.ManyToManyField(Officer, related_name="led_actions")
+    accountable_officer = models.ForeignKey(
+        Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="accountable_actions"
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_actions")
+    due_date = models.DateField(null=True, blank=True, help_text="Empty for ongoing actions.")
+    due_label = models.CharField(max_length=200, blank=True, help_text='As the plan words it: "Immediate", "ongoing".')
+    revised_due_date = models.DateField(null=True, blank=True)
+    revised_due_reason = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+    coproduction_level = models.CharField(max_length=20, choices=Coproduction.choices, blank=True)
+    coproduction_evidence = models.TextField(blank=True)
+    percent_complete = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Denormalised from the latest progress update by progress_update_submit(), so lists filter on it cheaply.
+    current_rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area__plan", "area__order", "order", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "ref"], name="action_unique_ref_per_area"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True) | Q(percent_complete__lte=100),
+                name="action_percent_complete_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_due_date__isnull=True) | ~Q(revised_due_reason=""),
+                name="action_revised_due_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_rag="") | Q(current_rag__in=Rag.values), name="action_current_rag_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="action_completed_needs_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("action-detail", args=[self.pk])
+
+    @property
+    def effective_due_date(self):
+        return self.revised_due_date or self.due_date
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.effective_due_date
+        return self.status == self.Status.OPEN and due is not None and due < timezone.localdate()
+
+
+class ProgressUpdate(VersionedModel):
+    """One action's rating, progress and impact for one reporting period."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    rag = models.CharField(max_length=10, choices=Rag.choices)
+    progress = models.TextField(blank=True)
+    impact = models.TextField(blank=True, help_text="What is different for children and families.")
+    recovery_note = models.TextField(blank=True, help_text="What will bring it back on track, and by when.")
+    completion_date = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="One link or document reference per line.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by_officer = models.ForeignKey(
+        Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="progress_updates"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    HISTORY_HIDDEN_FIELDS = ("action", "period", "submitted_by", "submitted_by_officer", "submitted_at")
+
+    class Meta:
+        ordering = ["action", "period__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="update_one_per_action_and_period"),
+            models.CheckConstraint(condition=Q(rag__in=Rag.values), name="update_rag_valid"),
+            models.CheckConstraint(
+                condition=~Q(rag__in=[Rag.BLUE, Rag.GREEN]) | ~Q(impact=""), name="update_blue_green_need_impact"
+            ),
+            models.CheckConstraint(
+                condition=~Q(rag=Rag.RED) | ~Q(recovery_note=""), name="update_red_needs_recovery_note"
+            ),
+            models.CheckConstraint(
+                condition=~Q(rag=Rag.BLUE) | Q(completion_date__isnull=False),
+                name="update_blue_needs_completion_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action.ref} {self.period.name}: {self.get_rag_display()}"
+
+    @property
+    def evidence_items(self) -> list[str]:
+        return [line.strip() for line in self.evidence.splitlines() if line.strip()]

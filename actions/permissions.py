@@ -1,0 +1,88 @@
+"""Who may read and write what, enforced on the server for every record.
+
+Roles are Django groups. Everyone with a role reads every plan; writes are per record:
+a SEND lead writes only the actions they lead (an agency lead: every action led from their organisation),
+a programme manager writes everything. A record outside the user's write scope answers 404, exactly like a
+missing one; a read-only user asking to write gets 403.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from actions.models import Action
+
+
+class Role(StrEnum):
+    SEND_LEAD = "SEND lead"
+    PROGRAMME_MANAGER = "Programme manager"
+    BOARD_MEMBER = "Board member"
+    BOARD_CHAIR = "Board chair"
+    COMMS_OFFICER = "Comms officer"
+    PCF_REPRESENTATIVE = "PCF representative"
+    ADVISER = "Adviser"
+
+
+ALL_ROLES = list(Role)
+WRITING_ROLES = {Role.SEND_LEAD, Role.PROGRAMME_MANAGER}
+
+
+def user_roles(user) -> frozenset[Role]:
+    """The user's roles, read once per request object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_sendplan_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        if user.is_superuser:
+            cached = cached | {Role.PROGRAMME_MANAGER}
+        user._sendplan_roles = cached
+    return cached
+
+
+def require_reader(user) -> None:
+    """Every page needs a role; a logged-in account with none (e.g. a leaver's) sees nothing."""
+    if not user_roles(user):
+        raise PermissionDenied("Your account has no role in this plan yet. Ask the programme manager.")
+
+
+def user_officer(user):
+    # A user with no officer record raises RelatedObjectDoesNotExist, an AttributeError.
+    return getattr(user, "officer", None)
+
+
+def writable_actions(user) -> QuerySet[Action]:
+    """The actions this user may update. Programme managers: all; SEND leads: theirs (or their agency's)."""
+    roles = user_roles(user)
+    if Role.PROGRAMME_MANAGER in roles:
+        return Action.objects.all()
+    officer = user_officer(user)
+    if Role.SEND_LEAD not in roles or officer is None:
+        return Action.objects.none()
+    scope = Q(leads=officer)
+    if officer.is_agency_lead:
+        scope |= Q(leads__organisation_id=officer.organisation_id)
+    return Action.objects.filter(pk__in=Action.objects.filter(scope).values("pk"))
+
+
+def can_write_action(user, action: Action) -> bool:
+    return writable_actions(user).filter(pk=action.pk).exists()
+
+
+def get_action_for_user(user, pk: int, *, write: bool = False, queryset: QuerySet[Action] | None = None) -> Action:
+    """The one access check for actions: 404 if missing or outside the write scope, 403 if read-only."""
+    require_reader(user)
+    base = queryset if queryset is not None else Action.objects.all()
+    if write:
+        if not (user_roles(user) & WRITING_ROLES):
+            raise PermissionDenied("Your role can read this plan but not change it.")
+        base = base.filter(pk__in=writable_actions(user).values("pk"))
+    try:
+        return base.get(pk=pk)
+    except Action.DoesNotExist:
+        raise Http404("No such action") from None

@@ -1,0 +1,234 @@
+"""Reads that span rows. Each page's query shape lives here, so its query count stays flat as plans grow."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from actions.locking import FieldChange, field_changes
+from actions.models import (
+    RAG_ORDER,
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Outcome,
+    Plan,
+    ProgressUpdate,
+    Rag,
+    RagDefinition,
+    ReportingPeriod,
+)
+from actions.permissions import user_officer
+
+
+def open_periods_by_plan(plan_ids=None) -> dict[int, ReportingPeriod]:
+    periods = ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN)
+    if plan_ids is not None:
+        periods = periods.filter(plan_id__in=plan_ids)
+    return {period.plan_id: period for period in periods}
+
+
+def annotate_action_state(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    """Add `effective_due`, `overdue` and `needs_update` (open action, no update in its plan's open period)."""
+    today = timezone.localdate()
+    open_period_update = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), period__status=ReportingPeriod.Status.OPEN
+    )
+    plan_has_open_period = ReportingPeriod.objects.filter(
+        plan=OuterRef("area__plan"), status=ReportingPeriod.Status.OPEN
+    )
+    return queryset.annotate(
+        effective_due=Coalesce("revised_due_date", "due_date"),
+        overdue=Case(
+            When(Q(status=Action.Status.OPEN) & Q(effective_due__lt=today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        needs_update=Case(
+            When(
+                Q(status=Action.Status.OPEN) & Exists(plan_has_open_period) & ~Exists(open_period_update),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def action_rows(queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+    """Actions with everything a table row shows: area, plan, outcome, leads and their organisations."""
+    queryset = queryset if queryset is not None else Action.objects.all()
+    return annotate_action_state(
+        queryset.select_related("area__plan", "outcome", "accountable_officer").prefetch_related(
+            Prefetch("leads", queryset=Officer.objects.select_related("organisation"))
+        )
+    )
+
+
+@dataclass
+class MyActionsGroup:
+    plan: Plan
+    area: AreaOfWeakness
+    period: ReportingPeriod | None
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class MyActions:
+    groups: list[MyActionsGroup]
+    needing_update: int
+    overdue: int
+
+
+def my_actions(user) -> MyActions:
+    """The actions the user leads, grouped by plan and area; within each area overdue first, then by due date."""
+    officer = user_officer(user)
+    if officer is None:
+        return MyActions(groups=[], needing_update=0, overdue=0)
+    actions = list(
+        action_rows(Action.objects.filter(leads=officer)).order_by(
+            "area__plan__local_area", "area__plan__start_date", "area__order", "-overdue", "effective_due", "ref"
+        )
+    )
+    periods = open_periods_by_plan({a.area.plan_id for a in actions})
+    groups: list[MyActionsGroup] = []
+    for action in actions:
+        if not groups or groups[-1].area.pk != action.area_id:
+            plan = action.area.plan
+            groups.append(MyActionsGroup(plan=plan, area=action.area, period=periods.get(plan.pk)))
+        groups[-1].actions.append(action)
+    return MyActions(
+        groups=groups,
+        needing_update=sum(a.needs_update for a in actions),
+        overdue=sum(a.overdue for a in actions),
+    )
+
+
+def plan_list() -> QuerySet[Plan]:
+    return Plan.objects.annotate(
+        area_count=Count("areas", distinct=True), action_count=Count("areas__actions", distinct=True)
+    ).order_by("local_area", "-start_date")
+
+
+def rag_counts(counter: Counter) -> list[tuple[str, str, int]]:
+    """(code, label, count) in key order, plus 'not rated'."""
+    rows = [(code.value, code.label, counter.get(code.value, 0)) for code in RAG_ORDER]
+    rows.append(("", "Not rated", counter.get("", 0)))
+    return rows
+
+
+@dataclass
+class PlanPage:
+    plan: Plan
+    rag_key: list[RagDefinition]
+    areas: list[AreaOfWeakness]
+    area_rag_counts: dict[int, list[tuple[str, str, int]]]
+    totals: list[tuple[str, str, int]]
+    periods: list[ReportingPeriod]
+    current_period: ReportingPeriod | None
+    accountable_officers: list[Officer]
+
+
+def plan_page(plan: Plan) -> PlanPage:
+    areas = list(plan.areas.prefetch_related("owners"))
+    counts = Action.objects.filter(area__plan=plan).values("area_id", "current_rag").annotate(n=Count("id")).order_by()
+    per_area: dict[int, Counter] = {area.pk: Counter() for area in areas}
+    totals: Counter = Counter()
+    for row in counts:
+        per_area[row["area_id"]][row["current_rag"]] += row["n"]
+        totals[row["current_rag"]] += row["n"]
+    periods = list(plan.periods.all())
+    return PlanPage(
+        plan=plan,
+        rag_key=list(plan.rag_key.all()),
+        areas=areas,
+        area_rag_counts={pk: rag_counts(counter) for pk, counter in per_area.items()},
+        totals=rag_counts(totals),
+        periods=periods,
+        current_period=next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None),
+        accountable_officers=list(plan.accountable_officers.select_related("organisation")),
+    )
+
+
+@dataclass
+class AreaPage:
+    area: AreaOfWeakness
+    findings: list[Finding]
+    outcomes: list[Outcome]
+    actions: list[Action]
+    rag_counts: list[tuple[str, str, int]]
+
+
+def area_page(area: AreaOfWeakness) -> AreaPage:
+    actions = list(action_rows(area.actions.all()).order_by("order", "ref"))
+    return AreaPage(
+        area=area,
+        findings=list(area.findings.all()),
+        outcomes=list(area.outcomes.select_related("finding")),
+        actions=actions,
+        rag_counts=rag_counts(Counter(a.current_rag for a in actions)),
+    )
+
+
+@dataclass
+class TimelineEntry:
+    period: ReportingPeriod
+    update: ProgressUpdate | None
+
+
+@dataclass
+class ActionPage:
+    action: Action
+    rag_definition: RagDefinition | None
+    rag_key: list[RagDefinition]
+    timeline: list[TimelineEntry]
+    updates: list[ProgressUpdate]
+    history: list[FieldChange]
+    current_period: ReportingPeriod | None
+    current_update: ProgressUpdate | None
+
+
+def action_queryset() -> QuerySet[Action]:
+    return action_rows().select_related("outcome__finding").prefetch_related("partners")
+
+
+def action_page(action: Action) -> ActionPage:
+    plan = action.area.plan
+    periods = list(plan.periods.all())
+    updates = list(
+        action.updates.select_related("period", "submitted_by_officer__organisation").order_by("period__start")
+    )
+    by_period = {u.period_id: u for u in updates}
+    rag_key = list(plan.rag_key.all())
+    current_period = next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None)
+    return ActionPage(
+        action=action,
+        rag_definition=next((d for d in rag_key if d.code == action.current_rag), None),
+        rag_key=rag_key,
+        timeline=[TimelineEntry(period=p, update=by_period.get(p.pk)) for p in periods if p.status != "planned"],
+        updates=list(reversed(updates)),
+        history=action_history(action),
+        current_period=current_period,
+        current_update=by_period.get(current_period.pk) if current_period else None,
+    )
+
+
+def action_history(action: Action) -> list[FieldChange]:
+    """Every change to the action and its progress updates, newest first."""
+    action_records = list(action.history.select_related("history_user__officer"))
+    update_records = list(
+        ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user__officer", "period")
+    )
+    changes = field_changes(Action, action_records, lambda r: "Action") + field_changes(
+        ProgressUpdate, update_records, lambda r: f"Update for {r.period.name}"
+    )
+    return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+def rag_label(code: str) -> str:
+    return Rag(code).label if code else "Not rated"

@@ -1,0 +1,183 @@
+"""Every write to plans, actions and progress updates goes through here (views, admin, commands and the demo loader).
+
+The progress rules live in `progress_update_errors`, so the form shows them beside the fields and the service
+refuses them again whoever calls it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from actions.locking import StaleEditError, changes_since, claim_version, field_changes, save_versioned
+from actions.models import Action, Officer, ProgressUpdate, Rag, ReportingPeriod
+from actions.permissions import Role, user_officer
+
+_url = URLValidator(schemes=["http", "https"])
+
+
+def previous_rating(*, action: Action, period: ReportingPeriod) -> str:
+    """The action's RAG in the latest period before `period` ('' if never rated)."""
+    earlier = (
+        ProgressUpdate.objects.filter(action=action, period__start__lt=period.start)
+        .order_by("-period__start")
+        .values_list("rag", flat=True)
+        .first()
+    )
+    return earlier or ""
+
+
+def progress_update_errors(
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    rag: str,
+    progress: str,
+    impact: str,
+    recovery_note: str,
+    completion_date: date | None,
+    evidence: str,
+    previous_rag: str,
+) -> dict[str, str]:
+    """The progress rules, as field -> message. Empty when the update may be saved."""
+    errors: dict[str, str] = {}
+    if period.plan_id != action.area.plan_id:
+        errors["period"] = "This reporting period belongs to a different plan."
+    elif period.status != ReportingPeriod.Status.OPEN:
+        errors["period"] = f"{period.name} is not open for updates."
+    if action.status != Action.Status.OPEN:
+        errors["rag"] = f"This action is {action.get_status_display().lower()}; it takes no more updates."
+    if rag not in Rag.values:
+        errors["rag"] = "Select a RAG rating."
+    elif rag != previous_rag and not progress.strip():
+        was = Rag(previous_rag).label if previous_rag else "not rated"
+        errors["progress"] = f"Describe the progress that moves the rating from {was} to {Rag(rag).label}."
+    if rag in (Rag.BLUE, Rag.GREEN) and not impact.strip():
+        errors["impact"] = (
+            f"Describe the impact: what is different for children and families that makes this {Rag(rag).label}."
+        )
+    if rag == Rag.RED and not recovery_note.strip():
+        errors["recovery_note"] = "Say what will bring this action back on track, and by when."
+    if rag == Rag.BLUE:
+        if completion_date is None:
+            errors["completion_date"] = "Enter the date the action was completed."
+        elif completion_date > timezone.localdate():
+            errors["completion_date"] = "The completion date must be today or in the past."
+    for line in evidence.splitlines():
+        line = line.strip()
+        if line.lower().startswith(("http:", "https:", "www.")):
+            try:
+                _url(line if not line.lower().startswith("www.") else f"https://{line}")
+            except ValidationError:
+                errors["evidence"] = f"“{line}” is not a valid web address. Put one link or document name per line."
+                break
+    return errors
+
+
+def _stale_progress_error(action: Action, expected_version: int) -> StaleEditError:
+    """What others changed on the action and its updates since the user loaded version `expected_version`."""
+    changes = changes_since(action, expected_version)
+    baseline = action.history.filter(version=expected_version).order_by("history_date").first()
+    records = ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user__officer", "period")
+    if baseline is not None:
+        records = records.filter(history_date__gt=baseline.history_date)
+    update_changes = field_changes(ProgressUpdate, list(records), lambda r: f"Update for {r.period.name}")
+    return StaleEditError(sorted(changes + update_changes, key=lambda c: c.when))
+
+
+@transaction.atomic
+def progress_update_submit(
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    rag: str,
+    progress: str,
+    impact: str = "",
+    recovery_note: str = "",
+    completion_date: date | None = None,
+    evidence: str = "",
+    coproduction_level: str | None = None,
+    coproduction_evidence: str | None = None,
+    by,
+    expected_version: int,
+    submitted_at: datetime | None = None,
+    officer: Officer | None = None,
+) -> ProgressUpdate:
+    """Record (or revise) `action`'s update for `period` and make its rating the action's current RAG.
+
+    Refuses with ValidationError when a progress rule fails and with StaleEditError when the action changed
+    since `expected_version` (someone else updated it). `submitted_at` and `officer` let imports and the demo
+    loader record past updates as they happened.
+    """
+    errors = progress_update_errors(
+        action=action,
+        period=period,
+        rag=rag,
+        progress=progress,
+        impact=impact,
+        recovery_note=recovery_note,
+        completion_date=completion_date,
+        evidence=evidence,
+        previous_rag=previous_rating(action=action, period=period),
+    )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        claim_version(action, expected_version=expected_version)
+    except StaleEditError:
+        raise _stale_progress_error(action, expected_version) from None
+
+    when = submitted_at or timezone.now()
+    update = ProgressUpdate.objects.filter(action=action, period=period).first()
+    if update is None:
+        update = ProgressUpdate(action=action, period=period)
+    update.rag = rag
+    update.progress = progress.strip()
+    update.impact = impact.strip()
+    update.recovery_note = recovery_note.strip() if rag == Rag.RED else ""
+    update.completion_date = completion_date if rag == Rag.BLUE else None
+    update.evidence = "\n".join(line.strip() for line in evidence.splitlines() if line.strip())
+    update.submitted_by = by
+    update.submitted_by_officer = officer or user_officer(by)
+    update.submitted_at = when
+    if update.pk is not None:
+        update.version += 1
+    update.updated_at = when
+    update._history_user = by
+    update._history_date = when
+    update.full_clean()
+    update.save()
+
+    action.current_rag = rag
+    if rag == Rag.BLUE:
+        action.status = Action.Status.COMPLETED
+        action.completed_on = completion_date
+    if coproduction_level is not None:
+        action.coproduction_level = coproduction_level
+    if coproduction_evidence is not None:
+        action.coproduction_evidence = coproduction_evidence.strip()
+    action.updated_at = when
+    action._history_user = by
+    action._history_date = when
+    action.full_clean()
+    action.save()
+    return update
+
+
+@transaction.atomic
+def record_save(*, instance, expected_version: int, by) -> None:
+    """Save any user-edited record (admin, imports) with optimistic locking and history."""
+    save_versioned(instance, expected_version=expected_version, by=by)
+
+
+@transaction.atomic
+def role_groups_sync() -> dict[Role, Group]:
+    """Create a group per role; programme managers get every admin permission on plans, people and periods."""
+    groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+    groups[Role.PROGRAMME_MANAGER].permissions.set(Permission.objects.filter(content_type__app_label="actions"))
+    return groups

@@ -1,0 +1,55 @@
+"""Template helpers for GOV.UK components: RAG tags, form fields with their errors, the error summary."""
+
+from django import forms, template
+
+from actions.models import RAG_TAG_CLASS, Rag
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/rag_tag.html")
+def rag_tag(code: str, label: str = ""):
+    if not code:
+        return {"css": "govuk-tag--grey", "label": label or "Not rated"}
+    return {"css": RAG_TAG_CLASS[Rag(code)], "label": label or Rag(code).label}
+
+
+def _kind(widget) -> str:
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.inclusion_tag("components/field.html")
+def govuk_field(bound_field, width_class: str = ""):
+    """One form field as the GOV.UK pattern has it: label, hint, error message beside the field, typed value kept."""
+    return {"field": bound_field, "kind": _kind(bound_field.field.widget), "width_class": width_class}
+
+
+@register.inclusion_tag("components/error_summary.html")
+def error_summary(form):
+    items = []
+    if form.errors:
+        for name, errors in form.errors.items():
+            anchor = f"id_{name}" if name != "__all__" else ""
+            if name in form.fields and isinstance(form.fields[name].widget, forms.RadioSelect):
+                anchor = f"id_{name}_0"
+            items.extend({"anchor": anchor, "message": message} for message in errors)
+    return {"items": items}
+
+
+@register.filter
+def evidence_link(line: str) -> str:
+    """Evidence lines that are web addresses become links; the rest stay as document names."""
+    return line.lower().startswith(("http://", "https://"))
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

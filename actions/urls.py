@@ -1,0 +1,14 @@
+from django.urls import path
+
+from actions import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my-actions/", views.my_actions, name="my-actions"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
+    path("areas/<int:pk>/", views.area_detail, name="area-detail"),
+    path("actions/", views.action_list, name="action-list"),
+    path("actions/<int:pk>/", views.action_detail, name="action-detail"),
+    path("actions/<int:pk>/update/", views.action_update, name="action-update"),
+]

@@ -1,0 +1,197 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions import selectors
+from actions.filters import ActionFilter
+from actions.forms import ProgressUpdateForm
+from actions.locking import StaleEditError
+from actions.models import AreaOfWeakness, Plan, ReportingPeriod
+from actions.permissions import Role, can_write_action, get_action_for_user, require_reader, user_roles
+from actions.services import progress_update_submit
+
+ACTION_LIST_PAGE_SIZE = 50
+
+
+@require_GET
+def home(request):
+    require_reader(request.user)
+    if Role.SEND_LEAD in user_roles(request.user):
+        return redirect("my-actions")
+    return redirect("plan-list")
+
+
+@require_GET
+def my_actions(request):
+    require_reader(request.user)
+    return render(request, "actions/my_actions.html", {"mine": selectors.my_actions(request.user)})
+
+
+@require_GET
+def plan_list(request):
+    require_reader(request.user)
+    return render(request, "actions/plan_list.html", {"plans": selectors.plan_list()})
+
+
+@require_GET
+def plan_detail(request, slug):
+    require_reader(request.user)
+    plan = get_object_or_404(Plan.objects.select_related("predecessor"), slug=slug)
+    return render(request, "actions/plan_detail.html", {"page": selectors.plan_page(plan)})
+
+
+@require_GET
+def area_detail(request, pk):
+    require_reader(request.user)
+    area = get_object_or_404(AreaOfWeakness.objects.select_related("plan"), pk=pk)
+    return render(request, "actions/area_detail.html", {"page": selectors.area_page(area)})
+
+
+@require_GET
+def action_detail(request, pk):
+    action = get_action_for_user(request.user, pk, queryset=selectors.action_queryset())
+    return render(
+        request,
+        "actions/action_detail.html",
+        {"page": selectors.action_page(action), "can_update": can_write_action(request.user, action)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update(request, pk):
+    action = get_action_for_user(request.user, pk, write=True, queryset=selectors.action_queryset())
+    period = ReportingPeriod.objects.filter(plan=action.area.plan, status=ReportingPeriod.Status.OPEN).first()
+    if period is None:
+        messages.error(request, "No reporting period is open for this plan, so there is nothing to update yet.")
+        return redirect(action)
+    stale = None
+    if request.method == "POST":
+        form = ProgressUpdateForm(request.POST, action=action, period=period)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                progress_update_submit(
+                    action=action,
+                    period=period,
+                    rag=data["rag"],
+                    progress=data["progress"],
+                    impact=data["impact"],
+                    recovery_note=data["recovery_note"],
+                    completion_date=data["completion_date"],
+                    evidence=data["evidence"],
+                    coproduction_level=data["coproduction_level"],
+                    coproduction_evidence=data["coproduction_evidence"],
+                    by=request.user,
+                    expected_version=data["version"],
+                )
+            except StaleEditError as error:
+                stale = error
+            except ValidationError as error:
+                # Rules re-checked by the service (e.g. the period closed meanwhile) show like form errors.
+                for name, message in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, message)
+            else:
+                messages.success(request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}.")
+                return redirect(action)
+        status = 409 if stale else 400
+    else:
+        form = ProgressUpdateForm(initial=_initial_update(action, period), action=action, period=period)
+        status = 200
+    context = {"action": action, "period": period, "form": form, "stale": stale}
+    return render(request, "actions/action_update.html", context, status=status)
+
+
+def _initial_update(action, period) -> dict:
+    initial = {
+        "version": action.version,
+        "coproduction_level": action.coproduction_level,
+        "coproduction_evidence": action.coproduction_evidence,
+    }
+    existing = action.updates.filter(period=period).first()
+    if existing:
+        initial.update(
+            rag=existing.rag,
+            progress=existing.progress,
+            impact=existing.impact,
+            recovery_note=existing.recovery_note,
+            completion_date=existing.completion_date,
+            evidence=existing.evidence,
+        )
+    return initial
+
+
+@require_GET
+def action_list(request):
+    require_reader(request.user)
+    action_filter = ActionFilter(
+        request.GET, queryset=selectors.action_rows().order_by("area__plan", "area__order", "order", "ref")
+    )
+    rows = action_filter.qs
+    if request.GET.get("format") == "csv":
+        return _actions_csv(rows)
+    page = Paginator(rows, ACTION_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/action_list.html",
+        {"filter": action_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+CSV_COLUMNS = [
+    "Plan",
+    "Area",
+    "Ref",
+    "Action",
+    "Leads",
+    "Lead organisations",
+    "Due",
+    "Due (as written)",
+    "Revised due",
+    "Status",
+    "RAG",
+    "Overdue",
+    "Needs update this period",
+]
+
+
+def _actions_csv(rows) -> HttpResponse:
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="actions-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for action in rows:
+        leads = list(action.leads.all())
+        writer.writerow(
+            _csv_safe(
+                [
+                    action.area.plan.title,
+                    f"{action.area.ref}. {action.area.title}",
+                    action.ref,
+                    action.text,
+                    "; ".join(str(o) for o in leads),
+                    "; ".join(dict.fromkeys(str(o.organisation) for o in leads)),
+                    action.due_date.isoformat() if action.due_date else "",
+                    action.due_label,
+                    action.revised_due_date.isoformat() if action.revised_due_date else "",
+                    action.get_status_display(),
+                    selectors.rag_label(action.current_rag),
+                    "Yes" if action.overdue else "No",
+                    "Yes" if action.needs_update else "No",
+                ]
+            )
+        )
+    return response
+
+
+def _csv_safe(values: list[str]) -> list[str]:
+    """Stop spreadsheet formula injection: a cell starting with = + - @ is read as text by Excel."""
+    return [f"'{v}" if v[:1] in ("=", "+", "-", "@") else v for v in values]

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.urls import reverse
+
+# Which navigation item each page belongs to, by URL name.
+_SECTIONS = {
+    "my-actions": "my-actions",
+    "plan-list": "plan-list",
+    "plan-detail": "plan-list",
+    "area-detail": "plan-list",
+    "action-list": "action-list",
+    "action-detail": "action-list",
+    "action-update": "my-actions",
+}
+
+
+def brand(request):
+    return {
+        "brand_name": settings.SENDPLAN_BRAND_NAME,
+        "brand_local_area": settings.SENDPLAN_LOCAL_AREA,
+    }
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"nav_items": []}
+    match = getattr(request, "resolver_match", None)
+    current = _SECTIONS.get(match.url_name if match else "", "")
+    items = [("my-actions", "My actions"), ("plan-list", "Plans"), ("action-list", "All actions")]
+    nav = [{"href": reverse(name), "label": label, "active": name == current} for name, label in items]
+    if request.user.is_staff:
+        nav.append({"href": reverse("admin:index"), "label": "Manage", "active": False})
+    return {"nav_items": nav}

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings plus what only tests need."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety check would refuse the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from sendplan.settings import *  # noqa: E402,F403
+from sendplan.settings import STORAGES  # noqa: E402
+
+# The manifest storage needs collectstatic first; tests serve static files straight from the finders.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only

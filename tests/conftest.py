@@ -1,0 +1,43 @@
+import pytest
+
+from actions.permissions import Role
+from actions.services import role_groups_sync
+from tests import factories
+
+
+class World:
+    """A small local area: two agencies, a plan with an open period, actions led by alice, bob and both."""
+
+    def __init__(self):
+        role_groups_sync()
+        self.council = factories.make_organisation("Riverside Council", "council")
+        self.icb = factories.make_organisation("Riverside ICB", "icb")
+        self.head_of_send = factories.make_officer("Head of SEND", "Alice Moreno", self.council)
+        self.dco = factories.make_officer("Designated Clinical Officer", "Bob Hale", self.icb)
+        self.council_colleague = factories.make_officer("SEN Casework Manager", "Cara Dune", self.council)
+        self.plan = factories.make_plan()
+        self.area = factories.make_area(self.plan)
+        self.period = self.plan.periods.get(status="open")
+        self.closed_period = self.plan.periods.get(status="closed")
+        self.alice_action = factories.make_action(self.area, "1.1", [self.head_of_send], due_label="March 2026")
+        self.bob_action = factories.make_action(self.area, "1.2", [self.dco])
+        self.shared_action = factories.make_action(self.area, "1.3", [self.head_of_send, self.dco])
+        self.colleague_action = factories.make_action(self.area, "1.4", [self.council_colleague])
+
+        self.alice = factories.make_user("alice", Role.SEND_LEAD, officer=self.head_of_send)
+        self.bob = factories.make_user("bob", Role.SEND_LEAD, officer=self.dco)
+        self.manager = factories.make_user("morgan", Role.PROGRAMME_MANAGER, staff=True)
+        self.chair = factories.make_user("charlie", Role.BOARD_CHAIR)
+        self.member = factories.make_user("meera", Role.BOARD_MEMBER)
+        self.comms = factories.make_user("colin", Role.COMMS_OFFICER)
+        self.pcf = factories.make_user("pat", Role.PCF_REPRESENTATIVE)
+        self.adviser = factories.make_user("ada", Role.ADVISER)
+        self.nobody = factories.make_user("nora", None)
+
+    def user(self, name: str):
+        return getattr(self, name)
+
+
+@pytest.fixture
+def world(db):
+    return World()
