@@ -44,10 +44,12 @@ class DemoUser:
     last_name: str
 
 
-# One login per role. The SEND leads are linked to officers who lead several actions in each plan.
+# One login per role (two SEND leads share actions in RBWM, to try a conflicting edit). The leads log in as
+# officers of the demo plans, who lead many actions.
 DEMO_USERS = [
-    DemoUser("lead", Role.SEND_LEAD, "rbwm-wsoa-2017", "service-leader-cypds", "Priya", "Raman"),
-    DemoUser("lead-oxon", Role.SEND_LEAD, "oxfordshire-app-2020", "head-send", "Hannah", "Marsh"),
+    DemoUser("lead", Role.SEND_LEAD, "rbwm-wsoa-2017", "sl-cypds", "Gareth", "Lomax"),
+    DemoUser("lead-dco", Role.SEND_LEAD, "rbwm-wsoa-2017", "dco", "Eleanor", "Fairbairn"),
+    DemoUser("lead-oxon", Role.SEND_LEAD, "oxfordshire-app-2020", "head-send", "Claire", "Mortimer"),
     DemoUser("manager", Role.PROGRAMME_MANAGER, None, None, "Morgan", "Ellis"),
     DemoUser("chair", Role.BOARD_CHAIR, None, None, "Gareth", "Lloyd"),
     DemoUser("member", Role.BOARD_MEMBER, None, None, "Fatima", "Khan"),
@@ -237,7 +239,10 @@ def load_users() -> list[DemoUser]:
         officer = None
         if spec.officer_key:
             officer = _demo_officer(spec)
-        user = officer.user if officer and officer.user else User(username=spec.username)
+        # A lead's login is the officer's own account (made by load_plan), renamed on the first run.
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = officer.user if officer is not None and officer.user else User(username=spec.username)
         user.username = spec.username
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.email = f"{spec.username}@example.org"
@@ -246,10 +251,9 @@ def load_users() -> list[DemoUser]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([groups[spec.role]])
-        if officer is not None:
+        if officer is not None and officer.user_id != user.pk:
             officer.user = user
-            officer.person_name = f"{spec.first_name} {spec.last_name}"
-            officer.save(update_fields=["user", "person_name"])
+            officer.save(update_fields=["user"])
     return DEMO_USERS
 
 
@@ -263,7 +267,7 @@ def _demo_officer(spec: DemoUser) -> Officer:
         return Officer.objects.get(
             post_title=item["post_title"],
             organisation__name=next(org["name"] for org in data["organisations"] if org["key"] == item["organisation"]),
-            person_name__in=[item.get("person_name", ""), f"{spec.first_name} {spec.last_name}"],
+            person_name=item.get("person_name", ""),
         )
     raise LookupError(f"No demo plan {spec.plan_slug}")
 

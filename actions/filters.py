@@ -8,14 +8,27 @@ _select = forms.Select(attrs={"class": "govuk-select"})
 _YES = [("yes", "Yes")]
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, area):
+        # Area refs repeat across plans ("1."), so each option names its local area too.
+        return f"{area.plan.local_area}: {area.ref}. {area.title[:70]}"
+
+
+class AreaChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaChoiceField
+
+
 class ActionFilter(django_filters.FilterSet):
     """Filters for the action list and its CSV download. Expects a queryset from selectors.action_rows()."""
 
     plan = django_filters.ModelChoiceFilter(
-        field_name="area__plan", queryset=Plan.objects.all(), empty_label="All plans", widget=_select
+        field_name="area__plan", label="Plan", queryset=Plan.objects.all(), empty_label="All plans", widget=_select
     )
-    area = django_filters.ModelChoiceFilter(
-        queryset=AreaOfWeakness.objects.select_related("plan"), empty_label="All areas", widget=_select
+    area = AreaChoiceFilter(
+        label="Area of weakness",
+        queryset=AreaOfWeakness.objects.select_related("plan"),
+        empty_label="All areas",
+        widget=_select,
     )
     rag = django_filters.ChoiceFilter(
         field_name="current_rag",
@@ -26,7 +39,11 @@ class ActionFilter(django_filters.FilterSet):
         widget=_select,
     )
     lead = django_filters.ModelChoiceFilter(
-        field_name="leads", queryset=Officer.objects.all(), empty_label="Any lead", widget=_select
+        field_name="leads",
+        label="Lead",
+        queryset=Officer.objects.all(),
+        empty_label="Any lead",
+        widget=_select,
     )
     organisation = django_filters.ModelChoiceFilter(
         field_name="leads__organisation",

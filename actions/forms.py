@@ -2,6 +2,7 @@ from django import forms
 
 from actions.models import Action, Rag, ReportingPeriod
 from actions.services import previous_rating, progress_update_errors
+from sendplan.fields import GovukDateField
 
 
 class ProgressUpdateForm(forms.Form):
@@ -26,12 +27,10 @@ class ProgressUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for Red: what will bring this action back on track, and by when.",
     )
-    completion_date = forms.DateField(
+    completion_date = GovukDateField(
         label="Completion date",
         required=False,
-        help_text="Required for Blue: the day it was finished.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the completion date as a real date."},
+        help_text="Required for Blue: the day it was finished. For example, 27 3 2026.",
     )
     evidence = forms.CharField(
         label="Evidence",
@@ -56,6 +55,13 @@ class ProgressUpdateForm(forms.Form):
         self.action = action
         self.period = period
         super().__init__(*args, **kwargs)
+        # Offer only the ratings this plan's key defines (some plans have no blue or white), with its wording.
+        key = list(action.area.plan.rag_key.all())
+        if key:
+            self.fields["rag"].choices = [(line.code, line.label) for line in key]
+            self.rag_hints = {line.code: line.definition for line in key}
+        else:
+            self.rag_hints = {}
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 
 # Bookkeeping fields that never appear in a change list.
 _SKIPPED_FIELDS = {"id", "version", "updated_at"}
@@ -116,7 +117,7 @@ def field_changes(model: type[models.Model], records: list, object_label) -> lis
             changes.append(
                 FieldChange(
                     object_label=object_label(record),
-                    field=str(field.verbose_name).capitalize(),
+                    field=capfirst(str(field.verbose_name)),
                     old=_display(field, old, labels) if previous is not None else "(new)",
                     new=_display(field, new, labels),
                     who=who,
@@ -137,7 +138,7 @@ def changes_since(instance: models.Model, version: int) -> list[FieldChange]:
     )
     baseline = [r for r in records if r.version == version][:1]
     later = [r for r in records if r.version > version]
-    changes = field_changes(type(instance), baseline + later, lambda r: str(instance._meta.verbose_name).capitalize())
+    changes = field_changes(type(instance), baseline + later, lambda r: capfirst(str(instance._meta.verbose_name)))
     if baseline:
         # The baseline row only anchors the diff; drop the "(new)" rows it produced.
         changes = [c for c in changes if c.old != "(new)"]

@@ -276,7 +276,7 @@ class Action(VersionedModel):
     coproduction_evidence = models.TextField(blank=True)
     percent_complete = models.PositiveSmallIntegerField(null=True, blank=True)
     # Denormalised from the latest progress update by progress_update_submit(), so lists filter on it cheaply.
-    current_rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    current_rag = models.CharField("current RAG", max_length=10, choices=Rag.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -322,7 +322,7 @@ class ProgressUpdate(VersionedModel):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    rag = models.CharField(max_length=10, choices=Rag.choices)
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices)
     progress = models.TextField(blank=True)
     impact = models.TextField(blank=True, help_text="What is different for children and families.")
     recovery_note = models.TextField(blank=True, help_text="What will bring it back on track, and by when.")

@@ -27,7 +27,7 @@ def test_history_records_user_field_old_and_new(world):
     record = action.history.latest()
     assert record.history_user == world.alice
     changes = action_history(action)
-    rag_changes = [c for c in changes if c.object_label == "Action" and c.field == "Current rag"]
+    rag_changes = [c for c in changes if c.object_label == "Action" and c.field == "Current RAG"]
     assert [(c.old, c.new, c.who) for c in rag_changes] == [
         ("Amber", "Green", "Head of SEND (Alice Moreno)"),
         ("(blank)", "Amber", "Head of SEND (Alice Moreno)"),

@@ -31,7 +31,7 @@ def test_second_update_from_a_stale_form_is_refused_with_who_and_what(world):
     message = raised.value.message
     assert "Designated Clinical Officer (Bob Hale) changed" in message
     fields = {(c.object_label, c.field, c.new) for c in raised.value.changes}
-    assert ("Action", "Current rag", "Amber") in fields
+    assert ("Action", "Current RAG", "Amber") in fields
     assert ("Update for Spring 2026", "Progress", "Bob's progress") in fields
     update = ProgressUpdate.objects.get(action=world.shared_action, period=world.period)
     assert (update.rag, update.progress) == ("amber", "Bob's progress")

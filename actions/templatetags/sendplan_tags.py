@@ -3,6 +3,7 @@
 from django import forms, template
 
 from actions.models import RAG_TAG_CLASS, Rag
+from sendplan.fields import GovukDateWidget
 
 register = template.Library()
 
@@ -15,6 +16,8 @@ def rag_tag(code: str, label: str = ""):
 
 
 def _kind(widget) -> str:
+    if isinstance(widget, GovukDateWidget):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.Textarea):
@@ -29,7 +32,27 @@ def _kind(widget) -> str:
 @register.inclusion_tag("components/field.html")
 def govuk_field(bound_field, width_class: str = ""):
     """One form field as the GOV.UK pattern has it: label, hint, error message beside the field, typed value kept."""
-    return {"field": bound_field, "kind": _kind(bound_field.field.widget), "width_class": width_class}
+    kind = _kind(bound_field.field.widget)
+    context = {"field": bound_field, "kind": kind, "width_class": width_class}
+    if kind == "date":
+        value = bound_field.value()
+        values = value if isinstance(value, list) else bound_field.field.widget.decompress(value)
+        context["date_parts"] = [
+            {"label": label, "width": width, "name": f"{bound_field.html_name}_{i}", "value": values[i]}
+            for i, (label, width) in enumerate(GovukDateWidget.parts)
+        ]
+    if kind == "radios":
+        hints = getattr(bound_field.form, f"{bound_field.name}_hints", {})
+        context["choices"] = [
+            {
+                "value": value,
+                "label": label,
+                "hint": hints.get(value, ""),
+                "checked": str(bound_field.value()) == str(value),
+            }
+            for value, label in bound_field.field.choices
+        ]
+    return context
 
 
 @register.inclusion_tag("components/error_summary.html")
@@ -38,7 +61,7 @@ def error_summary(form):
     if form.errors:
         for name, errors in form.errors.items():
             anchor = f"id_{name}" if name != "__all__" else ""
-            if name in form.fields and isinstance(form.fields[name].widget, forms.RadioSelect):
+            if name in form.fields and isinstance(form.fields[name].widget, forms.RadioSelect | GovukDateWidget):
                 anchor = f"id_{name}_0"
             items.extend({"anchor": anchor, "message": message} for message in errors)
     return {"items": items}
