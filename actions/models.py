@@ -125,6 +125,7 @@ class Plan(VersionedModel):
                 | Q(inspection_start__isnull=True)
                 | Q(inspection_end__gte=models.F("inspection_start")),
                 name="plan_inspection_dates_in_order",
+                violation_error_message="The inspection cannot end before it starts.",
             ),
         ]
 
@@ -176,7 +177,11 @@ class ReportingPeriod(VersionedModel):
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="period_unique_name_per_plan"),
             models.UniqueConstraint(fields=["plan"], condition=Q(status="open"), name="period_one_open_per_plan"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="period_end_after_start",
+                violation_error_message="A reporting period cannot end before it starts.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -287,10 +292,12 @@ class Action(VersionedModel):
             models.CheckConstraint(
                 condition=Q(percent_complete__isnull=True) | Q(percent_complete__lte=100),
                 name="action_percent_complete_0_100",
+                violation_error_message="Percent complete must be between 0 and 100.",
             ),
             models.CheckConstraint(
                 condition=Q(revised_due_date__isnull=True) | ~Q(revised_due_reason=""),
                 name="action_revised_due_needs_reason",
+                violation_error_message="Give the reason the due date was revised.",
             ),
             models.CheckConstraint(
                 condition=Q(current_rag="") | Q(current_rag__in=Rag.values), name="action_current_rag_valid"
@@ -298,6 +305,7 @@ class Action(VersionedModel):
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_on__isnull=False),
                 name="action_completed_needs_date",
+                violation_error_message="A completed action needs the date it was completed.",
             ),
         ]
 

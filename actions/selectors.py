@@ -115,9 +115,10 @@ def plan_list() -> QuerySet[Plan]:
     ).order_by("local_area", "-start_date")
 
 
-def rag_counts(counter: Counter) -> list[tuple[str, str, int]]:
-    """(code, label, count) in key order, plus 'not rated'."""
-    rows = [(code.value, code.label, counter.get(code.value, 0)) for code in RAG_ORDER]
+def rag_counts(counter: Counter, codes: list[str] | None = None) -> list[tuple[str, str, int]]:
+    """(code, label, count) in key order, plus 'not rated'. `codes` limits it to the codes a plan's key uses."""
+    used = [code for code in RAG_ORDER if codes is None or code in codes]
+    rows = [(code.value, code.label, counter.get(code.value, 0)) for code in used]
     rows.append(("", "Not rated", counter.get("", 0)))
     return rows
 
@@ -143,12 +144,15 @@ def plan_page(plan: Plan) -> PlanPage:
         per_area[row["area_id"]][row["current_rag"]] += row["n"]
         totals[row["current_rag"]] += row["n"]
     periods = list(plan.periods.all())
+    rag_key = list(plan.rag_key.all())
+    # Columns: the plan's key, plus any code still in use that the key has since dropped.
+    codes = [line.code for line in rag_key] + [code for code in totals if code] if rag_key else None
     return PlanPage(
         plan=plan,
-        rag_key=list(plan.rag_key.all()),
+        rag_key=rag_key,
         areas=areas,
-        area_rag_counts={pk: rag_counts(counter) for pk, counter in per_area.items()},
-        totals=rag_counts(totals),
+        area_rag_counts={pk: rag_counts(counter, codes) for pk, counter in per_area.items()},
+        totals=rag_counts(totals, codes),
         periods=periods,
         current_period=next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None),
         accountable_officers=list(plan.accountable_officers.select_related("organisation")),
