@@ -42,6 +42,9 @@ class DemoUser:
     officer_key: str | None
     first_name: str
     last_name: str
+    # For users who lead no action: the post they hold, and the name of its organisation.
+    post_title: str = ""
+    organisation: str = ""
 
 
 # One login per role (two SEND leads share actions in RBWM, to try a conflicting edit). The leads log in as
@@ -50,12 +53,57 @@ DEMO_USERS = [
     DemoUser("lead", Role.SEND_LEAD, "rbwm-wsoa-2017", "sl-cypds", "Gareth", "Lomax"),
     DemoUser("lead-dco", Role.SEND_LEAD, "rbwm-wsoa-2017", "dco", "Eleanor", "Fairbairn"),
     DemoUser("lead-oxon", Role.SEND_LEAD, "oxfordshire-app-2020", "head-send", "Claire", "Mortimer"),
-    DemoUser("manager", Role.PROGRAMME_MANAGER, None, None, "Morgan", "Ellis"),
-    DemoUser("chair", Role.BOARD_CHAIR, None, None, "Gareth", "Lloyd"),
-    DemoUser("member", Role.BOARD_MEMBER, None, None, "Fatima", "Khan"),
-    DemoUser("comms", Role.COMMS_OFFICER, None, None, "Jo", "Baxter"),
-    DemoUser("pcf", Role.PCF_REPRESENTATIVE, None, None, "Sam", "Okafor"),
-    DemoUser("adviser", Role.ADVISER, None, None, "Chris", "Dunn"),
+    DemoUser(
+        "manager",
+        Role.PROGRAMME_MANAGER,
+        None,
+        None,
+        "Morgan",
+        "Ellis",
+        "SEND Improvement Programme Manager",
+        "Royal Borough of Windsor and Maidenhead",
+    ),
+    DemoUser(
+        "chair",
+        Role.BOARD_CHAIR,
+        None,
+        None,
+        "Gareth",
+        "Lloyd",
+        "Independent Chair, SEND Improvement Board",
+        "Royal Borough of Windsor and Maidenhead",
+    ),
+    DemoUser(
+        "member",
+        Role.BOARD_MEMBER,
+        None,
+        None,
+        "Fatima",
+        "Khan",
+        "Headteacher representative, SEND Improvement Board",
+        "RBWM schools and colleges",
+    ),
+    DemoUser(
+        "comms",
+        Role.COMMS_OFFICER,
+        None,
+        None,
+        "Jo",
+        "Baxter",
+        "Communications Officer",
+        "Royal Borough of Windsor and Maidenhead",
+    ),
+    DemoUser(
+        "pcf",
+        Role.PCF_REPRESENTATIVE,
+        None,
+        None,
+        "Sam",
+        "Okafor",
+        "Parent Representative",
+        "Parents and Carers in Partnership",
+    ),
+    DemoUser("adviser", Role.ADVISER, None, None, "Chris", "Dunn", "SEND Adviser (DfE)", "Department for Education"),
 ]
 
 
@@ -236,13 +284,11 @@ def load_plan(path: Path) -> Plan | None:
 def load_users() -> list[DemoUser]:
     groups = role_groups_sync()
     for spec in DEMO_USERS:
-        officer = None
-        if spec.officer_key:
-            officer = _demo_officer(spec)
+        officer = _demo_officer(spec) if spec.officer_key else _own_officer(spec)
         # A lead's login is the officer's own account (made by load_plan), renamed on the first run.
         user = User.objects.filter(username=spec.username).first()
         if user is None:
-            user = officer.user if officer is not None and officer.user else User(username=spec.username)
+            user = officer.user or User(username=spec.username)
         user.username = spec.username
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.email = f"{spec.username}@example.org"
@@ -251,10 +297,23 @@ def load_users() -> list[DemoUser]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([groups[spec.role]])
-        if officer is not None and officer.user_id != user.pk:
+        if officer.user_id != user.pk:
             officer.user = user
             officer.save(update_fields=["user"])
     return DEMO_USERS
+
+
+def _own_officer(spec: DemoUser) -> Officer:
+    """The post of a demo user who leads no action, created on the first run."""
+    organisation, _ = Organisation.objects.get_or_create(
+        name=spec.organisation, defaults={"kind": Organisation.Kind.OTHER}
+    )
+    officer, _ = Officer.objects.get_or_create(
+        post_title=spec.post_title,
+        organisation=organisation,
+        defaults={"person_name": f"{spec.first_name} {spec.last_name}", "email": f"{spec.username}@example.org"},
+    )
+    return officer
 
 
 def _demo_officer(spec: DemoUser) -> Officer:

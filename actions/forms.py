@@ -79,5 +79,7 @@ class ProgressUpdateForm(forms.Form):
             previous_rag=previous_rating(action=self.action, period=self.period),
         )
         for name, message in errors.items():
+            if name in self.fields and self.has_error(name):
+                continue  # the field's own error (e.g. an impossible date) says it better
             self.add_error(name if name in self.fields else None, message)
         return cleaned

@@ -111,3 +111,35 @@ def test_the_database_refuses_a_red_update_without_recovery_note(world):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgressUpdate.objects.create(action=world.alice_action, period=world.period, rag="red", progress="x")
+
+
+def date_parts(day="", month="", year=""):
+    return {"completion_date_0": day, "completion_date_1": month, "completion_date_2": year}
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (date_parts("31", "2"), "Completion date must include a year"),
+        (date_parts("31", "2", "2026"), "Completion date must be a real date, for example 27 3 2026"),
+        (date_parts("", "", "2026"), "Completion date must include a day and month"),
+    ],
+)
+def test_the_completion_date_says_what_is_wrong_once(world, parts, message):
+    form = ProgressUpdateForm(
+        {"rag": "blue", "progress": "Done", "impact": "Better", "version": 1, **parts},
+        action=world.alice_action,
+        period=world.period,
+    )
+    assert not form.is_valid()
+    assert form.errors["completion_date"] == [message]
+
+
+def test_a_complete_date_is_read_day_month_year(world):
+    form = ProgressUpdateForm(
+        {"rag": "blue", "progress": "Done", "impact": "Better", "version": 1, **date_parts("3", "2", "2026")},
+        action=world.alice_action,
+        period=world.period,
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["completion_date"] == date(2026, 2, 3)

@@ -59,7 +59,9 @@ def govuk_field(bound_field, width_class: str = ""):
 def error_summary(form):
     items = []
     if form.errors:
-        for name, errors in form.errors.items():
+        # The summary lists errors in the order the fields appear on the page.
+        order = {name: index for index, name in enumerate(["__all__", *form.fields])}
+        for name, errors in sorted(form.errors.items(), key=lambda item: order.get(item[0], len(order))):
             anchor = f"id_{name}" if name != "__all__" else ""
             if name in form.fields and isinstance(form.fields[name].widget, forms.RadioSelect | GovukDateWidget):
                 anchor = f"id_{name}_0"
