@@ -90,8 +90,9 @@ def my_actions(user) -> MyActions:
     officer = user_officer(user)
     if officer is None:
         return MyActions(groups=[], needing_update=0, overdue=0)
+    # The page shows no leads (they are the user), so no prefetch of them.
     actions = list(
-        action_rows(Action.objects.filter(leads=officer)).order_by(
+        annotate_action_state(Action.objects.filter(leads=officer).select_related("area__plan")).order_by(
             "area__plan__local_area", "area__plan__start_date", "area__order", "-overdue", "effective_due", "ref"
         )
     )

@@ -130,7 +130,10 @@ def _initial_update(action, period) -> dict:
 def action_list(request):
     require_reader(request.user)
     action_filter = ActionFilter(
-        request.GET, queryset=selectors.action_rows().order_by("area__plan", "area__order", "order", "ref")
+        request.GET,
+        queryset=selectors.action_rows().order_by(
+            "area__plan__local_area", "area__plan_id", "area__order", "order", "ref"
+        ),
     )
     rows = action_filter.qs
     if request.GET.get("format") == "csv":
@@ -193,5 +196,5 @@ def _actions_csv(rows) -> HttpResponse:
 
 
 def _csv_safe(values: list[str]) -> list[str]:
-    """Stop spreadsheet formula injection: a cell starting with = + - @ is read as text by Excel."""
-    return [f"'{v}" if v[:1] in ("=", "+", "-", "@") else v for v in values]
+    """Stop spreadsheet formula injection: a cell starting with = + - @, tab or CR is read as text by Excel."""
+    return [f"'{v}" if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values]

@@ -1,0 +1,233 @@
+"""The demo loader: fixtures/demo/*.json arrive whole, obey the app's rules, can be loaded again, and every demo
+login works.
+
+Loading takes several seconds, so the module loads once (through the management command, keeping its output)
+inside a transaction that is rolled back when the module is done; each test runs in its own savepoint on top.
+"""
+
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.urls import reverse
+
+from actions.demo import DEMO_DIR, DEMO_PASSWORD, DEMO_USERS, load_demo
+from actions.models import (
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Organisation,
+    Outcome,
+    Plan,
+    ProgressUpdate,
+    RagDefinition,
+    ReportingPeriod,
+)
+from actions.permissions import Role, user_roles
+
+SEEDS = {seed["plan"]["slug"]: seed for seed in (json.loads(p.read_text()) for p in sorted(DEMO_DIR.glob("*.json")))}
+OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
+
+
+def seed_actions(slug: str):
+    """(area ref, action spec) for every action in a seed file."""
+    return [(area["ref"], action) for area in SEEDS[slug]["areas"] for action in area["actions"]]
+
+
+@dataclass
+class Loaded:
+    output: str
+
+
+def row_counts() -> dict[str, int]:
+    models = [Plan, AreaOfWeakness, Finding, Outcome, Action, ProgressUpdate, RagDefinition, ReportingPeriod]
+    models += [Officer, Organisation, User, Group]
+    counts = {model.__name__: model.objects.count() for model in models}
+    for model in (Action, ProgressUpdate, Officer, Plan):
+        counts[f"history of {model.__name__}"] = model.history.count()
+    counts["leads"] = Action.leads.through.objects.count()
+    counts["partners"] = Action.partners.through.objects.count()
+    return counts
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield Loaded(output=out.getvalue())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return loaded
+
+
+def test_both_seed_plans_are_loaded(demo):
+    assert set(Plan.objects.values_list("slug", flat=True)) == set(SEEDS) == {OXFORDSHIRE, RBWM}
+
+
+def test_oxfordshire_has_two_areas_of_eleven_actions(demo):
+    plan = Plan.objects.get(slug=OXFORDSHIRE)
+    assert plan.plan_type == Plan.PlanType.APP
+    areas = list(plan.areas.annotate(n=Count("actions")).values_list("ref", "n"))
+    assert areas == [("1", 11), ("2", 11)]
+
+
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+def test_areas_and_actions_per_area_match_the_seed_file(demo, slug):
+    plan = Plan.objects.get(slug=slug)
+    in_db = [(area.ref, [a.ref for a in area.actions.order_by("order")]) for area in plan.areas.order_by("order")]
+    in_seed = [(area["ref"], [a["ref"] for a in area["actions"]]) for area in SEEDS[slug]["areas"]]
+    assert in_db == in_seed
+    if slug == RBWM:
+        assert len(in_db) == 8
+
+
+def test_rbwm_rag_key_is_the_five_brag_codes(demo):
+    key = list(RagDefinition.objects.filter(plan__slug=RBWM).order_by("id").values_list("code", "definition"))
+    assert [code for code, _ in key] == ["blue", "green", "amber", "red", "white"]
+    assert dict(key)["blue"].lower() == "completed and embedded"
+
+
+def test_oxfordshire_rag_key_has_no_white(demo):
+    codes = set(RagDefinition.objects.filter(plan__slug=OXFORDSHIRE).values_list("code", flat=True))
+    assert codes == {"blue", "green", "amber", "red"}
+
+
+def test_rbwm_periods_with_sept_18_open(demo):
+    periods = list(ReportingPeriod.objects.filter(plan__slug=RBWM).order_by("start").values_list("name", "status"))
+    assert periods == [("Dec 17", "closed"), ("March 18", "closed"), ("June 18", "closed"), ("Sept 18", "open")]
+    # Each seed's period names and statuses survive the replay, which opens and closes them in turn.
+    for slug, seed in SEEDS.items():
+        in_db = list(ReportingPeriod.objects.filter(plan__slug=slug).order_by("start").values_list("name", "status"))
+        assert in_db == [(p["name"], p["status"]) for p in seed["periods"]]
+
+
+def test_due_labels_survive_as_written(demo):
+    labels = set(Action.objects.filter(area__plan__slug=RBWM).values_list("due_label", flat=True))
+    assert {"Termly, beginning Dec 2017", "ongoing"} <= labels
+    for slug in SEEDS:
+        in_db = dict(Action.objects.filter(area__plan__slug=slug).values_list("ref", "due_label"))
+        assert in_db == {spec["ref"]: spec.get("due_label", "") for _, spec in seed_actions(slug)}
+
+
+def test_leads_and_partners_match_the_seed(demo):
+    for slug, seed in SEEDS.items():
+        officer_names = {o["key"]: o["post_title"] for o in seed["officers"]}
+        org_names = {o["key"]: o["name"] for o in seed["organisations"]}
+        actions = Action.objects.filter(area__plan__slug=slug).prefetch_related("leads", "partners")
+        by_ref = {a.ref: a for a in actions}
+        for _, spec in seed_actions(slug):
+            action = by_ref[spec["ref"]]
+            assert sorted(o.post_title for o in action.leads.all()) == sorted(officer_names[k] for k in spec["leads"])
+            assert sorted(o.name for o in action.partners.all()) == sorted(org_names[k] for k in spec["partners"])
+
+
+def test_every_seed_update_is_recorded_and_most_actions_span_three_periods(demo):
+    actual = {
+        (slug, ref): n
+        for slug, ref, n in ProgressUpdate.objects.order_by()
+        .values("action__area__plan__slug", "action__ref")
+        .annotate(n=Count("id"))
+        .values_list("action__area__plan__slug", "action__ref", "n")
+    }
+    expected = {(slug, spec["ref"]): len(spec["updates"]) for slug in SEEDS for _, spec in seed_actions(slug)}
+    assert actual == expected
+    spans = Action.objects.annotate(periods=Count("updates__period", distinct=True))
+    assert spans.filter(periods__gte=3).count() > spans.count() / 2
+
+
+def test_each_action_is_rated_as_its_latest_update(demo):
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-period__start").values("rag")[:1]
+    actions = Action.objects.annotate(latest_rag=Subquery(latest))
+    assert actions.filter(latest_rag__isnull=True).count() == 0
+    assert list(actions.exclude(current_rag=F("latest_rag")).values_list("ref", "current_rag", "latest_rag")) == []
+    # And that is the seed's last rating, with blue meaning completed on the seed's date.
+    for slug, seed in SEEDS.items():
+        order = [p["key"] for p in seed["periods"]]
+        by_ref = {a.ref: a for a in Action.objects.filter(area__plan__slug=slug)}
+        for _, spec in seed_actions(slug):
+            last = max(spec["updates"], key=lambda u: order.index(u["period"]))
+            action = by_ref[spec["ref"]]
+            assert action.current_rag == last["rag"], spec["ref"]
+            if last["rag"] == "blue":
+                assert action.status == Action.Status.COMPLETED
+                assert action.completed_on.isoformat() == last["completion_date"]
+            else:
+                assert action.status == Action.Status.OPEN
+
+
+def test_updates_name_their_lead_and_history_names_the_user(demo):
+    updates = ProgressUpdate.objects.select_related("submitted_by_officer", "submitted_by__officer").prefetch_related(
+        "action__leads"
+    )
+    for update in updates:
+        assert update.submitted_by_officer in update.action.leads.all()
+        assert update.submitted_by.officer == update.submitted_by_officer
+    assert not ProgressUpdate.history.filter(history_user__isnull=True).exists()
+    assert ProgressUpdate.history.count() >= ProgressUpdate.objects.count()
+    rated = Action.history.filter(history_type="~", history_user__isnull=False)
+    assert rated.count() >= ProgressUpdate.objects.count()
+    # History is dated as the leads would have typed it, in the plans' own years, not on the day of loading.
+    years = {d.year for d in ProgressUpdate.history.values_list("history_date", flat=True)}
+    assert min(years) >= 2017 and max(years) <= 2021
+
+
+def test_loading_again_changes_nothing(demo):
+    before = row_counts()
+    plans, users = load_demo()
+    assert plans == []
+    assert [u.username for u in users] == [u.username for u in DEMO_USERS]
+    assert row_counts() == before
+    lead = User.objects.get(username="lead")
+    assert lead.officer.person_name == "Gareth Lomax"
+    assert lead.check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize("spec", DEMO_USERS, ids=lambda spec: spec.username)
+def test_every_demo_user_can_log_in_with_their_role(client, demo, spec):
+    assert client.login(username=spec.username, password=DEMO_PASSWORD)
+    user = User.objects.get(username=spec.username)
+    assert user_roles(user) == {spec.role}
+    assert user.is_staff == (spec.role == Role.PROGRAMME_MANAGER)
+    if spec.officer_key:
+        assert user.officer.user_id == user.pk
+    assert client.get(reverse("plan-list")).status_code == 200
+
+
+def test_the_send_lead_lands_on_my_actions_with_their_actions(client, demo):
+    assert client.login(username="lead", password=DEMO_PASSWORD)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("my-actions"), 302)]
+    mine = [a for group in response.context["mine"].groups for a in group.actions]
+    seed_officer = {o["key"]: o for o in SEEDS[RBWM]["officers"]}["sl-cypds"]
+    led = {spec["ref"] for _, spec in seed_actions(RBWM) if "sl-cypds" in spec["leads"]}
+    assert seed_officer["person_name"] == "Gareth Lomax"
+    assert len(led) > 3
+    assert {a.ref for a in mine} == led
+    html = response.content.decode()
+    assert all(f'<td class="govuk-table__cell">{ref}</td>' in html for ref in led)
+
+
+def test_the_command_reports_what_it_loaded_and_the_logins(demo):
+    for slug, seed in SEEDS.items():
+        plan = Plan.objects.get(slug=slug)
+        assert f"Loaded {plan}: {len(seed['areas'])} areas." in demo.output
+    assert f"Demo logins (password for all: {DEMO_PASSWORD})" in demo.output
+    for spec in DEMO_USERS:
+        assert f"  {spec.username:<10} {spec.role.value}" in demo.output
+
+
+def test_the_command_run_again_says_the_plans_are_there(demo):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo plans already loaded." in out.getvalue()
+    assert "lead-oxon" in out.getvalue()

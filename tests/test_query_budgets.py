@@ -1,0 +1,286 @@
+"""Query budgets for the pages people open most: the count is fixed, whatever the size of the plan.
+
+Each page is measured at two sizes of the same partnership; the second has double the areas, actions per area and
+reporting periods, so a query inside a loop (per area, action, lead, update or history row) would change the count.
+Both sizes are built once per module (the pages only read), inside a transaction rolled back at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, AreaOfWeakness, Finding, Officer, Outcome, Plan, Rag, ReportingPeriod
+from actions.permissions import Role
+from actions.services import progress_update_submit, record_save, role_groups_sync
+from tests import factories
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    areas: int
+    actions_per_area: int
+    periods: int
+    revisions: int  # extra revisions of the focus action's update in each period, for a long history
+
+
+SMALL = Size("small", areas=3, actions_per_area=15, periods=3, revisions=2)
+LARGE = Size("large", areas=6, actions_per_area=30, periods=6, revisions=4)
+
+# (post title, person, organisation key, login). Every officer has a login, so history rows name a person.
+# Alice comes first; the others are ordered so that any two neighbours work for different organisations.
+OFFICERS = [
+    ("Head of SEND", "Alice Moreno", "council", "alice"),
+    ("Designated Clinical Officer", "Bob Hale", "icb", "bob"),
+    ("Therapies Service Lead", "Erin Walsh", "trust", "erin"),
+    ("Co-chair", "Gus Reid", "pcf", "gus"),
+    ("Head of Children's Commissioning", "Dev Patel", "icb", "dev"),
+    ("CAMHS Clinical Lead", "Finn Okoro", "trust", "finn"),
+]
+ORGANISATIONS = {
+    "council": ("Riverside Council", "council"),
+    "icb": ("Riverside ICB", "icb"),
+    "trust": ("Riverside Community NHS Trust", "nhs_trust"),
+    "pcf": ("Riverside Parent Carer Forum", "pcf"),
+}
+# Ratings cycle through the scale; in the last closed period every ninth action is rated blue (completed).
+RATINGS = [Rag.AMBER, Rag.GREEN, Rag.RED, Rag.WHITE]
+
+
+@dataclass
+class Partnership:
+    plan: Plan
+    areas: list[AreaOfWeakness]
+    actions: list[Action]
+    focus: Action  # led by alice, with every period's update revised several times and its due date revised
+    users: dict[str, User]
+    lead: Officer
+
+
+def _rating_fields(rag: str, text: str) -> dict:
+    fields = {"rag": rag, "progress": f"{text}: work this period."}
+    if rag in (Rag.GREEN, Rag.BLUE):
+        fields["impact"] = f"{text}: families see the difference."
+    if rag == Rag.RED:
+        fields["recovery_note"] = f"{text}: extra staff from next month."
+    if rag == Rag.BLUE:
+        fields["completion_date"] = timezone.localdate() - timedelta(days=30)
+    return fields
+
+
+def _submit(action: Action, period: ReportingPeriod, by: User, **fields) -> None:
+    # The service moves `action` itself on (version, RAG, status), so the instance stays current between calls.
+    progress_update_submit(action=action, period=period, by=by, expected_version=action.version, **fields)
+
+
+def build_partnership(size: Size) -> Partnership:
+    """A plan with `size.areas` areas of `size.actions_per_area` actions, each led by two or three officers from
+    different organisations (alice leads two in three), with partners and updates in three reporting periods."""
+    role_groups_sync()
+    organisations = {key: factories.make_organisation(name, kind) for key, (name, kind) in ORGANISATIONS.items()}
+    officers = [factories.make_officer(post, person, organisations[org]) for post, person, org, _ in OFFICERS]
+    users, user_of = {}, {}
+    for (*_, login), officer in zip(OFFICERS, officers, strict=True):
+        users[login] = user_of[officer.pk] = factories.make_user(login, Role.SEND_LEAD, officer=officer)
+    users["morgan"] = factories.make_user("morgan", Role.PROGRAMME_MANAGER, staff=True)
+    users["charlie"] = factories.make_user("charlie", Role.BOARD_CHAIR)
+    alice, others = officers[0], officers[1:]
+
+    plan = Plan.objects.create(
+        slug="riverside-wsoa",
+        local_area="Riverside",
+        plan_type=Plan.PlanType.WSOA,
+        title="Written Statement of Action",
+        start_date=date(2024, 9, 1),
+        published=date(2024, 9, 1),
+        predecessor=Plan.objects.create(
+            slug="riverside-2019",
+            local_area="Riverside",
+            plan_type="improvement",
+            title="SEND strategy",
+            start_date=date(2019, 9, 1),
+        ),
+    )
+    plan.accountable_officers.set(officers[::2])
+    for code, definition in [("blue", "completed"), ("green", "on track"), ("amber", "slipping"), ("red", "off")]:
+        plan.rag_key.create(code=code, label=code.title(), definition=definition)
+    periods = [
+        ReportingPeriod.objects.create(
+            plan=plan,
+            name=f"Period {n + 1}",
+            start=date(2024, 9, 1) + timedelta(days=91 * n),
+            end=date(2024, 9, 1) + timedelta(days=91 * n + 90),
+            update_deadline=date(2024, 9, 1) + timedelta(days=91 * n + 80),
+        )
+        for n in range(size.periods)
+    ]
+
+    today = timezone.localdate()
+    areas, actions = [], []
+    submitter: dict[int, User] = {}  # the first lead's login, who writes the action's updates
+    for a in range(size.areas):
+        area = AreaOfWeakness.objects.create(plan=plan, ref=str(a + 1), title=f"Area {a + 1} of weakness", order=a)
+        area.owners.set([alice, others[a % len(others)]])
+        findings = [Finding.objects.create(area=area, ref=f"{a + 1}.{f}", text=f"Finding {f}") for f in (1, 2)]
+        outcomes = [
+            Outcome.objects.create(area=area, finding=finding, ref=letter, text=f"Outcome {letter}")
+            for finding, letter in zip(findings, "ab", strict=True)
+        ]
+        areas.append(area)
+        for n in range(size.actions_per_area):
+            i = len(actions)
+            leads = [others[i % len(others)], others[(i + 1) % len(others)]]
+            if i % 3 != 2:
+                leads.insert(0, alice)
+            due = today - timedelta(days=10 + i) if i % 4 == 0 else today + timedelta(days=30 + i)
+            action = Action.objects.create(
+                area=area,
+                ref=f"{a + 1}.{n + 1}",
+                text=f"Action {a + 1}.{n + 1}: join up the EHC needs assessment pathway",
+                outcome=outcomes[n % 2],
+                accountable_officer=officers[i % len(officers)],
+                due_date=due if i % 5 else None,
+                due_label="ongoing" if i % 5 == 0 else "",
+                order=n,
+            )
+            action.leads.set(leads)
+            submitter[action.pk] = user_of[leads[0].pk]
+            action.partners.set([organisations["pcf"], organisations["trust"]])
+            actions.append(action)
+
+    focus = actions[0]
+    for p, period in enumerate(periods):
+        period.status = ReportingPeriod.Status.OPEN
+        period.save(update_fields=["status"])
+        is_open = p == len(periods) - 1
+        # Updates in three periods: every action in the last two closed ones, half of them in the open one so far.
+        # The focus action is updated in every period (the large plan doubles its updates) and revised each time.
+        for i, action in enumerate(actions):
+            updates_now = (i % 2 == 0) if is_open else p >= len(periods) - 3
+            if action.status != Action.Status.OPEN or not (updates_now or action == focus):
+                continue
+            rag = Rag.BLUE if p == len(periods) - 2 and i % 9 == 4 else RATINGS[(i + p) % len(RATINGS)]
+            _submit(action, period, submitter[action.pk], **_rating_fields(rag, f"{action.ref} {period.name}"))
+        for r in range(size.revisions):
+            _submit(focus, period, users["alice"], **_rating_fields(RATINGS[r % len(RATINGS)], f"Revision {r}"))
+        if not is_open:
+            period.status = ReportingPeriod.Status.CLOSED
+            period.save(update_fields=["status"])
+    focus.revised_due_date = today + timedelta(days=200)
+    focus.revised_due_reason = "Waiting for the new panel to start."
+    focus.percent_complete = 40
+    record_save(instance=focus, expected_version=focus.version, by=users["morgan"])
+    return Partnership(plan=plan, areas=areas, actions=actions, focus=focus, users=users, lead=alice)
+
+
+@pytest.fixture(scope="module", params=[SMALL, LARGE], ids=lambda size: size.name)
+def partnership(request, django_db_setup, django_db_blocker):
+    """Built once per size and shared by the module's tests (which only read), then rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_partnership(request.param)
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def as_user(client, db, partnership):
+    def login(username: str):
+        client.force_login(partnership.users[username])
+        return client
+
+    return login
+
+
+def test_my_actions(as_user, partnership, django_assert_num_queries):
+    client = as_user("alice")
+    # 1 session, 2 user, 3 her role groups, 4 her officer record, 5 the actions she leads with area, plan and the
+    # overdue / needs-update annotations, 6 the open period of each plan.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("my-actions"))
+    assert response.status_code == 200
+    listed = [a.pk for group in response.context["mine"].groups for a in group.actions]
+    assert sorted(listed) == sorted(a.pk for a in partnership.actions if partnership.lead in a.leads.all())
+    assert len(response.context["mine"].groups) == len(partnership.areas)
+    assert response.context["mine"].needing_update > 0
+
+
+def test_action_list(as_user, partnership, django_assert_num_queries):
+    client = as_user("charlie")
+    # 1 session, 2 user, 3 role groups, 4 count for the pager; the filter form's choices: 5 plans, 6 areas,
+    # 7 officers, 8 organisations; 9 the page of actions with area, plan and annotations, 10 their leads.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("action-list"))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == len(partnership.actions)
+    assert len(page.object_list) == min(len(partnership.actions), 50)
+
+
+def test_action_list_filtered(as_user, partnership, django_assert_num_queries):
+    client = as_user("charlie")
+    icb = partnership.users["bob"].officer.organisation
+    query = {"plan": partnership.plan.pk, "organisation": icb.pk, "needs_update": "yes"}
+    # 1 session, 2 user, 3 role groups, 4 the chosen plan, 5 the chosen organisation, 6 count; the form's choices:
+    # 7 plans, 8 areas, 9 officers, 10 organisations; 11 the page of actions, 12 their leads.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("action-list"), query)
+    assert response.status_code == 200
+    shown = response.context["page"].object_list
+    assert len(shown) > 10
+    assert all(a.needs_update and icb in {lead.organisation for lead in a.leads.all()} for a in shown)
+
+
+def test_action_list_csv(as_user, partnership, django_assert_num_queries):
+    client = as_user("charlie")
+    # 1 session, 2 user, 3 role groups, 4 every action with area, plan and annotations, 5 their leads.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("action-list"), {"format": "csv"})
+    assert response.status_code == 200
+    assert len(response.content.decode().splitlines()) == len(partnership.actions) + 1
+
+
+def test_plan_detail(as_user, partnership, django_assert_num_queries):
+    client = as_user("charlie")
+    # 1 session, 2 user, 3 role groups, 4 the plan with its predecessor, 5 its areas, 6 their owners,
+    # 7 action counts per area and RAG, 8 periods, 9 RAG key, 10 accountable officers with organisations.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("plan-detail", args=[partnership.plan.slug]))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert len(page.areas) == len(partnership.areas)
+    assert sum(count for _, _, count in page.totals) == len(partnership.actions)
+
+
+def test_area_detail(as_user, partnership, django_assert_num_queries):
+    client = as_user("charlie")
+    area = partnership.areas[0]
+    # 1 session, 2 user, 3 role groups, 4 the area with its plan, 5 its actions with annotations, 6 their leads,
+    # 7 findings, 8 outcomes with their findings, 9 the area's owners.
+    with django_assert_num_queries(9):
+        response = client.get(reverse("area-detail", args=[area.pk]))
+    assert response.status_code == 200
+    assert len(response.context["page"].actions) == area.actions.count()
+
+
+def test_action_detail(as_user, partnership, django_assert_num_queries):
+    client = as_user("alice")
+    focus = partnership.focus
+    # 1 session, 2 user, 3 role groups, 4 the action with area, plan, outcome, finding and accountable officer,
+    # 5 leads with organisations, 6 partners, 7 the plan's periods, 8 the action's updates with period and officer,
+    # 9 RAG key, 10 the action's history, 11 its updates' history (with period and the user's officer);
+    # labels for the history's foreign keys: 12 areas, 13 outcomes, 14 accountable officers;
+    # can she update it: 15 her officer record, 16 whether she leads it.
+    with django_assert_num_queries(16):
+        response = client.get(reverse("action-detail", args=[focus.pk]))
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert len(page.updates) == focus.updates.count() == partnership.plan.periods.count()
+    assert len(page.history) > 20
+    assert response.context["can_update"] is True
