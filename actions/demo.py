@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from actions.models import (
     Action,
@@ -135,6 +136,17 @@ def _user_for(officer: Officer) -> User:
     return user
 
 
+@dataclass
+class DemoPlanContext:
+    """What a demo extension (e.g. kpis.demo) needs to add its part of a plan file."""
+
+    plan: Plan
+    data: dict
+    officers: dict[str, Officer]
+    areas: dict[str, AreaOfWeakness]
+    created: datetime
+
+
 @transaction.atomic
 def load_plan(path: Path) -> Plan | None:
     """Create one demo plan from its JSON file; None if a plan with that slug is already loaded."""
@@ -202,6 +214,7 @@ def load_plan(path: Path) -> Plan | None:
         )
 
     updates_by_period: dict[str, list[tuple[Action, dict]]] = {key: [] for key in periods}
+    areas: dict[str, AreaOfWeakness] = {}
     for area_order, area_spec in enumerate(data["areas"], start=1):
         area = _create(
             AreaOfWeakness(
@@ -215,6 +228,7 @@ def load_plan(path: Path) -> Plan | None:
             at=created,
         )
         area.owners.set(officers[key] for key in area_spec.get("owners", []))
+        areas[area.ref] = area
         findings = {}
         for order, item in enumerate(area_spec.get("findings", []), start=1):
             finding = _create(Finding(area=area, ref=item.get("ref", ""), text=item["text"], order=order), at=created)
@@ -277,6 +291,10 @@ def load_plan(path: Path) -> Plan | None:
             )
         period.status = period_spec["status"]
         period.save(update_fields=["status"])
+
+    context = DemoPlanContext(plan=plan, data=data, officers=officers, areas=areas, created=created)
+    for extension in settings.SENDPLAN_DEMO_EXTENSIONS:
+        import_string(extension)(context)
     return plan
 
 

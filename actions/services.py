@@ -175,9 +175,15 @@ def record_save(*, instance, expected_version: int, by) -> None:
     save_versioned(instance, expected_version=expected_version, by=by)
 
 
+# The domain apps whose records a programme manager maintains in the admin.
+PROGRAMME_MANAGER_APPS = ["actions", "kpis", "risks", "governance"]
+
+
 @transaction.atomic
 def role_groups_sync() -> dict[Role, Group]:
     """Create a group per role; programme managers get every admin permission on plans, people and periods."""
     groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
-    groups[Role.PROGRAMME_MANAGER].permissions.set(Permission.objects.filter(content_type__app_label="actions"))
+    groups[Role.PROGRAMME_MANAGER].permissions.set(
+        Permission.objects.filter(content_type__app_label__in=PROGRAMME_MANAGER_APPS)
+    )
     return groups

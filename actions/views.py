@@ -1,11 +1,13 @@
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import selectors
@@ -30,7 +32,9 @@ def home(request):
 @require_GET
 def my_actions(request):
     require_reader(request.user)
-    return render(request, "actions/my_actions.html", {"mine": selectors.my_actions(request.user)})
+    # Apps built on actions (KPIs, risks, governance) add what they ask of the user here; actions imports none.
+    panels = [panel for path in settings.SENDPLAN_MY_ACTIONS_PANELS if (panel := import_string(path)(request))]
+    return render(request, "actions/my_actions.html", {"mine": selectors.my_actions(request.user), "panels": panels})
 
 
 @require_GET

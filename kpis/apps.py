@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class KpisConfig(AppConfig):
     name = "kpis"
+    verbose_name = "KPIs and the scorecard"

@@ -113,6 +113,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SENDPLAN_BRAND_NAME = env_str("SENDPLAN_BRAND_NAME", default="SEND improvement plan")
 SENDPLAN_LOCAL_AREA = env_str("SENDPLAN_LOCAL_AREA", default="Local area partnership")
 
+# What later apps ask of a user on My actions: each a callable(request) -> {"template": ..., ...} or None.
+SENDPLAN_MY_ACTIONS_PANELS = ["kpis.selectors.my_actions_panel"]
+# Demo data for later apps: each a callable(context) run after a demo plan is loaded (see actions/demo.py).
+SENDPLAN_DEMO_EXTENSIONS = ["kpis.demo.load_plan_kpis"]
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

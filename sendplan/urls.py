@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("kpis.urls")),
     path("", include("actions.urls")),
 ]

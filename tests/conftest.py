@@ -41,3 +41,48 @@ class World:
 @pytest.fixture
 def world(db):
     return World()
+
+
+class KpiWorld:
+    """Two KPIs on the world's plan (start 1 Sep 2025): a numeric one owned by alice (higher is better,
+    baseline 32.6%, targets 40/50/60%, tolerance 5) and a descriptive plan-wide one owned by bob."""
+
+    def __init__(self, world):
+        from decimal import Decimal
+
+        from kpis.models import Kpi
+        from kpis.services import kpi_create
+
+        self.world = world
+        self.timeliness = kpi_create(
+            kpi=Kpi(
+                plan=world.plan,
+                area=world.area,
+                ref="1.K1",
+                measure="% of new EHC plans issued within 20 weeks",
+                category=Kpi.Category.HOW_WELL,
+                unit=Kpi.Unit.PERCENT,
+                polarity=Kpi.Polarity.HIGHER,
+                baseline_value=Decimal("32.6"),
+                owner=world.head_of_send,
+                tolerance=Decimal("5"),
+            ),
+            by=world.manager,
+            milestones=[(3, "40% within 20 weeks", Decimal(40)), (6, "", Decimal(50)), (12, "", Decimal(60))],
+        )
+        self.strategy = kpi_create(
+            kpi=Kpi(
+                plan=world.plan,
+                ref="SC1",
+                measure="SEND strategy signed off by the board",
+                category=Kpi.Category.HOW_MUCH,
+                unit=Kpi.Unit.DESCRIPTIVE,
+                owner=world.dco,
+            ),
+            by=world.manager,
+        )
+
+
+@pytest.fixture
+def kpi_world(world):
+    return KpiWorld(world)

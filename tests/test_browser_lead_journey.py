@@ -120,7 +120,7 @@ def test_second_of_two_simultaneous_edits_is_refused_and_keeps_the_text(browser,
     alice.get_by_label("Progress").fill("Alice: panel running weekly.")
     alice.get_by_label("Impact").fill("Families hear within 6 weeks.")
     alice.get_by_role("button", name="Submit update").click()
-    expect(alice.get_by_role("heading", name="Someone else has updated this action")).to_be_visible()
+    expect(alice.get_by_role("heading", name="Someone else has changed this")).to_be_visible()
     expect(alice.locator(".govuk-error-summary")).to_contain_text("Designated Clinical Officer (Bob Hale) changed")
     expect(alice.locator(".govuk-error-summary")).to_contain_text("Bob: health advice audit started.")
     expect(alice.get_by_label("Progress")).to_have_value("Alice: panel running weekly.")

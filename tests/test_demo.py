@@ -30,6 +30,8 @@ from actions.models import (
     ReportingPeriod,
 )
 from actions.permissions import Role, user_roles
+from kpis import selectors as kpi_selectors
+from kpis.models import Kpi, Measurement, Milestone
 
 SEEDS = {seed["plan"]["slug"]: seed for seed in (json.loads(p.read_text()) for p in sorted(DEMO_DIR.glob("*.json")))}
 OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
@@ -47,7 +49,7 @@ class Loaded:
 
 def row_counts() -> dict[str, int]:
     models = [Plan, AreaOfWeakness, Finding, Outcome, Action, ProgressUpdate, RagDefinition, ReportingPeriod]
-    models += [Officer, Organisation, User, Group]
+    models += [Officer, Organisation, User, Group, Kpi, Milestone, Measurement]
     counts = {model.__name__: model.objects.count() for model in models}
     for model in (Action, ProgressUpdate, Officer, Plan):
         counts[f"history of {model.__name__}"] = model.history.count()
@@ -231,3 +233,38 @@ def test_the_command_run_again_says_the_plans_are_there(demo):
     call_command("load_demo", stdout=out)
     assert "Demo plans already loaded." in out.getvalue()
     assert "lead-oxon" in out.getvalue()
+
+
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+def test_kpis_milestones_and_measurements_match_the_seed_file(demo, slug):
+    plan = Plan.objects.get(slug=slug)
+    in_db = [
+        (k.ref, k.area.ref if k.area else None, k.unit, [m.months for m in k.milestones.all()], k.measurements.count())
+        for k in plan.kpis.order_by("order")
+    ]
+    in_seed = [
+        (k["ref"], k["area"], k["unit"], sorted(m["months"] for m in k["milestones"]), len(k.get("measurements", [])))
+        for k in SEEDS[slug]["kpis"]
+    ]
+    assert in_db == in_seed
+
+
+def test_oxfordshire_kpi_tables_keep_the_seed_targets(demo):
+    strategy = Kpi.objects.get(plan__slug=OXFORDSHIRE, ref="1.K1")
+    targets = list(strategy.milestones.values_list("months", "target_text"))
+    assert targets[0] == (3, "Agreement on the SEND priorities.")
+    assert "signed off by the Governance Board and endorsed by the PCF" in targets[2][1]
+    assert Kpi.objects.filter(plan__slug=OXFORDSHIRE, area__isnull=True).count() == 4  # the score card
+
+
+def test_numeric_demo_kpis_have_a_year_of_values_and_raise_exceptions(demo):
+    numeric = Kpi.objects.filter(plan__slug=OXFORDSHIRE).exclude(unit="descriptive")
+    assert numeric.count() >= 4
+    assert all(k.measurements.count() >= 12 for k in numeric)
+    for slug in (OXFORDSHIRE, RBWM):
+        rows = kpi_selectors.exceptions(Plan.objects.get(slug=slug))
+        assert rows, f"{slug} should show KPI exceptions"
+    # Person-set RAGs that differ from the numbers carry their reason.
+    overridden = Milestone.objects.exclude(suggested_rag="").exclude(rag="").exclude(rag=F("suggested_rag"))
+    assert overridden.exists()
+    assert not overridden.filter(override_reason="").exists()

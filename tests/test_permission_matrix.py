@@ -4,11 +4,17 @@ Rows: (url name, method, {role or group of roles: status}). READERS are the role
 A URL added without rows here fails test_every_url_is_in_the_matrix.
 """
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.urls import get_resolver, reverse
 
 from actions.models import Action, ProgressUpdate
+from kpis.models import Measurement, Milestone
+from kpis.services import measurement_record
+from tests.conftest import KpiWorld
 
 READERS = ["alice", "bob", "manager", "chair", "member", "comms", "pcf", "adviser"]
 READ_ONLY = ["chair", "member", "comms", "pcf", "adviser"]
@@ -23,8 +29,6 @@ def expect(default=None, **by_role):
         table[role] = status
     return table
 
-
-VALID_UPDATE = {"rag": "amber", "progress": "Matrix progress", "impact": "", "version": "1"}
 
 MATRIX = [
     # url name, args key, method, expectations
@@ -45,6 +49,18 @@ MATRIX = [
     ("my-actions", None, "POST", expect(405, nobody=405)),
     ("action-list", None, "POST", expect(405, nobody=405)),
     ("action-detail", "alice_action", "POST", expect(405, nobody=405)),
+    # KPIs: owners (alice owns 1.K1, bob owns SC1) and programme managers write; everyone with a role reads.
+    ("scorecard", "plan", "GET", expect(200)),
+    ("kpi-exceptions", "plan", "GET", expect(200)),
+    ("kpi-detail", "kpi", "GET", expect(200)),
+    ("measurement-new", "kpi", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("measurement-new", "kpi", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("measurement-new", "other_kpi", "POST", expect(403, bob=302, manager=302, alice=404)),
+    ("measurement-edit", "measurement", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("measurement-edit", "measurement", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("milestone-edit", "milestone", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("milestone-edit", "milestone", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("scorecard", "plan", "POST", expect(405, nobody=405)),
     # Signing in and out.
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
@@ -57,6 +73,26 @@ ARGS = {
     "bob_action": lambda w: [w.bob_action.pk],
     "colleague_action": lambda w: [w.colleague_action.pk],
     "shared_action": lambda w: [w.shared_action.pk],
+    "kpi": lambda w: [w.kpis.timeliness.pk],
+    "other_kpi": lambda w: [w.kpis.strategy.pk],
+    "measurement": lambda w: [w.kpis.timeliness.measurements.get().pk],
+    "milestone": lambda w: [w.kpis.timeliness.milestones.get(months=3).pk],
+}
+
+# One valid POST per form; each role's expected status says whether it may be used.
+POST_DATA = {
+    "action-update": {"rag": "amber", "progress": "Matrix progress", "impact": "", "version": "1"},
+    "measurement-new": {
+        "period_date_0": "31",
+        "period_date_1": "1",
+        "period_date_2": "2026",
+        "value": "45",
+        "value_text": "In words",
+        "status": "actual",
+        "note": "",
+    },
+    "measurement-edit": {"value": "44", "value_text": "In words", "status": "actual", "note": "", "version": "1"},
+    "milestone-edit": {"rag": "green", "override_reason": "", "commentary": "On track", "version": "2"},
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
 
@@ -70,6 +106,8 @@ def database_state():
     return (
         ProgressUpdate.objects.count(),
         list(Action.objects.order_by("pk").values_list("version", "current_rag")),
+        list(Measurement.objects.order_by("pk").values_list("version", "value")),
+        list(Milestone.objects.order_by("pk").values_list("version", "rag", "commentary")),
     )
 
 
@@ -78,20 +116,24 @@ CASES = [(name, key, method, role, table[role]) for name, key, method, table in 
 
 @pytest.mark.parametrize(("name", "key", "method", "role", "status"), CASES)
 def test_matrix(client, world, name, key, method, role, status):
+    world.kpis = KpiWorld(world)
+    measurement_record(kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice)
     login(client, world, role)
     url = reverse(name, args=ARGS[key](world) if key else None)
     before = database_state()
-    response = client.get(url) if method == "GET" else client.post(url, VALID_UPDATE)
+    response = client.get(url) if method == "GET" else client.post(url, POST_DATA.get(name, {}))
     assert response.status_code == status, response.content[:500]
     if status == 302 and role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
-    if method == "POST" and status != 302 or (method == "POST" and name != "action-update"):
-        assert database_state() == before
+    if method == "POST":
+        changed = database_state() != before
+        allowed = status == 302 and role != "anonymous" and name in POST_DATA
+        assert changed == allowed, "an allowed POST saves; a refused one changes nothing"
 
 
 # The plan's own models. User accounts and groups stay with superusers: a programme manager who could edit
 # users could make themselves a superuser.
-ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label == "actions"]
+ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label in ("actions", "kpis")]
 
 
 def admin_urls(world):
@@ -113,6 +155,8 @@ def test_admin_is_for_programme_managers_only(client, world, role):
     # One row of each model so change and history pages exist.
     Finding.objects.create(area=world.area, ref="1.1", text="Finding")
     Outcome.objects.create(area=world.area, ref="a", text="Outcome")
+    kpis = KpiWorld(world)
+    measurement_record(kpi=kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice)
     login(client, world, role)
     urls = admin_urls(world)
     assert len(urls) > 20

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions.locking import StaleEditError
+from actions.models import Plan
+from actions.permissions import require_reader
+from kpis import selectors
+from kpis.filters import ScorecardFilterForm
+from kpis.forms import MeasurementForm, MilestoneAssessmentForm
+from kpis.models import Measurement, Milestone
+from kpis.permissions import can_write_kpi, get_kpi_for_user
+from kpis.services import measurement_record, measurement_restate, milestone_assess
+
+
+@require_GET
+def scorecard(request, slug):
+    require_reader(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    form = ScorecardFilterForm(request.GET or None, plan=plan)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.scorecard(
+        plan,
+        area=filters.get("area"),
+        category=filters.get("category", ""),
+        owner=filters.get("owner"),
+        rag=filters.get("rag", ""),
+    )
+    context = {"plan": plan, "form": form, "rows": rows, "horizons": selectors.horizons(rows)}
+    return render(request, "kpis/scorecard.html", context)
+
+
+@require_GET
+def exceptions(request, slug):
+    require_reader(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    rows = selectors.exceptions(plan)
+    writable = {row.kpi.pk for row in rows if can_write_kpi(request.user, row.kpi)}
+    return render(request, "kpis/exceptions.html", {"plan": plan, "rows": rows, "writable": writable})
+
+
+@require_GET
+def kpi_detail(request, pk):
+    kpi = get_kpi_for_user(request.user, pk, queryset=selectors.kpi_queryset())
+    context = {
+        "row": selectors.kpi_row(kpi),
+        "history": selectors.kpi_history(kpi),
+        "can_write": can_write_kpi(request.user, kpi),
+    }
+    return render(request, "kpis/kpi_detail.html", context)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for name, message in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_new(request, pk):
+    kpi = get_kpi_for_user(request.user, pk, write=True)
+    form = MeasurementForm(request.POST or None, kpi=kpi, initial={"status": Measurement.Status.ACTUAL})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement_record(
+                kpi=kpi,
+                period_date=data["period_date"],
+                value=data.get("value"),
+                value_text=data.get("value_text", ""),
+                note=data["note"],
+                status=data["status"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Value for {data['period_date']:%-d %B %Y} recorded.")
+            return redirect(kpi)
+    status = 400 if form.errors else 200
+    return render(request, "kpis/measurement_form.html", {"kpi": kpi, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request, pk):
+    require_reader(request.user)
+    measurement = get_object_or_404(Measurement.objects.select_related("kpi"), pk=pk)
+    kpi = get_kpi_for_user(request.user, measurement.kpi_id, write=True)
+    initial = {
+        "value": measurement.value,
+        "value_text": measurement.value_text,
+        "status": measurement.status,
+        "note": measurement.note,
+        "version": measurement.version,
+    }
+    form = MeasurementForm(request.POST or None, kpi=kpi, restating=True, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement_restate(
+                measurement=measurement,
+                value=data.get("value"),
+                value_text=data.get("value_text", ""),
+                note=data["note"],
+                status=data["status"],
+                by=request.user,
+                expected_version=data["version"] or 0,
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Value for {measurement.period_date:%-d %B %Y} restated.")
+            return redirect(kpi)
+    status = 409 if stale else 400 if form.errors else 200
+    context = {"kpi": kpi, "form": form, "measurement": measurement, "stale": stale}
+    return render(request, "kpis/measurement_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request, pk):
+    require_reader(request.user)
+    milestone = get_object_or_404(Milestone.objects.select_related("kpi"), pk=pk)
+    kpi = get_kpi_for_user(request.user, milestone.kpi_id, write=True)
+    initial = {
+        "rag": milestone.rag,
+        "override_reason": milestone.override_reason,
+        "commentary": milestone.commentary,
+        "version": milestone.version,
+    }
+    form = MilestoneAssessmentForm(request.POST or None, milestone=milestone, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestone_assess(
+                milestone=milestone,
+                rag=data["rag"],
+                override_reason=data.get("override_reason", ""),
+                commentary=data["commentary"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{milestone.months}-month milestone of {kpi.ref} saved.")
+            return redirect(kpi)
+    status = 409 if stale else 400 if form.errors else 200
+    context = {"kpi": kpi, "milestone": milestone, "form": form, "stale": stale}
+    return render(request, "kpis/milestone_form.html", context, status=status)
