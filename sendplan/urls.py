@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("kpis.urls")),
+    path("", include("risks.urls")),
     path("", include("actions.urls")),
 ]

@@ -86,3 +86,65 @@ class KpiWorld:
 @pytest.fixture
 def kpi_world(world):
     return KpiWorld(world)
+
+
+class RiskWorld:
+    """Risks on the world's plan: R1 owned by alice (scored, reviewed in the closed period), R2 owned by bob
+    (band only, as seed 000 wrote its risks)."""
+
+    def __init__(self, world):
+        from datetime import date, datetime, time
+
+        from django.utils import timezone
+
+        from risks.models import Risk
+        from risks.services import risk_review_record, risk_save
+
+        self.world = world
+        closed_end = world.closed_period.end
+        self.schools = risk_save(
+            risk=Risk(
+                plan=world.plan,
+                area=world.area,
+                ref="R1",
+                risk="If schools do not engage with the support offered, then inclusive practice will not embed.",
+                owner=world.head_of_send,
+                inherent_likelihood=4,
+                inherent_impact=4,
+                target_likelihood=2,
+                target_impact=3,
+                mitigation="Termly training and a monthly schools bulletin.",
+                review_every_days=30,
+            ),
+            actions=[world.alice_action],
+            by=world.manager,
+            expected_version=1,
+            at=timezone.make_aware(datetime(2025, 9, 1, 9)),
+        )
+        risk_review_record(
+            risk=self.schools,
+            reviewed_on=date(2025, 12, 10),
+            likelihood=4,
+            impact=3,
+            note="Two clusters signed up.",
+            by=world.alice,
+            expected_version=self.schools.version,
+            period=world.closed_period,
+            at=timezone.make_aware(datetime.combine(closed_end.replace(day=10), time(14))),
+        )
+        self.parents = risk_save(
+            risk=Risk(
+                plan=world.plan,
+                ref="R2",
+                risk="If engagement with parents is limited, then we cannot tell which changes make a difference.",
+                owner=world.dco,
+                severity="high",
+            ),
+            by=world.manager,
+            expected_version=1,
+        )
+
+
+@pytest.fixture
+def risk_world(world):
+    return RiskWorld(world)

@@ -32,6 +32,8 @@ from actions.models import (
 from actions.permissions import Role, user_roles
 from kpis import selectors as kpi_selectors
 from kpis.models import Kpi, Measurement, Milestone
+from risks import selectors as risk_selectors
+from risks.models import Risk, RiskReview
 
 SEEDS = {seed["plan"]["slug"]: seed for seed in (json.loads(p.read_text()) for p in sorted(DEMO_DIR.glob("*.json")))}
 OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
@@ -49,7 +51,7 @@ class Loaded:
 
 def row_counts() -> dict[str, int]:
     models = [Plan, AreaOfWeakness, Finding, Outcome, Action, ProgressUpdate, RagDefinition, ReportingPeriod]
-    models += [Officer, Organisation, User, Group, Kpi, Milestone, Measurement]
+    models += [Officer, Organisation, User, Group, Kpi, Milestone, Measurement, Risk, RiskReview]
     counts = {model.__name__: model.objects.count() for model in models}
     for model in (Action, ProgressUpdate, Officer, Plan):
         counts[f"history of {model.__name__}"] = model.history.count()
@@ -268,3 +270,45 @@ def test_numeric_demo_kpis_have_a_year_of_values_and_raise_exceptions(demo):
     overridden = Milestone.objects.exclude(suggested_rag="").exclude(rag="").exclude(rag=F("suggested_rag"))
     assert overridden.exists()
     assert not overridden.filter(override_reason="").exists()
+
+
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+def test_risks_and_reviews_match_the_seed_file(demo, slug):
+    plan = Plan.objects.get(slug=slug)
+    in_db = [
+        (
+            r.ref,
+            r.area.ref if r.area else None,
+            r.severity,
+            sorted(a.ref for a in r.actions.all()),
+            r.reviews.count(),
+            r.status,
+        )
+        for r in plan.risks.order_by("ref")
+    ]
+    in_seed = sorted(
+        (
+            r["ref"],
+            r["area"],
+            r.get("severity", ""),
+            sorted(r.get("actions", [])),
+            len(r.get("reviews", [])),
+            r.get("status", "open"),
+        )
+        for r in SEEDS[slug]["risks"]
+    )
+    assert in_db == in_seed
+
+
+def test_seed_000_risk_register_keeps_its_severity_bands_and_if_then_wording(demo):
+    risks = Plan.objects.get(slug=OXFORDSHIRE).risks
+    assert risks.filter(severity__in=["high", "medium"]).count() >= 5
+    assert all(r.risk.startswith("If ") for r in risks.all())
+    assert risks.filter(current_likelihood__isnull=True).exists()  # band-only risks, as the seed has them
+
+
+def test_demo_risks_moved_across_periods(demo):
+    for slug in (OXFORDSHIRE, RBWM):
+        register = risk_selectors.register(Plan.objects.get(slug=slug))
+        directions = {row.direction for row in register.rows}
+        assert directions & {"up", "down"}, f"{slug}: some risks should have moved since {register.since}"

@@ -99,8 +99,8 @@ def test_exceptions_query_budget(client, world, django_assert_num_queries, count
 def test_my_actions_with_kpi_panel_query_budget(client, world, django_assert_num_queries, count):
     build_kpis(world, count)
     client.force_login(world.alice)
-    # 1 session, 2 user, 3 role groups, 4 officer, 5 KPIs she owns, 6 milestones, 7 measurements, 8 her actions,
-    # 9 open periods.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 role groups, 4 officer, 5 KPIs she owns, 6 milestones, 7 measurements, 8 her risks with
+    # overdue reviews, 9 her actions, 10 open periods.
+    with django_assert_num_queries(10):
         response = client.get(reverse("my-actions"))
     assert "KPI commentary needed" in response.content.decode()

@@ -14,7 +14,8 @@ from django.urls import get_resolver, reverse
 from actions.models import Action, ProgressUpdate
 from kpis.models import Measurement, Milestone
 from kpis.services import measurement_record
-from tests.conftest import KpiWorld
+from risks.models import Risk, RiskReview
+from tests.conftest import KpiWorld, RiskWorld
 
 READERS = ["alice", "bob", "manager", "chair", "member", "comms", "pcf", "adviser"]
 READ_ONLY = ["chair", "member", "comms", "pcf", "adviser"]
@@ -61,6 +62,18 @@ MATRIX = [
     ("milestone-edit", "milestone", "GET", expect(403, alice=200, manager=200, bob=404)),
     ("milestone-edit", "milestone", "POST", expect(403, alice=302, manager=302, bob=404)),
     ("scorecard", "plan", "POST", expect(405, nobody=405)),
+    # Risks: owners (alice owns R1, bob R2) and programme managers write; only programme managers record new ones.
+    ("risk-register", "plan", "GET", expect(200)),
+    ("risk-heat-map", "plan", "GET", expect(200)),
+    ("risk-detail", "risk", "GET", expect(200)),
+    ("risk-new", "plan", "GET", expect(403, manager=200)),
+    ("risk-new", "plan", "POST", expect(403, manager=302)),
+    ("risk-edit", "risk", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("risk-edit", "risk", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("risk-review", "risk", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("risk-review", "risk", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("risk-review", "other_risk", "POST", expect(403, bob=302, manager=302, alice=404)),
+    ("risk-register", "plan", "POST", expect(405, nobody=405)),
     # Signing in and out.
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
@@ -77,6 +90,8 @@ ARGS = {
     "other_kpi": lambda w: [w.kpis.strategy.pk],
     "measurement": lambda w: [w.kpis.timeliness.measurements.get().pk],
     "milestone": lambda w: [w.kpis.timeliness.milestones.get(months=3).pk],
+    "risk": lambda w: [w.risks.schools.pk],
+    "other_risk": lambda w: [w.risks.parents.pk],
 }
 
 # One valid POST per form; each role's expected status says whether it may be used.
@@ -93,6 +108,35 @@ POST_DATA = {
     },
     "measurement-edit": {"value": "44", "value_text": "In words", "status": "actual", "note": "", "version": "1"},
     "milestone-edit": {"rag": "green", "override_reason": "", "commentary": "On track", "version": "2"},
+    "risk-new": {
+        "ref": "R9",
+        "risk": "If the matrix fails, then we learn",
+        "owner": "OWNER",
+        "severity": "medium",
+        "review_every_days": "30",
+        "status": "open",
+    },
+    "risk-edit": {
+        "ref": "R1",
+        "risk": "If schools do not engage, then inclusion will not embed.",
+        "owner": "OWNER",
+        "inherent_likelihood": "4",
+        "inherent_impact": "4",
+        "current_likelihood": "4",
+        "current_impact": "3",
+        "review_every_days": "30",
+        "status": "open",
+        "version": "2",
+    },
+    "risk-review": {
+        "reviewed_on_0": "5",
+        "reviewed_on_1": "1",
+        "reviewed_on_2": "2026",
+        "likelihood": "3",
+        "impact": "3",
+        "note": "Matrix review",
+        "version": "2",
+    },
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
 
@@ -108,6 +152,8 @@ def database_state():
         list(Action.objects.order_by("pk").values_list("version", "current_rag")),
         list(Measurement.objects.order_by("pk").values_list("version", "value")),
         list(Milestone.objects.order_by("pk").values_list("version", "rag", "commentary")),
+        list(Risk.objects.order_by("pk").values_list("version", "risk")),
+        RiskReview.objects.count(),
     )
 
 
@@ -117,11 +163,15 @@ CASES = [(name, key, method, role, table[role]) for name, key, method, table in 
 @pytest.mark.parametrize(("name", "key", "method", "role", "status"), CASES)
 def test_matrix(client, world, name, key, method, role, status):
     world.kpis = KpiWorld(world)
+    world.risks = RiskWorld(world)
     measurement_record(kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice)
     login(client, world, role)
     url = reverse(name, args=ARGS[key](world) if key else None)
     before = database_state()
-    response = client.get(url) if method == "GET" else client.post(url, POST_DATA.get(name, {}))
+    data = {k: (world.head_of_send.pk if v == "OWNER" else v) for k, v in POST_DATA.get(name, {}).items()}
+    if name == "risk-review" and key == "other_risk":
+        data.update(likelihood="", impact="", version=str(world.risks.parents.version))
+    response = client.get(url) if method == "GET" else client.post(url, data)
     assert response.status_code == status, response.content[:500]
     if status == 302 and role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
@@ -133,7 +183,7 @@ def test_matrix(client, world, name, key, method, role, status):
 
 # The plan's own models. User accounts and groups stay with superusers: a programme manager who could edit
 # users could make themselves a superuser.
-ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label in ("actions", "kpis")]
+ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label in ("actions", "kpis", "risks")]
 
 
 def admin_urls(world):
@@ -155,6 +205,7 @@ def test_admin_is_for_programme_managers_only(client, world, role):
     # One row of each model so change and history pages exist.
     Finding.objects.create(area=world.area, ref="1.1", text="Finding")
     Outcome.objects.create(area=world.area, ref="a", text="Outcome")
+    RiskWorld(world)
     kpis = KpiWorld(world)
     measurement_record(kpi=kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice)
     login(client, world, role)

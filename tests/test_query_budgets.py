@@ -202,8 +202,8 @@ def test_my_actions(as_user, partnership, django_assert_num_queries):
     client = as_user("alice")
     # 1 session, 2 user, 3 her role groups, 4 her officer record, 5 the actions she leads with area, plan and the
     # overdue / needs-update annotations, 6 the open period of each plan, 7 the KPIs she owns (none here, so their
-    # milestones and values are not fetched).
-    with django_assert_num_queries(7):
+    # milestones and values are not fetched), 8 her risks with overdue reviews.
+    with django_assert_num_queries(8):
         response = client.get(reverse("my-actions"))
     assert response.status_code == 200
     listed = [a.pk for group in response.context["mine"].groups for a in group.actions]
