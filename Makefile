@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DEBS := postgresql chromium chromium-driver poppler-utils
 DEMO_DEBS := nodejs npm python3-venv
 
-.PHONY: demo test lint install system-deps-demo system-deps-test serve-demo clean
+.PHONY: demo test lint bench install system-deps-demo system-deps-test serve-demo clean
 
 demo: system-deps-demo install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -18,6 +18,11 @@ demo: system-deps-demo install
 
 test: system-deps-test install lint
 	scripts/with-postgres.sh $(PY) -m pytest
+
+# Benchmarks on a throwaway PostgreSQL: a table printed, not a test. More arrive with the production issue.
+bench: system-deps-test install
+	DJANGO_SETTINGS_MODULE=sendplan.settings_test scripts/with-postgres.sh sh -c \
+	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench_import --actions 50 500'
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -125,7 +125,8 @@ class ActionAdmin(VersionedAdmin):
     search_fields = ("ref", "text")
     list_select_related = ("area",)
     filter_horizontal = ("leads", "partners")
-    readonly_fields = ("version", "updated_at", "current_rag")
+    # Set by the roll forward, which also marks the original carried forward.
+    readonly_fields = ("version", "updated_at", "current_rag", "carried_from")
 
 
 @admin.register(ProgressUpdate)

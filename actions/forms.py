@@ -1,7 +1,8 @@
 from django import forms
+from django.utils.text import Truncator
 
-from actions.models import Action, Rag, ReportingPeriod
-from actions.services import previous_rating, progress_update_errors
+from actions.models import Action, Plan, Rag, ReportingPeriod
+from actions.services import plan_roll_forward_errors, previous_rating, progress_update_errors
 from sendplan.fields import GovukDateField
 
 
@@ -83,3 +84,112 @@ class ProgressUpdateForm(forms.Form):
                 continue  # the field's own error (e.g. an impossible date) says it better
             self.add_error(name if name in self.fields else None, message)
         return cleaned
+
+
+class RollForwardForm(forms.Form):
+    """A new plan from `source`: its type, title, web address and start, and which areas and open actions to carry.
+
+    Open actions are offered one set of checkboxes per area (fields `actions_<area pk>`); `cleaned_data["areas"]`
+    and `cleaned_data["actions"]` hold the chosen objects. The rules themselves live in services.
+    """
+
+    plan_type = forms.ChoiceField(
+        label="Type of plan",
+        choices=Plan.PlanType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of the new plan."},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        help_text="As the new plan is headed, for example “Accelerated Progress Plan”.",
+        error_messages={"required": "Enter the title of the new plan."},
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        max_length=80,
+        help_text="The end of the plan's address: lower-case letters, numbers and hyphens, for example riverside-app.",
+        error_messages={
+            "required": "Enter a web address for the new plan.",
+            "invalid": "The web address can only contain lower-case letters, numbers and hyphens.",
+        },
+    )
+    start_date = GovukDateField(
+        label="Start date",
+        help_text="Milestones at 3, 6 and 12 months count from here. For example, 1 9 2026.",
+        error_messages={"required": "Enter the date the new plan starts."},
+    )
+    areas = forms.TypedMultipleChoiceField(
+        label="Areas of weakness to carry",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one area of weakness to carry into the new plan."},
+    )
+
+    def __init__(self, *args, source: Plan, **kwargs):
+        self.source = source
+        super().__init__(*args, **kwargs)
+        # Areas and open actions are read once here; the checkboxes and clean() use these lists.
+        self._areas = {area.pk: area for area in source.areas.all()}
+        self.fields["areas"].choices = [
+            (area.pk, f"{area.ref}. {Truncator(area.title).words(18)}{' (closed)' if area.closed_on else ''}")
+            for area in self._areas.values()
+        ]
+        open_actions = Action.objects.filter(area__plan=source, status=Action.Status.OPEN).order_by(
+            "area__order", "area__ref", "order", "ref"
+        )
+        self._actions = {action.pk: action for action in open_actions}
+        self._action_field_names: list[str] = []
+        for area in self._areas.values():
+            choices = [
+                (a.pk, f"{a.ref} {Truncator(a.text).chars(120)}")
+                for a in self._actions.values()
+                if a.area_id == area.pk
+            ]
+            if choices:
+                name = f"actions_{area.pk}"
+                self.fields[name] = forms.TypedMultipleChoiceField(
+                    label=f"Open actions in area {area.ref}",
+                    coerce=int,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+                self._action_field_names.append(name)
+
+    @property
+    def action_fields(self):
+        return [self[name] for name in self._action_field_names]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["areas"] = [self._areas[pk] for pk in cleaned.get("areas", [])]
+        cleaned["actions"] = [self._actions[pk] for name in self._action_field_names for pk in cleaned.get(name, [])]
+        errors = plan_roll_forward_errors(
+            source=self.source,
+            slug=cleaned.get("slug", ""),
+            start_date=cleaned.get("start_date"),
+            areas=cleaned["areas"],
+            actions=cleaned["actions"],
+        )
+        self.add_service_errors(errors)
+        return cleaned
+
+    def add_service_errors(self, errors: dict) -> None:
+        """Put the service's errors beside their fields; the actions' error beside the first set it concerns."""
+        for name, messages in errors.items():
+            if name == "actions":
+                name = self._actions_error_field()
+            elif name not in self.fields:
+                name = None
+            if name is not None and self.has_error(name):
+                continue  # the field's own error (e.g. an impossible date) says it better
+            for message in [messages] if isinstance(messages, str) else messages:
+                self.add_error(name, message)
+
+    def _actions_error_field(self) -> str | None:
+        chosen_areas = {area.pk for area in self.cleaned_data.get("areas", [])}
+        for name in self._action_field_names:
+            if self.cleaned_data.get(name) and int(name.removeprefix("actions_")) not in chosen_areas:
+                return name
+        return None

@@ -283,6 +283,10 @@ class Action(VersionedModel):
     # Denormalised from the latest progress update by progress_update_submit(), so lists filter on it cheaply.
     current_rag = models.CharField("current RAG", max_length=10, choices=Rag.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
+    # Set by plan_roll_forward(): the same action in the plan this one's plan follows.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -51,6 +51,17 @@ def require_reader(user) -> None:
         raise PermissionDenied("Your account has no role in this plan yet. Ask the programme manager.")
 
 
+def can_manage_plans(user) -> bool:
+    """Programme managers start, roll forward and maintain plans."""
+    return Role.PROGRAMME_MANAGER in user_roles(user)
+
+
+def require_plan_manager(user) -> None:
+    require_reader(user)
+    if not can_manage_plans(user):
+        raise PermissionDenied("Only the programme manager can start a new plan. Ask them to roll this plan forward.")
+
+
 def user_officer(user):
     # A user with no officer record raises RelatedObjectDoesNotExist, an AttributeError.
     return getattr(user, "officer", None)

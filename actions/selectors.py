@@ -199,7 +199,11 @@ class ActionPage:
 
 
 def action_queryset() -> QuerySet[Action]:
-    return action_rows().select_related("outcome__finding").prefetch_related("partners")
+    return (
+        action_rows()
+        .select_related("outcome__finding", "carried_from__area__plan")
+        .prefetch_related("partners", Prefetch("carried_to", queryset=Action.objects.select_related("area__plan")))
+    )
 
 
 def action_page(action: Action) -> ActionPage:

@@ -11,11 +11,23 @@ from datetime import date, datetime
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from actions.locking import StaleEditError, changes_since, claim_version, field_changes, save_versioned
-from actions.models import Action, Officer, ProgressUpdate, Rag, ReportingPeriod
+from actions.models import (
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Outcome,
+    Plan,
+    ProgressUpdate,
+    Rag,
+    RagDefinition,
+    ReportingPeriod,
+)
 from actions.permissions import Role, user_officer
 
 _url = URLValidator(schemes=["http", "https"])
@@ -173,6 +185,166 @@ def progress_update_submit(
 def record_save(*, instance, expected_version: int, by) -> None:
     """Save any user-edited record (admin, imports) with optimistic locking and history."""
     save_versioned(instance, expected_version=expected_version, by=by)
+
+
+def _refs(actions: list[Action]) -> str:
+    return ", ".join(a.ref for a in actions)
+
+
+def plan_roll_forward_errors(
+    *, source: Plan, slug: str, start_date: date | None, areas: list[AreaOfWeakness], actions: list[Action]
+) -> dict[str, str]:
+    """The roll-forward rules, as field -> message. Empty when the new plan may be created."""
+    errors: dict[str, str] = {}
+    if slug and Plan.objects.filter(slug=slug).exists():
+        errors["slug"] = f"A plan with the web address “{slug}” already exists. Choose another."
+    if start_date is None:
+        errors["start_date"] = "Enter the date the new plan starts."
+    if not areas:
+        errors["areas"] = "Choose at least one area of weakness to carry into the new plan."
+    elif foreign := [a.ref for a in areas if a.plan_id != source.pk]:
+        errors["areas"] = f"Areas {', '.join(foreign)} are not in {source.title}."
+    area_ids = {a.pk for a in areas}
+    problems = []
+    if not_open := [a for a in actions if a.status != Action.Status.OPEN]:
+        problems.append(f"Only open actions can be carried forward; not open: {_refs(not_open)}.")
+    if outside := [a for a in actions if a.area_id not in area_ids]:
+        if len(outside) == 1:
+            problems.append(f"Choose the area of action {outside[0].ref} too, or untick it.")
+        else:
+            problems.append(f"Choose the areas of actions {_refs(outside)} too, or untick them.")
+    if problems:
+        errors["actions"] = " ".join(problems)
+    return errors
+
+
+def _copy_links(field: models.ManyToManyField, copies: dict[int, models.Model]) -> None:
+    """Give each copy the many-to-many links of its original (`copies`: original pk -> saved copy)."""
+    through = field.remote_field.through
+    own, other = field.m2m_column_name(), field.m2m_reverse_name()
+    links = through.objects.filter(**{f"{own}__in": list(copies)}).values_list(own, other)
+    through.objects.bulk_create([through(**{own: copies[pk].pk, other: target}) for pk, target in links])
+
+
+def _bulk_copy(model: type[models.Model], copies: dict[int, models.Model], by) -> None:
+    # The originals passed the same constraints inside the same plan, and the database checks them again on
+    # insert, so the copies skip full_clean(), which would cost several queries per row.
+    bulk_create_with_history(list(copies.values()), model, default_user=by)
+
+
+@transaction.atomic
+def plan_roll_forward(
+    *,
+    source: Plan,
+    slug: str,
+    title: str,
+    plan_type: str,
+    start_date: date | None,
+    published: date | None = None,
+    inspection_start: date | None = None,
+    inspection_label: str = "",
+    areas: list[AreaOfWeakness],
+    actions: list[Action],
+    by,
+) -> Plan:
+    """Start a new plan that follows `source`, carrying the chosen areas and the chosen open actions into it.
+
+    The new plan gets `source`'s local area, summary, advisers, accountable officers and RAG key, but no reporting
+    periods. Each area is copied with its findings, outcomes and owners; each action into its area's copy, unrated,
+    with `carried_from` set. The original actions become "carried forward" (saved with `by` in their history).
+    Refuses with ValidationError (keyed by field) when a rule fails, and with StaleEditError when an action changed
+    since it was loaded.
+    """
+    actions = list({a.pk: a for a in actions}.values())
+    plan = Plan(
+        slug=slug,
+        local_area=source.local_area,
+        plan_type=plan_type,
+        title=title,
+        start_date=start_date,
+        published=published,
+        inspection_start=inspection_start,
+        inspection_label=inspection_label,
+        predecessor=source,
+        summary=source.summary,
+        advisers=source.advisers,
+    )
+    errors: dict = plan_roll_forward_errors(
+        source=source, slug=slug, start_date=start_date, areas=areas, actions=actions
+    )
+    try:
+        plan.full_clean(exclude=list(errors))  # the rules' own wording wins for the fields they checked
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    plan._history_user = by
+    plan.save()
+    plan.accountable_officers.set(source.accountable_officers.all())
+    _bulk_copy(
+        RagDefinition,
+        {
+            d.pk: RagDefinition(plan=plan, code=d.code, label=d.label, definition=d.definition)
+            for d in source.rag_key.all()
+        },
+        by,
+    )
+
+    area_copies = {
+        area.pk: AreaOfWeakness(
+            plan=plan,
+            ref=area.ref,
+            title=area.title,
+            general_outcomes=area.general_outcomes,
+            milestone=area.milestone,
+            order=area.order,
+        )
+        for area in sorted(areas, key=lambda a: (a.order, a.ref))
+    }
+    _bulk_copy(AreaOfWeakness, area_copies, by)
+    _copy_links(AreaOfWeakness._meta.get_field("owners"), area_copies)
+    finding_copies = {
+        f.pk: Finding(area=area_copies[f.area_id], ref=f.ref, text=f.text, order=f.order)
+        for f in Finding.objects.filter(area__in=list(area_copies)).order_by("area__order", "order", "id")
+    }
+    _bulk_copy(Finding, finding_copies, by)
+    outcome_copies = {
+        o.pk: Outcome(
+            area=area_copies[o.area_id],
+            finding=finding_copies.get(o.finding_id),
+            ref=o.ref,
+            text=o.text,
+            order=o.order,
+        )
+        for o in Outcome.objects.filter(area__in=list(area_copies)).order_by("area__order", "order", "id")
+    }
+    _bulk_copy(Outcome, outcome_copies, by)
+
+    action_copies = {
+        a.pk: Action(
+            area=area_copies[a.area_id],
+            outcome=outcome_copies.get(a.outcome_id),
+            ref=a.ref,
+            text=a.text,
+            accountable_officer_id=a.accountable_officer_id,
+            due_date=a.due_date,
+            due_label=a.due_label,
+            revised_due_date=a.revised_due_date,
+            revised_due_reason=a.revised_due_reason,
+            coproduction_level=a.coproduction_level,
+            coproduction_evidence=a.coproduction_evidence,
+            order=a.order,
+            carried_from=a,
+        )
+        for a in sorted(actions, key=lambda a: (area_copies[a.area_id].order, a.order, a.ref))
+    }
+    _bulk_copy(Action, action_copies, by)
+    _copy_links(Action._meta.get_field("leads"), action_copies)
+    _copy_links(Action._meta.get_field("partners"), action_copies)
+    for action in actions:
+        action.status = Action.Status.CARRIED_FORWARD
+        save_versioned(action, expected_version=action.version, by=by)
+    return plan
 
 
 # The domain apps whose records a programme manager maintains in the admin.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("my-actions/", views.my_actions, name="my-actions"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
+    path("plans/<slug:slug>/roll-forward/", views.roll_forward, name="plan-roll-forward"),
     path("areas/<int:pk>/", views.area_detail, name="area-detail"),
     path("actions/", views.action_list, name="action-list"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),

@@ -6,17 +6,27 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import selectors
 from actions.filters import ActionFilter
-from actions.forms import ProgressUpdateForm
+from actions.forms import ProgressUpdateForm, RollForwardForm
 from actions.locking import StaleEditError
 from actions.models import AreaOfWeakness, Plan, ReportingPeriod
-from actions.permissions import Role, can_write_action, get_action_for_user, require_reader, user_roles
-from actions.services import progress_update_submit
+from actions.permissions import (
+    Role,
+    can_manage_plans,
+    can_write_action,
+    get_action_for_user,
+    require_plan_manager,
+    require_reader,
+    user_roles,
+)
+from actions.services import plan_roll_forward, progress_update_submit
+from sendplan.spreadsheets import spreadsheet_safe
 
 ACTION_LIST_PAGE_SIZE = 50
 
@@ -40,14 +50,52 @@ def my_actions(request):
 @require_GET
 def plan_list(request):
     require_reader(request.user)
-    return render(request, "actions/plan_list.html", {"plans": selectors.plan_list()})
+    can_import = Role.PROGRAMME_MANAGER in user_roles(request.user)
+    return render(request, "actions/plan_list.html", {"plans": selectors.plan_list(), "can_import": can_import})
 
 
 @require_GET
 def plan_detail(request, slug):
     require_reader(request.user)
     plan = get_object_or_404(Plan.objects.select_related("predecessor"), slug=slug)
-    return render(request, "actions/plan_detail.html", {"page": selectors.plan_page(plan)})
+    context = {"page": selectors.plan_page(plan), "can_roll_forward": can_manage_plans(request.user)}
+    return render(request, "actions/plan_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def roll_forward(request, slug):
+    require_plan_manager(request.user)
+    source = get_object_or_404(Plan, slug=slug)
+    form = RollForwardForm(request.POST or None, source=source)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = plan_roll_forward(
+                source=source,
+                slug=data["slug"],
+                title=data["title"],
+                plan_type=data["plan_type"],
+                start_date=data["start_date"],
+                areas=data["areas"],
+                actions=data["actions"],
+                by=request.user,
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            form.add_service_errors(error.message_dict)
+        else:
+            areas, actions = len(data["areas"]), len(data["actions"])
+            messages.success(
+                request,
+                f"{plan.title} started from {source.title}: {areas} area{pluralize(areas)} and "
+                f"{actions} action{pluralize(actions)} carried forward.",
+            )
+            return redirect(plan)
+    status = 409 if stale else 400 if form.errors else 200
+    context = {"source": source, "form": form, "stale": stale}
+    return render(request, "actions/roll_forward.html", context, status=status)
 
 
 @require_GET
@@ -178,7 +226,8 @@ def _actions_csv(rows) -> HttpResponse:
     for action in rows:
         leads = list(action.leads.all())
         writer.writerow(
-            _csv_safe(
+            map(
+                spreadsheet_safe,
                 [
                     action.area.plan.title,
                     f"{action.area.ref}. {action.area.title}",
@@ -193,12 +242,7 @@ def _actions_csv(rows) -> HttpResponse:
                     selectors.rag_label(action.current_rag),
                     "Yes" if action.overdue else "No",
                     "Yes" if action.needs_update else "No",
-                ]
+                ],
             )
         )
     return response
-
-
-def _csv_safe(values: list[str]) -> list[str]:
-    """Stop spreadsheet formula injection: a cell starting with = + - @, tab or CR is read as text by Excel."""
-    return [f"'{v}" if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values]

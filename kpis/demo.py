@@ -53,7 +53,8 @@ def load_plan_kpis(context: DemoPlanContext) -> list[Kpi]:
             milestones=[
                 (m["months"], m.get("target_text", ""), _decimal(m.get("target_value")))
                 for m in spec.get("milestones", [])
-            ],
+            ]
+            or None,
             at=context.created,
         )
         for item in spec.get("measurements", []):

@@ -24,14 +24,16 @@ def kpi_create(
     milestones: list[tuple[int, str, Decimal | None]] | None = None,
     at: datetime | None = None,
 ) -> Kpi:
-    """Save a new KPI with its milestones: (months, target text, target value) each; by default empty ones at
-    3, 6 and 12 months from the plan start, for the owner to fill in."""
+    """Save a new KPI with its milestones: (months, target text, target value) each; by default (None) empty
+    ones at 3, 6 and 12 months from the plan start, for the owner to fill in; [] for none."""
     when = at or timezone.now()
     kpi.updated_at = when
     kpi._history_user, kpi._history_date = by, when
     kpi.full_clean()
     kpi.save()
-    for months, target_text, target_value in milestones or [(m, "", None) for m in DEFAULT_HORIZONS]:
+    if milestones is None:
+        milestones = [(months, "", None) for months in DEFAULT_HORIZONS]
+    for months, target_text, target_value in milestones:
         milestone_add(kpi=kpi, months=months, target_text=target_text, target_value=target_value, by=by, at=when)
     return kpi
 

@@ -19,6 +19,7 @@ trap stop EXIT
 as_pg "$PG_BIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
   -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres sendplan
 export DATABASE_URL="postgresql://postgres@127.0.0.1:$PORT/sendplan"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PORT"
 "$@"

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "kpis",
     "risks",
     "governance",
+    "workbooks",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kpis.urls")),
     path("", include("risks.urls")),
+    path("", include("workbooks.urls")),
     path("", include("actions.urls")),
 ]

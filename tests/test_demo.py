@@ -312,3 +312,37 @@ def test_demo_risks_moved_across_periods(demo):
         register = risk_selectors.register(Plan.objects.get(slug=slug))
         directions = {row.direction for row in register.rows}
         assert directions & {"up", "down"}, f"{slug}: some risks should have moved since {register.since}"
+
+
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+def test_each_demo_plan_exports_to_a_workbook_that_imports_as_an_identical_copy(demo, slug):
+    import io
+
+    from openpyxl import load_workbook
+
+    from workbooks.exporter import export_workbook
+    from workbooks.importer import import_workbook
+
+    book = load_workbook(io.BytesIO(export_workbook(Plan.objects.get(slug=slug))))
+    for row in book["Plan"].iter_rows(min_row=2):
+        if row[0].value == "slug":
+            row[1].value = f"{slug}-copy"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    result = import_workbook(buffer, by=User.objects.get(username="manager"), dry_run=False)
+    assert result.ok, [str(p) for p in result.problems][:5]
+    original, copy = Plan.objects.get(slug=slug), Plan.objects.get(slug=f"{slug}-copy")
+
+    def shape(plan):
+        return (
+            [(a.ref, a.actions.count()) for a in plan.areas.order_by("order")],
+            sorted(
+                ProgressUpdate.objects.filter(action__area__plan=plan).values_list("action__ref", "period__name", "rag")
+            ),
+            sorted(plan.kpis.values_list("ref", "unit")),
+            Measurement.objects.filter(kpi__plan=plan).count(),
+            sorted(plan.risks.values_list("ref", "current_likelihood", "current_impact", "status")),
+        )
+
+    assert shape(copy) == shape(original)

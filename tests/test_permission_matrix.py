@@ -9,13 +9,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
 from django.urls import get_resolver, reverse
 
-from actions.models import Action, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate
 from kpis.models import Measurement, Milestone
 from kpis.services import measurement_record
 from risks.models import Risk, RiskReview
-from tests.conftest import KpiWorld, RiskWorld
+from tests.conftest import KpiWorld, RiskWorld, World
+from tests.workbook_builders import workbook
+from workbooks.models import WorkbookUpload
 
 READERS = ["alice", "bob", "manager", "chair", "member", "comms", "pcf", "adviser"]
 READ_ONLY = ["chair", "member", "comms", "pcf", "adviser"]
@@ -37,6 +40,8 @@ MATRIX = [
     ("my-actions", None, "GET", expect(200)),
     ("plan-list", None, "GET", expect(200)),
     ("plan-detail", "plan", "GET", expect(200)),
+    ("plan-roll-forward", "plan", "GET", expect(403, manager=200)),
+    ("plan-roll-forward", "plan", "POST", expect(403, manager=302)),
     ("area-detail", "area", "GET", expect(200)),
     ("action-list", None, "GET", expect(200)),
     ("action-detail", "alice_action", "GET", expect(200)),
@@ -74,6 +79,14 @@ MATRIX = [
     ("risk-review", "risk", "POST", expect(403, alice=302, manager=302, bob=404)),
     ("risk-review", "other_risk", "POST", expect(403, bob=302, manager=302, alice=404)),
     ("risk-register", "plan", "POST", expect(405, nobody=405)),
+    # Workbooks: programme managers import; everyone with a role downloads the template and exports.
+    ("workbook-upload", None, "GET", expect(403, manager=200)),
+    ("workbook-upload", None, "POST", expect(403, manager=200)),
+    ("workbook-confirm", "upload", "POST", expect(403, manager=302)),
+    ("workbook-template", None, "GET", expect(200)),
+    ("plan-export", "plan_xlsx", "GET", expect(200)),
+    ("plan-export", "plan_json", "GET", expect(200)),
+    ("plan-export", "plan_csv", "GET", expect(200)),
     # Signing in and out.
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
@@ -91,11 +104,26 @@ ARGS = {
     "measurement": lambda w: [w.kpis.timeliness.measurements.get().pk],
     "milestone": lambda w: [w.kpis.timeliness.milestones.get(months=3).pk],
     "risk": lambda w: [w.risks.schools.pk],
+    "upload": lambda w: [staged_upload(w).pk],
+    "plan_xlsx": lambda w: [w.plan.slug, "xlsx"],
+    "plan_json": lambda w: [w.plan.slug, "json"],
+    "plan_csv": lambda w: [w.plan.slug, "csv"],
     "other_risk": lambda w: [w.risks.parents.pk],
 }
 
-# One valid POST per form; each role's expected status says whether it may be used.
+# One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA and ACTION (in a
+# value, or in a name such as actions_AREA) stand for the pks of PLACEHOLDERS.
 POST_DATA = {
+    "plan-roll-forward": {
+        "plan_type": "app",
+        "title": "Accelerated Progress Plan",
+        "slug": "riverside-app",
+        "start_date_0": "1",
+        "start_date_1": "9",
+        "start_date_2": "2026",
+        "areas": "AREA",
+        "actions_AREA": "ACTION",
+    },
     "action-update": {"rag": "amber", "progress": "Matrix progress", "impact": "", "version": "1"},
     "measurement-new": {
         "period_date_0": "31",
@@ -128,6 +156,7 @@ POST_DATA = {
         "status": "open",
         "version": "2",
     },
+    "workbook-confirm": {},
     "risk-review": {
         "reviewed_on_0": "5",
         "reviewed_on_1": "1",
@@ -138,12 +167,47 @@ POST_DATA = {
         "version": "2",
     },
 }
+PLACEHOLDERS = {
+    "OWNER": lambda w: w.head_of_send.pk,
+    "AREA": lambda w: w.area.pk,
+    "ACTION": lambda w: w.alice_action.pk,
+}
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
+
+
+def staged_upload(world):
+    """A workbook the programme manager uploaded and previewed: a new plan with one area and action."""
+    content = workbook(
+        {
+            "Plan": [
+                ["field", "value"],
+                ["local area", "Matrixshire"],
+                ["title", "Matrix plan"],
+                ["type", "PAP"],
+                ["start date", "01/09/2025"],
+            ],
+            "Areas": [["ref", "title"], ["1", "Matrix area"]],
+            "Actions": [
+                ["area", "ref", "action", "leads"],
+                ["1", "1.1", "Matrix action", "Head of SEND (Alice Moreno)"],
+            ],
+        }
+    ).getvalue()
+    return WorkbookUpload.objects.create(filename="m.xlsx", content=content, sha256="x", uploaded_by=world.manager)
 
 
 def login(client, world, role):
     if role != "anonymous":
         client.force_login(world.user(ROLE_USERS.get(role, role)))
+
+
+def post_data(world, name):
+    data = {}
+    for key, value in POST_DATA.get(name, {}).items():
+        for placeholder, pk in PLACEHOLDERS.items():
+            key = key.replace(placeholder, str(pk(world)))
+        data[key] = PLACEHOLDERS[value](world) if value in PLACEHOLDERS else value
+    return data
 
 
 def database_state():
@@ -154,21 +218,35 @@ def database_state():
         list(Milestone.objects.order_by("pk").values_list("version", "rag", "commentary")),
         list(Risk.objects.order_by("pk").values_list("version", "risk")),
         RiskReview.objects.count(),
+        Plan.objects.count(),
     )
 
 
 CASES = [(name, key, method, role, table[role]) for name, key, method, table in MATRIX for role in ALL]
 
 
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """One world for the whole matrix, rolled back at the end; each case runs in its own rolled-back transaction,
+    so a POST that one case makes is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = World()
+        world.kpis = KpiWorld(world)
+        world.risks = RiskWorld(world)
+        measurement_record(
+            kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice
+        )
+        yield world
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize(("name", "key", "method", "role", "status"), CASES)
-def test_matrix(client, world, name, key, method, role, status):
-    world.kpis = KpiWorld(world)
-    world.risks = RiskWorld(world)
-    measurement_record(kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice)
+def test_matrix(client, matrix_world, db, name, key, method, role, status):
+    world = matrix_world
     login(client, world, role)
     url = reverse(name, args=ARGS[key](world) if key else None)
     before = database_state()
-    data = {k: (world.head_of_send.pk if v == "OWNER" else v) for k, v in POST_DATA.get(name, {}).items()}
+    data = post_data(world, name)
     if name == "risk-review" and key == "other_risk":
         data.update(likelihood="", impact="", version=str(world.risks.parents.version))
     response = client.get(url) if method == "GET" else client.post(url, data)
@@ -199,15 +277,13 @@ def admin_urls(world):
 
 
 @pytest.mark.parametrize("role", ALL)
-def test_admin_is_for_programme_managers_only(client, world, role):
+def test_admin_is_for_programme_managers_only(client, matrix_world, db, role):
     from actions.models import Finding, Outcome
 
+    world = matrix_world
     # One row of each model so change and history pages exist.
     Finding.objects.create(area=world.area, ref="1.1", text="Finding")
     Outcome.objects.create(area=world.area, ref="a", text="Outcome")
-    RiskWorld(world)
-    kpis = KpiWorld(world)
-    measurement_record(kpi=kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice)
     login(client, world, role)
     urls = admin_urls(world)
     assert len(urls) > 20

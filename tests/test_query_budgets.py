@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from actions.models import Action, AreaOfWeakness, Finding, Officer, Outcome, Plan, Rag, ReportingPeriod
 from actions.permissions import Role
-from actions.services import progress_update_submit, record_save, role_groups_sync
+from actions.services import plan_roll_forward, progress_update_submit, record_save, role_groups_sync
 from tests import factories
 
 
@@ -277,11 +277,40 @@ def test_action_detail(as_user, partnership, django_assert_num_queries):
     # 5 leads with organisations, 6 partners, 7 the plan's periods, 8 the action's updates with period and officer,
     # 9 RAG key, 10 the action's history, 11 its updates' history (with period and the user's officer);
     # labels for the history's foreign keys: 12 areas, 13 outcomes, 14 accountable officers;
-    # can she update it: 15 her officer record, 16 whether she leads it.
-    with django_assert_num_queries(16):
+    # can she update it: 15 her officer record, 16 whether she leads it; 17 the actions carried from it, with area
+    # and plan (the action it was carried from comes with query 4).
+    with django_assert_num_queries(17):
         response = client.get(reverse("action-detail", args=[focus.pk]))
     assert response.status_code == 200
     page = response.context["page"]
     assert len(page.updates) == focus.updates.count() == partnership.plan.periods.count()
     assert len(page.history) > 20
     assert response.context["can_update"] is True
+
+
+def test_action_detail_after_roll_forward(as_user, partnership, django_assert_num_queries):
+    """Both ends of a carried action show the link to the other at no extra cost. (This test writes: the roll
+    forward is undone with the test's own transaction.)"""
+    area = partnership.areas[0]
+    carried = list(area.actions.filter(status=Action.Status.OPEN))
+    plan = plan_roll_forward(
+        source=partnership.plan,
+        slug="riverside-app",
+        title="Accelerated Progress Plan",
+        plan_type=Plan.PlanType.APP,
+        start_date=date(2026, 9, 1),
+        areas=[area],
+        actions=carried,
+        by=partnership.users["morgan"],
+    )
+    client = as_user("alice")
+    # The same 17 as test_action_detail: the action it was carried to is query 17.
+    with django_assert_num_queries(17):
+        response = client.get(reverse("action-detail", args=[partnership.focus.pk]))
+    assert "Action 1.1 of Accelerated Progress Plan</a>" in response.content.decode()
+    copy = Action.objects.get(area__plan=plan, ref=partnership.focus.ref)
+    # The copy: the 17 of test_action_detail (its periods and updates are none yet, its history one row) and
+    # 18 the label of the action it was carried from, for its History tab.
+    with django_assert_num_queries(18):
+        response = client.get(reverse("action-detail", args=[copy.pk]))
+    assert "Action 1.1 of Written Statement of Action</a>" in response.content.decode()

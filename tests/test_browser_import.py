@@ -1,0 +1,59 @@
+"""The programme manager imports a plan workbook in headless Chromium: upload, see problems, upload a corrected
+one, preview, confirm, land on the plan. axe-core on every page visited."""
+
+import pytest
+from playwright.sync_api import expect
+
+from actions.models import Action
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, sign_in
+from tests.factories import PASSWORD
+from tests.workbook_builders import oxfordshire_tracker, workbook
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _fail_fast(page):
+    page.set_default_timeout(5000)
+
+
+def test_upload_problems_then_preview_then_confirm(page, live_server, world, tmp_path):
+    bad_sheets = oxfordshire_tracker()
+    bad_sheets["Actions"][1][4] = "Spring"
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook(bad_sheets).getvalue())
+    good = tmp_path / "oxfordshire.xlsx"
+    good.write_bytes(workbook(oxfordshire_tracker()).getvalue())
+
+    sign_in(page, live_server.url, "morgan", PASSWORD)
+    page.get_by_role("link", name="Plans").click()
+    page.get_by_role("button", name="Import a plan workbook").click()
+    expect(page.get_by_role("heading", name="Import a plan workbook")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Plan workbook (.xlsx)").set_input_files(str(bad))
+    page.get_by_role("button", name="Check the workbook").click()
+    expect(page.get_by_role("heading", name="Problems in the workbook")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("Spring")
+    expect(page.locator("table")).to_contain_text("By When")
+    assert_accessible(page)
+    assert not Action.objects.filter(ref="1.1", area__plan__local_area="Oxfordshire").exists()
+
+    page.get_by_role("link", name="Upload a corrected workbook").click()
+    page.get_by_label("Plan workbook (.xlsx)").set_input_files(str(good))
+    page.get_by_role("button", name="Check the workbook").click()
+    expect(page.get_by_role("heading", name="Check what the import will do")).to_be_visible()
+    expect(page.locator("tr", has_text="Action")).to_contain_text("6")
+    assert_accessible(page)
+    assert not Action.objects.filter(area__plan__local_area="Oxfordshire").exists()  # still nothing written
+
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("Imported oxfordshire.xlsx")).to_be_visible()
+    expect(page.get_by_role("heading", name="Accelerated Progress Plan")).to_be_visible()
+    assert_accessible(page)
+    assert Action.objects.filter(area__plan__local_area="Oxfordshire").count() == 6

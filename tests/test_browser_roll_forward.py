@@ -1,0 +1,72 @@
+"""A programme manager rolls a plan forward in real headless Chromium, with axe-core on every page visited."""
+
+import pytest
+from playwright.sync_api import expect
+
+from actions.models import Action, Plan
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, sign_in
+from tests.factories import PASSWORD, make_action, make_area
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _fail_fast(page):
+    # Pages here render in well under a second; a missing element should fail in seconds, not 30.
+    page.set_default_timeout(5000)
+
+
+def test_manager_rolls_a_plan_forward_with_one_area_and_one_action(page, live_server, world):
+    other_area = make_area(world.plan, "2", "Joint commissioning")
+    make_action(other_area, "2.1", [world.dco])
+    base = live_server.url
+    sign_in(page, base, "morgan", PASSWORD)
+    page.goto(f"{base}{world.plan.get_absolute_url()}")
+    page.get_by_role("link", name="Roll forward into a new plan").click()
+    expect(page.get_by_role("heading", name="Roll forward into a new plan")).to_be_visible()
+    assert_accessible(page)
+
+    # A first try without a start date: refused beside the field, with the choices kept.
+    page.get_by_label("Accelerated Progress Plan").check()
+    page.get_by_label("Title").fill("Accelerated Progress Plan")
+    page.get_by_label("Web address").fill("riverside-app")
+    page.get_by_label("1. Timeliness of EHC plans").check()
+    page.get_by_label("1.1 Action 1.1: improve the 20-week EHCP timeline").check()
+    page.get_by_role("button", name="Create the new plan").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the new plan starts.")
+    expect(page.locator("#id_start_date-error")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Accelerated Progress Plan")
+    expect(page.get_by_label("1.1 Action 1.1: improve the 20-week EHCP timeline")).to_be_checked()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Create the new plan").click()
+    expect(page.get_by_text("1 area and 1 action carried forward.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Accelerated Progress Plan")).to_be_visible()
+    expect(page.get_by_role("link", name="Riverside: Written Statement of Action")).to_be_visible()  # "Follows"
+    assert_accessible(page)
+    plan = Plan.objects.get(slug="riverside-app")
+    assert list(plan.areas.values_list("ref", flat=True)) == ["1"]
+
+    page.get_by_role("link", name="1. Timeliness of EHC plans").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Action 1.1: improve the 20-week EHCP timeline").click()
+    expect(page.get_by_role("heading", name="Action 1.1")).to_be_visible()
+    row = page.locator(".govuk-summary-list__row", has_text="Carried from")
+    expect(row).to_contain_text("Action 1.1 of Written Statement of Action")
+    assert_accessible(page)
+
+    row.get_by_role("link").click()
+    status = page.locator(".govuk-summary-list__row", has=page.get_by_text("Status", exact=True))
+    expect(status).to_contain_text("Carried forward to a new plan")
+    expect(page.get_by_role("link", name="Action 1.1 of Accelerated Progress Plan")).to_be_visible()
+    assert_accessible(page)
+    assert Action.objects.get(pk=world.alice_action.pk).status == "carried_forward"

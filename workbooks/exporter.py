@@ -1,0 +1,215 @@
+"""Write a plan to the workbook format the importer reads (and to JSON and CSV for open data).
+
+Export -> import into an empty database -> export gives the same workbook: every value is written the way the
+importer reads it back (leads separated by "; ", periods with their dates, milestone overrides with their reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from django.core.serializers.json import DjangoJSONEncoder
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from actions.models import Action, Plan, ProgressUpdate, Rag
+from kpis.models import Kpi
+from sendplan.spreadsheets import spreadsheet_safe
+from workbooks import schema
+
+PLAN_TYPE_WORDS = {"wsoa": "WSoA", "app": "APP", "pap": "PAP", "improvement": "improvement plan"}
+
+
+def _leads(officers) -> str:
+    """'Post (Person); Post (Person)'. A semicolon marks a list whose commas, slashes and "and"s belong to post
+    titles, so a single lead whose text has one of those ends with a semicolon too."""
+    text = "; ".join(f"{o.post_title} ({o.person_name})" if o.person_name else o.post_title for o in officers)
+    splittable = any(mark in text for mark in (",", "&", "/", " and ")) and ";" not in text
+    return f"{text};" if splittable else text
+
+
+def _number(value):
+    """Decimals as plain numbers (54.5, 12): what a person would type, and what reads back the same."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def plan_rows(plan: Plan) -> dict[str, list[list]]:
+    """Every sheet of the workbook as rows of cell values (headers first)."""
+    periods = list(plan.periods.order_by("start"))
+    latest = periods[-1] if periods else None
+    areas = list(plan.areas.prefetch_related("owners", "findings").order_by("order", "ref"))
+    actions = list(
+        Action.objects.filter(area__plan=plan)
+        .select_related("area", "outcome", "accountable_officer")
+        .prefetch_related("leads", "partners")
+        .order_by("area__order", "order", "ref")
+    )
+    updates = list(
+        ProgressUpdate.objects.filter(action__area__plan=plan)
+        .select_related("action", "period")
+        .order_by("period__start", "action__area__order", "action__order", "action__ref")
+    )
+    latest_updates = {u.action_id: u for u in updates if latest and u.period_id == latest.pk}
+    kpis = list(plan.kpis.select_related("area", "owner").prefetch_related("milestones", "measurements"))
+    risks = list(plan.risks.select_related("area", "owner").order_by("ref"))
+
+    sheets: dict[str, list[list]] = {}
+    sheets["Plan"] = [
+        ["field", "value"],
+        ["slug", plan.slug],
+        ["local area", plan.local_area],
+        ["title", plan.title],
+        ["type", PLAN_TYPE_WORDS[plan.plan_type]],
+        ["inspection date", plan.inspection_start],
+        ["published date", plan.published],
+        ["start date", plan.start_date],
+    ]
+    sheets["Areas"] = [schema.AREAS.headers] + [
+        [
+            a.ref,
+            a.title,
+            "\n\n".join(f.text for f in a.findings.all()),
+            a.general_outcomes,
+            _leads(a.owners.all()),
+            a.closed_on,
+        ]
+        for a in areas
+    ]
+    sheets["Actions"] = [schema.ACTIONS.headers]
+    for a in actions:
+        update = latest_updates.get(a.pk)
+        sheets["Actions"].append(
+            [
+                a.area.ref,
+                a.outcome.text if a.outcome else "",
+                a.ref,
+                a.text,
+                _leads(a.leads.all()),
+                _leads([a.accountable_officer]) if a.accountable_officer else "",
+                "; ".join(o.name for o in a.partners.all()),
+                a.due_label or (a.due_date.strftime("%d/%m/%Y") if a.due_date else ""),
+                a.due_date,
+                Rag(update.rag).label if update else "",
+                update.progress if update else "",
+                update.impact if update else "",
+                update.evidence if update else "",
+            ]
+        )
+    sheets["Periods"] = [schema.PERIODS.headers] + [
+        [p.name, p.start, p.end, p.update_deadline, p.status] for p in periods
+    ]
+    sheets["Updates"] = [schema.UPDATES.headers] + [
+        [u.action.ref, u.period.name, Rag(u.rag).label, u.progress, u.impact] for u in updates
+    ]
+    sheets["KPIs"] = [schema.KPIS.headers] + [
+        [
+            k.ref,
+            k.area.ref if k.area else "",
+            k.measure,
+            k.get_category_display(),
+            "%" if k.unit == Kpi.Unit.PERCENT else k.unit,
+            k.polarity,
+            _number(k.baseline_value) if k.baseline_value is not None else k.baseline_text,
+            k.baseline_date,
+            _leads([k.owner]) if k.owner else "",
+            _number(k.tolerance),
+            k.data_source,
+        ]
+        for k in kpis
+    ]
+    sheets["Milestones"] = [schema.MILESTONES.headers] + [
+        [
+            k.ref,
+            m.months,
+            m.target_text,
+            _number(m.target_value),
+            Rag(m.rag).label if m.rag else "",
+            m.override_reason,
+            m.commentary,
+        ]
+        for k in kpis
+        for m in k.milestones.all()
+    ]
+    sheets["Measurements"] = [schema.MEASUREMENTS.headers] + [
+        [k.ref, m.period_date, _number(m.value) if m.value is not None else m.value_text, m.status, m.note]
+        for k in kpis
+        for m in k.measurements.all()
+    ]
+    sheets["Risks"] = [schema.RISKS.headers] + [
+        [
+            r.ref,
+            r.area.ref if r.area else "",
+            r.risk,
+            r.current_likelihood,
+            r.current_impact,
+            r.get_severity_display() if r.severity else "",
+            r.mitigation,
+            r.progress,
+            _leads([r.owner]),
+            r.next_review,
+            r.status,
+        ]
+        for r in risks
+    ]
+    return sheets
+
+
+def export_workbook(plan: Plan) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in plan_rows(plan).items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(["" if v is None else v for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date):
+                    cell.number_format = "DD/MM/YYYY"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def blank_template() -> bytes:
+    """Every sheet with its header row (and the Plan sheet's field names), ready to fill in."""
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in schema.SHEETS:
+        ws = book.create_sheet(sheet.name)
+        ws.append(sheet.headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        if sheet is schema.PLAN:
+            for name in schema.PLAN_FIELDS:
+                ws.append([name, ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_json(plan: Plan) -> str:
+    """The whole plan as JSON for open data: every sheet as a list of objects keyed by column name."""
+    sheets = plan_rows(plan)
+    data = {
+        title: [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+        for title, rows in sheets.items()
+        if title != "Plan"
+    }
+    data["plan"] = {field: value for field, value in sheets["Plan"][1:]}
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def export_actions_csv(plan: Plan) -> str:
+    rows = plan_rows(plan)["Actions"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
+    return buffer.getvalue()

@@ -1,0 +1,776 @@
+"""Import a plan workbook: all or nothing, with a preview that is the real import rolled back.
+
+`import_workbook(file, by=user, dry_run=True)` reads and validates every sheet, then applies the whole workbook
+inside one transaction through the same services the app uses, collecting what it created, changed and left
+alone. With problems, or on a dry run, the transaction is rolled back: the preview shows exactly what
+confirming will do, and one bad cell imports nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.text import slugify
+
+from actions.locking import save_versioned
+from actions.models import Action, AreaOfWeakness, Finding, Officer, Organisation, Outcome, Plan, ReportingPeriod
+from actions.services import progress_update_submit
+from kpis.models import Kpi, Measurement
+from kpis.services import kpi_create, measurement_record, measurement_restate, milestone_add, milestone_assess
+from risks.models import Risk
+from risks.services import risk_save
+from workbooks import schema
+from workbooks.parsing import (
+    Lead,
+    ParseError,
+    parse_band,
+    parse_due,
+    parse_leads,
+    parse_number,
+    parse_rag,
+    parse_score,
+)
+from workbooks.reader import Problem, Row, read_workbook
+
+PLAN_TYPES = {
+    "wsoa": Plan.PlanType.WSOA,
+    "writtenstatementofaction": Plan.PlanType.WSOA,
+    "app": Plan.PlanType.APP,
+    "acceleratedprogressplan": Plan.PlanType.APP,
+    "pap": Plan.PlanType.PAP,
+    "priorityactionplan": Plan.PlanType.PAP,
+    "improvementplan": Plan.PlanType.IMPROVEMENT,
+    "improvement": Plan.PlanType.IMPROVEMENT,
+    "strategicactionplan": Plan.PlanType.IMPROVEMENT,
+}
+
+
+@dataclass
+class ImportResult:
+    plan: Plan | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    created: Counter = field(default_factory=Counter)
+    changed: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    changes: list[str] = field(default_factory=list)  # one line per created or changed record
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> list[tuple[str, int, int, int]]:
+        """(record type, created, changed, unchanged) for the preview table."""
+        labels = sorted(set(self.created) | set(self.changed) | set(self.unchanged))
+        return [(label, self.created[label], self.changed[label], self.unchanged[label]) for label in labels]
+
+    def count(self, kind: str, label: str, line: str = "") -> None:
+        getattr(self, kind)[label] += 1
+        if line and kind != "unchanged":
+            self.changes.append(line)
+
+
+_CELL = object()
+# "Post (Person)": the person is the last bracket, so a post may carry its own ("Designated Clinical Officer (DCO)").
+_POST_PERSON = re.compile(r"^(?P<post>.+?)\s*(?:\((?P<person>[^()]*)\))?$")
+
+
+class _Abort(Exception):
+    """Raised inside the transaction to roll it back (problems found, or a dry run)."""
+
+
+def _diff(instance, values: dict) -> list[str]:
+    """Set `values` on `instance`; return the names of the fields that changed."""
+    changed = []
+    for name, value in values.items():
+        field = instance._meta.get_field(name)
+        if field.is_relation:  # compare ids: a new row has no related object to read yet
+            current, wanted = getattr(instance, field.attname), value.pk if value is not None else None
+        else:
+            current, wanted = getattr(instance, name), value
+        if current != wanted:
+            setattr(instance, name, value)
+            changed.append(field.verbose_name)
+    return changed
+
+
+class _Importer:
+    def __init__(self, workbook, *, by, result: ImportResult):
+        self.workbook = workbook
+        self.by = by
+        self.result = result
+        self.plan: Plan | None = None
+        self.areas: dict[str, AreaOfWeakness] = {}
+        self.actions: dict[str, Action] = {}
+        self.kpis: dict[str, Kpi] = {}
+        self.action_rows: dict[str, Row] = {}
+        self.organisations: dict[str, Organisation] = {}
+
+    # --- helpers -----------------------------------------------------------------------------------------
+    def problem(self, row: Row, column: str, reason: str, value=None) -> None:
+        problem = row.problem(column, reason, value)
+        if problem not in self.result.problems:  # a cell read twice (e.g. a rating) is reported once
+            self.result.problems.append(problem)
+
+    def refused(self, row: Row, error: ValidationError, *, column: str = "", values=None, rename=None) -> None:
+        """A service refused the row: each message becomes a problem on the column it is about."""
+        for name, messages in error.message_dict.items():
+            target = column or (rename or {}).get(name, name)
+            shown = (values or {}).get(name) if values else row.get(target)
+            self.problem(row, target, " ".join(messages), "" if shown is None else shown)
+
+    def parsed(self, row: Row, column: str, parser, value=_CELL, **kwargs):
+        """Parse one cell (or `value` taken from it); a value we cannot read is a problem, never a guess."""
+        try:
+            return parser(row.get(column) if value is _CELL else value, **kwargs)
+        except ParseError as error:
+            self.problem(row, column, str(error))
+            return None
+
+    def save(self, instance, label: str, ref: str, values: dict, row: Row) -> bool:
+        """Create or update `instance` with `values` through the locking save; record what happened."""
+        new = instance.pk is None
+        changed = _diff(instance, values)
+        if not new and not changed:
+            self.result.count("unchanged", label)
+            return True
+        try:
+            save_versioned(instance, expected_version=instance.version, by=self.by)
+        except ValidationError as error:
+            self.refused(row, error, values=values)
+            return False
+        if new:
+            self.result.count("created", label, f"New {label.lower()} {ref}")
+        else:
+            self.result.count("changed", label, f"{label} {ref}: {', '.join(str(c) for c in changed)} changed")
+        return True
+
+    def date_of(self, row: Row, column: str) -> date | None:
+        due = self.parsed(row, column, parse_due)
+        if due is None:
+            return None
+        if due.kind not in ("day", "month", "none"):
+            self.problem(row, column, "needs a date, like 31/03/2020 or March 2020.")
+            return None
+        return due.date
+
+    def officer(self, post: str, person: str = "") -> Officer:
+        """An existing officer with this post (and name), or a new one in the matching organisation."""
+        match = Officer.objects.filter(post_title__iexact=post)
+        if person:
+            match = match.filter(person_name__iexact=person)
+        found = match.order_by("pk").first()
+        if found is None and person:
+            # "Head Teachers (representatives)" may be a post whose title ends in brackets, with no person.
+            found = Officer.objects.filter(post_title__iexact=f"{post} ({person})", person_name="").first()
+        if found:
+            return found
+        organisation = self.organisations.get(schema.normalise(post)) or self.home_organisation()
+        officer = Officer(post_title=post, person_name=person, organisation=organisation)
+        save_versioned(officer, expected_version=1, by=self.by)
+        self.result.count("created", "Officer", f"New officer {officer}")
+        return officer
+
+    def organisation(self, name: str, kind: str = Organisation.Kind.OTHER) -> Organisation:
+        """An organisation by name or short name, or a new one (of kind "other" unless said) for the programme
+        manager to sort under Manage."""
+        name = name.strip()
+        found = self.organisations.get(schema.normalise(name)) or Organisation.objects.filter(name=name).first()
+        if found is None:
+            found = Organisation(name=name, kind=kind)
+            save_versioned(found, expected_version=1, by=self.by)
+            self.result.count("created", "Organisation", f"New organisation {name}")
+        self.organisations[schema.normalise(name)] = found
+        return found
+
+    def home_organisation(self) -> Organisation:
+        """Where new officers go when the workbook does not say: the local area's own organisation."""
+        return self.organisation(self.plan.local_area, kind=Organisation.Kind.COUNCIL)
+
+    def one_officer(self, row: Row, column: str) -> Officer | None | bool:
+        """The single officer a cell names (an owner, the accountable officer); False when it cannot be read."""
+        if not row.get(column):
+            return None
+        officers = self.leads(row, column)
+        if officers is None:
+            return False
+        if len(officers) > 1:
+            self.problem(
+                row,
+                column,
+                "names more than one person: give one owner (write a post with commas or "
+                "“and” in it followed by a semicolon).",
+            )
+            return False
+        return officers[0] if officers else None
+
+    def leads(self, row: Row, column: str) -> list[Officer] | None:
+        text = row.text(column)
+        if ";" in text or "\n" in text:
+            # Leads listed one per line or with semicolons (as export writes them) keep any commas inside a post
+            # title ("Service Leader, CYPDS"): each part is one lead, "Post (Person)".
+            parsed = []
+            for part in (p.strip() for p in re.split(r"[;\n]", text) if p.strip()):
+                match = _POST_PERSON.match(part)
+                if match is None:
+                    self.problem(row, column, f"“{part}” is not a lead we can read: write each as Post (Person).")
+                    return None
+                parsed.append(Lead(match["post"].strip(), (match["person"] or "").strip()))
+        else:
+            parsed = self.parsed(row, column, parse_leads, organisations=set(self.organisations))
+        if parsed is None:
+            return None
+        return [self.officer(lead.post, lead.person) for lead in parsed]
+
+    # --- sheets ------------------------------------------------------------------------------------------
+    def plan_sheet(self) -> bool:
+        fields = {}
+        rows = {}
+        for row in self.workbook.rows(schema.PLAN):
+            key = schema.normalise(row.text("field"))
+            fields[key] = row
+            rows[key] = row
+        values: dict = {}
+
+        def text(key: str, label: str, required: bool = True) -> str:
+            row = fields.get(schema.normalise(key))
+            value = row.text("value") if row else ""
+            if required and not value:
+                self.result.problems.append(
+                    Problem("Plan", row.number if row else None, "value", "", f"needs the {label}.")
+                )
+            return value
+
+        values["local_area"] = text("local area", "local area")
+        values["title"] = text("title", "plan's title")
+        type_text = text("type", "plan type (WSoA, APP, PAP or improvement plan)")
+        if type_text:
+            plan_type = PLAN_TYPES.get(schema.normalise(type_text))
+            if plan_type is None:
+                self.problem(
+                    fields["type"], "value", "is not a plan type we know: use WSoA, APP, PAP or improvement plan."
+                )
+            values["plan_type"] = plan_type
+        for key, name in (
+            ("inspection date", "inspection_start"),
+            ("published date", "published"),
+            ("start date", "start_date"),
+        ):
+            row = fields.get(schema.normalise(key))
+            values[name] = self.date_of(row, "value") if row else None
+            if name == "inspection_start" and row and isinstance(row.get("value"), str):
+                values["inspection_label"] = row.text("value")  # as written, e.g. "October 2019"
+        if values.get("start_date") is None and not any(p.sheet == "Plan" for p in self.result.problems):
+            row = fields.get("startdate")
+            self.result.problems.append(
+                Problem(
+                    "Plan", row.number if row else None, "value", "", "needs the start date (milestones count from it)."
+                )
+            )
+        if self.result.problems:
+            return False
+        slug = text("slug", "slug", required=False) or slugify(
+            f"{values['local_area']} {values['plan_type']} {values['start_date']:%Y}"
+        )
+        plan = Plan.objects.filter(slug=slug).first() or Plan(slug=slug)
+        anchor = fields.get("title") or next(iter(fields.values()))
+        if not self.save(plan, "Plan", slug, values, anchor):
+            return False
+        self.plan = plan
+        self.result.plan = plan
+        self.organisations = {schema.normalise(o.short_name or o.name): o for o in Organisation.objects.all()}
+        self.organisations |= {schema.normalise(o.name): o for o in Organisation.objects.all()}
+        self.areas = {a.ref: a for a in plan.areas.all()}
+        self.actions = {a.ref: a for a in Action.objects.filter(area__plan=plan)}
+        self.kpis = {k.ref: k for k in plan.kpis.all()}
+        return True
+
+    def areas_sheet(self) -> None:
+        for order, row in enumerate(self.workbook.rows(schema.AREAS), start=1):
+            ref = row.text("ref")
+            area = self.areas.get(ref) or AreaOfWeakness(plan=self.plan, ref=ref, order=order)
+            values = {"title": row.text("title"), "general_outcomes": row.text("outcomes")}
+            if "closed" in row.cells:
+                values["closed_on"] = self.date_of(row, "closed")
+            if self.save(area, "Area of weakness", ref, values, row):
+                self.areas[ref] = area
+                findings = row.text("findings")
+                existing = "\n\n".join(area.findings.values_list("text", flat=True))
+                if findings and findings != existing:
+                    if existing:
+                        self.result.warnings.append(
+                            f"Areas row {row.number}: the findings of area {ref} differ from those recorded; "
+                            "they were left as they are (change them under Manage)."
+                        )
+                    else:
+                        save_versioned(Finding(area=area, text=findings, order=1), expected_version=1, by=self.by)
+                owners = self.leads(row, "owner") if row.get("owner") else None
+                if owners is not None:
+                    area.owners.set(owners)
+
+    def actions_sheet(self) -> None:
+        for order, row in enumerate(self.workbook.rows(schema.ACTIONS), start=1):
+            ref, area_ref = row.text("ref"), row.text("area")
+            area = self.areas.get(area_ref)
+            if area is None:
+                self.problem(row, "area", "is not an area of this plan: add it to the Areas sheet or correct the ref.")
+                continue
+            action = self.actions.get(ref)
+            if action is not None and action.area_id != area.pk:
+                self.problem(row, "ref", f"is already an action of area {action.area.ref}: action refs must be unique.")
+                continue
+            action = action or Action(area=area, ref=ref, order=order)
+            leads = self.leads(row, "leads")
+            self.parsed(row, "rag", parse_rag)  # read now so a bad rating is reported with the other problems
+            if "due on" in row.headers:
+                # A sheet with exact due dates (as export writes it): the date column says when, and the wording is
+                # kept as written, whatever it says; an empty date means none was set.
+                due_date, due_label = self.date_of(row, "due on") if row.get("due on") else None, row.text("due")
+                if row.get("due on") and due_date is None:
+                    continue
+            else:
+                due = self.parsed(row, "due", parse_due)
+                if due is None:
+                    continue
+                due_label, due_date = due.label, due.date
+                if due.kind == "immediate":
+                    due_date = self.plan.start_date
+                elif due.kind == "publication":
+                    due_date = self.plan.published
+            if leads is None:
+                continue
+            if not leads:
+                self.problem(row, "leads", "needs at least one lead (responsible officer).")
+                continue
+            values = {"text": row.text("action"), "due_date": due_date, "due_label": due_label}
+            outcome_text = row.text("outcome")
+            if outcome_text:
+                # The action's own outcome if the text still fits (outcome texts may repeat under several findings).
+                current = action.outcome if action.pk and action.outcome_id else None
+                outcome = (
+                    (current if current and outcome_text in (current.ref, current.text) else None)
+                    or area.outcomes.filter(ref=outcome_text).first()
+                    or area.outcomes.filter(text=outcome_text).first()
+                )
+                if outcome is None:
+                    outcome = Outcome(area=area, text=outcome_text, order=area.outcomes.count() + 1)
+                    save_versioned(outcome, expected_version=1, by=self.by)
+                values["outcome"] = outcome
+            if not self.save(action, "Action", ref, values, row):
+                continue
+            if {o.pk for o in action.leads.all()} != {o.pk for o in leads}:
+                action.leads.set(leads)
+            partners = [self.organisation(name) for name in re.split(r"[;\n]", row.text("partners")) if name.strip()]
+            if {o.pk for o in action.partners.all()} != {o.pk for o in partners}:
+                action.partners.set(partners)
+            accountable = self.one_officer(row, "accountable")
+            if accountable is False:
+                continue
+            if accountable is not None and action.accountable_officer_id != accountable.pk:
+                action.accountable_officer = accountable
+                save_versioned(action, expected_version=action.version, by=self.by)
+            self.actions[ref] = action
+            self.action_rows[ref] = row
+
+    def periods_sheet(self) -> None:
+        statuses = {s.value: s.value for s in ReportingPeriod.Status} | {"": ReportingPeriod.Status.CLOSED}
+        rows = self.workbook.rows(schema.PERIODS)
+        for row in sorted(rows, key=lambda r: str(r.get("end") or "")):
+            name = row.text("period")
+            end = self.date_of(row, "end")
+            start = self.date_of(row, "start") if row.get("start") else None
+            deadline = self.date_of(row, "update deadline") if row.get("update deadline") else None
+            status = statuses.get(schema.normalise(row.text("status")))
+            if status is None:
+                self.problem(row, "status", "should be planned, open or closed.")
+            if end is None or status is None:
+                continue
+            period = self.plan.periods.filter(name__iexact=name).first() or ReportingPeriod(plan=self.plan, name=name)
+            values = {"start": start or end.replace(day=1), "end": end, "update_deadline": deadline, "status": status}
+            self.save(period, "Reporting period", name, values, row)
+
+    def period(self, row: Row, name: str) -> ReportingPeriod | None:
+        period = self.plan.periods.filter(name__iexact=name).first()
+        if period:
+            return period
+        due = self.parsed(row, "period", parse_due)
+        if due is None or due.date is None:
+            if due is not None:
+                self.problem(row, "period", "needs a month we can read, like “Dec 17” or “March 2020”.")
+            return None
+        earlier = self.plan.periods.filter(end__lt=due.date).order_by("-end").first()
+        start = earlier.end + timedelta(days=1) if earlier else due.date.replace(day=1) - timedelta(days=60)
+        period = ReportingPeriod(plan=self.plan, name=name, start=start, end=due.date, status="closed")
+        save_versioned(period, expected_version=1, by=self.by)
+        self.result.count("created", "Reporting period", f"New reporting period {name}")
+        return period
+
+    def submit_update(
+        self, row: Row, action: Action, period: ReportingPeriod, rag: str, progress: str, impact: str, evidence=None
+    ):
+        existing = action.updates.filter(period=period).first()
+        if evidence is None:  # the Updates sheet has no evidence column: keep what is recorded
+            evidence = existing.evidence if existing else ""
+        if existing and (existing.rag, existing.progress, existing.impact, existing.evidence) == (
+            rag,
+            progress,
+            impact,
+            evidence,
+        ):
+            self.result.count("unchanged", "Progress update")
+            return
+        # Past updates go in through the same rules as today's, which take updates only in the open period: open
+        # this one for the moment (and set aside the plan's open one), then put both back as they were.
+        status = period.status
+        other_open = list(
+            self.plan.periods.filter(status=ReportingPeriod.Status.OPEN)
+            .exclude(pk=period.pk)
+            .values_list("pk", flat=True)
+        )
+        ReportingPeriod.objects.filter(pk__in=other_open).update(status=ReportingPeriod.Status.PLANNED)
+        ReportingPeriod.objects.filter(pk=period.pk).update(status=ReportingPeriod.Status.OPEN)
+        period.status = ReportingPeriod.Status.OPEN
+        try:
+            action.refresh_from_db()
+            progress_update_submit(
+                action=action,
+                period=period,
+                rag=rag,
+                progress=progress,
+                impact=impact,
+                evidence=evidence,
+                by=self.by,
+                expected_version=action.version,
+                # Trackers have no separate columns for these: a Blue update is complete by its period's end (or
+                # today), and a Red one's progress text says what is being done to recover it.
+                completion_date=min(period.end, date.today()) if rag == "blue" else None,
+                recovery_note=progress if rag == "red" else "",
+            )
+        except ValidationError as error:
+            self.refused(row, error, rename={"period": "rag"})
+        else:
+            label = "changed" if existing else "created"
+            self.result.count(label, "Progress update", f"Update of {action.ref} for {period.name}: {rag}")
+        finally:
+            ReportingPeriod.objects.filter(pk=period.pk).update(status=status)
+            ReportingPeriod.objects.filter(pk__in=other_open).update(status=ReportingPeriod.Status.OPEN)
+            period.status = status
+
+    def updates_sheet(self) -> None:
+        rows = self.workbook.rows(schema.UPDATES)
+        parsed = []
+        for row in rows:
+            action = self.actions.get(row.text("action"))
+            if action is None:
+                self.problem(row, "action", "is not an action ref in the Actions sheet or this plan.")
+                continue
+            rag = self.parsed(row, "rag", parse_rag)
+            period = self.period(row, row.text("period"))
+            if rag is None or period is None:
+                continue
+            parsed.append((period.end, row, action, period, rag))
+        latest = self.latest_period()
+        for _end, row, action, period, rag in sorted(parsed, key=lambda item: (item[0], item[1].number)):
+            # The Actions sheet carries the evidence of each action's update for the latest period.
+            action_row = self.action_rows.get(action.ref)
+            evidence = action_row.text("evidence") if action_row and period == latest else None
+            self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), evidence)
+
+    def latest_period(self) -> ReportingPeriod | None:
+        return (
+            self.plan.periods.filter(status=ReportingPeriod.Status.OPEN).first()
+            or self.plan.periods.order_by("-end").first()
+        )
+
+    def current_ratings(self) -> None:
+        """The Actions sheet's RAG, progress and impact are each action's update for the plan's latest period."""
+        rows = [row for row in self.workbook.rows(schema.ACTIONS) if row.get("rag")]
+        if not rows:
+            return
+        period = self.latest_period()
+        if period is None:
+            self.problem(
+                rows[0],
+                "rag",
+                "has a rating but the plan has no reporting period: add an Updates sheet "
+                "(action, period, rag) so we know which period the ratings belong to.",
+            )
+            return
+        for row in rows:
+            action = self.actions.get(row.text("ref"))
+            rag = self.parsed(row, "rag", parse_rag)
+            if action is None or rag is None:
+                continue
+            existing = action.updates.filter(period=period).first()
+            if existing and existing.rag == rag and not (row.text("progress") or row.text("impact")):
+                # The tracker gives the current rating without narrative; the Updates sheet had it already.
+                self.result.count("unchanged", "Progress update")
+                continue
+            self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), row.text("evidence"))
+
+    def kpis_sheet(self) -> None:
+        categories = {schema.normalise(c): c.value for c in Kpi.Category} | {
+            schema.normalise(c.label): c.value for c in Kpi.Category
+        }
+        units = {schema.normalise(u.value): u.value for u in Kpi.Unit} | {"number": "count", "": "descriptive"}
+        for order, row in enumerate(self.workbook.rows(schema.KPIS), start=1):
+            ref = row.text("ref")
+            unit = "percent" if row.text("unit") == "%" else units.get(schema.normalise(row.text("unit")))
+            if unit is None:
+                self.problem(row, "unit", "is not a unit we know: use %, count, days, rate or descriptive.")
+                continue
+            category = categories.get(schema.normalise(row.text("category")))
+            if category is None:
+                self.problem(
+                    row, "category", "should be how much did we do / how well did we do it / is anyone better off."
+                )
+                continue
+            polarity = "lower" if schema.normalise(row.text("polarity")).startswith("lower") else "higher"
+            baseline_value, baseline_text = None, ""
+            if unit != "descriptive" and row.get("baseline") is not None:
+                number = self.parsed(row, "baseline", parse_number, unit=unit)
+                if number is None:
+                    continue
+                baseline_value = number.value
+            else:
+                baseline_text = row.text("baseline")
+            owner = self.one_officer(row, "owner")
+            if owner is False:
+                continue
+            area = self.areas.get(row.text("area")) if row.text("area") else None
+            values = {
+                "area": area,
+                "measure": row.text("measure"),
+                "category": category,
+                "unit": unit,
+                "polarity": polarity,
+                "baseline_value": baseline_value,
+                "baseline_text": baseline_text,
+                "baseline_date": self.date_of(row, "baseline date") if row.get("baseline date") else None,
+                "owner": owner,
+                "data_source": row.text("data source"),
+            }
+            if row.get("tolerance") is not None:
+                tolerance = self.parsed(row, "tolerance", parse_number, unit="")
+                if tolerance is None:
+                    continue
+                values["tolerance"] = tolerance.value
+            kpi = self.kpis.get(ref)
+            if kpi is None:
+                kpi = Kpi(plan=self.plan, ref=ref, order=order, **values)
+                try:
+                    # Its milestones come from the Milestones sheet; without any there, the usual 3, 6 and 12.
+                    listed = any(r.text("kpi") == ref for r in self.workbook.rows(schema.MILESTONES))
+                    kpi_create(kpi=kpi, by=self.by, milestones=[] if listed else None)
+                except ValidationError as error:
+                    self.refused(row, error, values=values)
+                    continue
+                self.result.count("created", "KPI", f"New KPI {ref}")
+            elif not self.save(kpi, "KPI", ref, values, row):
+                continue
+            self.kpis[ref] = kpi
+
+    def milestone_rows(self):
+        """(row, kpi, months) for each readable Milestones row."""
+        for row in self.workbook.rows(schema.MILESTONES):
+            kpi = self.kpis.get(row.text("kpi"))
+            if kpi is None:
+                self.problem(row, "kpi", "is not a KPI ref in the KPIs sheet or this plan.")
+                continue
+            try:
+                months = int(str(row.get("months")).strip())
+            except (TypeError, ValueError):
+                self.problem(row, "months", "must be a whole number of months, like 3, 6 or 12.")
+                continue
+            yield row, kpi, months
+
+    def milestone_targets(self) -> None:
+        """Targets first, so that values recorded next are judged against them."""
+        for row, kpi, months in self.milestone_rows():
+            target = self.parsed(row, "target value", parse_number, unit=kpi.unit) if row.get("target value") else None
+            if row.get("target value") and target is None:
+                continue
+            values = {"target_text": row.text("target"), "target_value": target.value if target else None}
+            milestone = kpi.milestones.filter(months=months).first()
+            if milestone is None:
+                milestone = milestone_add(kpi=kpi, months=months, by=self.by, **values)
+                self.result.count("created", "Milestone", f"New milestone {kpi.ref} at {months} months")
+            else:
+                self.save(milestone, "Milestone", f"{kpi.ref} at {months} months", values, row)
+
+    def milestone_assessments(self) -> None:
+        """People's ratings, overrides (with their reasons) and commentary, once the values are in."""
+        for row, kpi, months in self.milestone_rows():
+            milestone = kpi.milestones.get(months=months)
+            rag = self.parsed(row, "rag", parse_rag)
+            if rag is None:
+                continue
+            wanted = (rag or milestone.rag, row.text("override reason"), row.text("commentary"))
+            if wanted == (milestone.rag, milestone.override_reason, milestone.commentary):
+                continue
+            try:
+                milestone_assess(
+                    milestone=milestone,
+                    rag=wanted[0],
+                    override_reason=wanted[1],
+                    commentary=wanted[2],
+                    by=self.by,
+                    expected_version=milestone.version,
+                )
+            except ValidationError as error:
+                self.refused(row, error, column="rag")
+
+    def measurements_sheet(self) -> None:
+        for row in self.workbook.rows(schema.MEASUREMENTS):
+            kpi = self.kpis.get(row.text("kpi"))
+            if kpi is None:
+                self.problem(row, "kpi", "is not a KPI ref in the KPIs sheet or this plan.")
+                continue
+            period_date = self.date_of(row, "date")
+            if period_date is None:
+                if row.get("date") is None:
+                    self.problem(row, "date", "needs the date the value describes.")
+                continue
+            value_text, number = "", None
+            if kpi.is_numeric:
+                number = self.parsed(row, "value", parse_number, unit=kpi.unit)
+                if number is None:
+                    continue
+            else:
+                value_text = row.text("value")
+            status = Measurement.Status.PROJECTED if number and number.projected else Measurement.Status.ACTUAL
+            if row.get("status"):
+                status = {s.value: s.value for s in Measurement.Status}.get(schema.normalise(row.text("status")))
+                if status is None:
+                    self.problem(row, "status", "should be actual, provisional or projected.")
+                    continue
+            existing = kpi.measurements.filter(period_date=period_date).first()
+            value = number.value if number else None
+            try:
+                if existing is None:
+                    measurement_record(
+                        kpi=kpi,
+                        period_date=period_date,
+                        value=value,
+                        value_text=value_text,
+                        note=row.text("note"),
+                        status=status,
+                        by=self.by,
+                    )
+                    self.result.count("created", "Measurement", f"New value of {kpi.ref} for {period_date:%b %Y}")
+                elif (existing.value, existing.value_text, existing.note, existing.status) != (
+                    value,
+                    value_text,
+                    row.text("note"),
+                    status,
+                ):
+                    measurement_restate(
+                        measurement=existing,
+                        value=value,
+                        value_text=value_text,
+                        note=row.text("note"),
+                        status=status,
+                        by=self.by,
+                        expected_version=existing.version,
+                    )
+                    self.result.count("changed", "Measurement", f"Value of {kpi.ref} for {period_date:%b %Y} restated")
+                else:
+                    self.result.count("unchanged", "Measurement")
+            except ValidationError as error:
+                self.refused(row, error, column="value")
+
+    def risks_sheet(self) -> None:
+        statuses = {"open": "open", "closed": "closed", "": "open"}
+        existing = {r.ref: r for r in self.plan.risks.all()}
+        for row in self.workbook.rows(schema.RISKS):
+            ref = row.text("ref")
+            likelihood = self.parsed(row, "likelihood", parse_score)
+            impact = self.parsed(row, "impact", parse_score)
+            severity = self.parsed(row, "severity", parse_band)
+            owner = self.one_officer(row, "owner")
+            status = statuses.get(schema.normalise(row.text("status")))
+            if status is None:
+                self.problem(row, "status", "should be open or closed.")
+            if (
+                None in (severity, status)
+                or owner is False
+                or any(
+                    v is None and row.get(c) is not None for v, c in ((likelihood, "likelihood"), (impact, "impact"))
+                )
+            ):
+                continue
+            if owner is None:
+                self.problem(row, "owner", "needs an owner.")
+                continue
+            risk = existing.get(ref) or Risk(plan=self.plan, ref=ref)
+            values = {
+                "area": self.areas.get(row.text("area")) if row.text("area") else None,
+                "risk": row.text("risk"),
+                "severity": severity,
+                "owner": owner,
+                "current_likelihood": likelihood,
+                "current_impact": impact,
+                "mitigation": row.text("mitigation"),
+                "progress": row.text("progress"),
+                "status": status,
+                # The workbook has no column for the reason: keep the recorded one, or say where it came from.
+                "closed_reason": (risk.closed_reason or "Closed in an imported register") if status == "closed" else "",
+            }
+            if row.get("review date"):
+                values["next_review"] = self.date_of(row, "review date")
+            new = risk.pk is None
+            changed = _diff(risk, values)
+            if not new and not changed:
+                self.result.count("unchanged", "Risk")
+                continue
+            try:
+                risk_save(risk=risk, by=self.by, expected_version=risk.version)
+            except ValidationError as error:
+                self.refused(row, error, values=values)
+                continue
+            self.result.count("created" if new else "changed", "Risk", f"{'New risk' if new else 'Risk'} {ref}")
+
+    def run(self) -> None:
+        if not self.plan_sheet():
+            return
+        self.areas_sheet()
+        self.actions_sheet()
+        self.periods_sheet()
+        self.updates_sheet()
+        self.current_ratings()
+        self.kpis_sheet()
+        self.milestone_targets()
+        self.measurements_sheet()
+        self.milestone_assessments()
+        self.risks_sheet()
+
+
+def import_workbook(file, *, by, dry_run: bool = True) -> ImportResult:
+    """Validate and apply a workbook in one transaction; roll back on any problem or on a dry run."""
+    workbook = read_workbook(file)
+    result = ImportResult(problems=list(workbook.problems), warnings=list(workbook.warnings))
+    if result.problems:
+        return result
+    try:
+        with transaction.atomic():
+            _Importer(workbook, by=by, result=result).run()
+            if result.problems or dry_run:
+                raise _Abort
+    except _Abort:
+        pass
+    except ValidationError as error:
+        # A rule a service checked that no row-level check caught first: still a refusal, never a crash.
+        result.problems.append(Problem("(workbook)", None, "", "", f"could not be saved as a whole: {error}"))
+    except DatabaseError as error:
+        # The services validate first, so this is a rule only the database knew: refuse, never half-import.
+        result.problems.append(Problem("(workbook)", None, "", "", f"could not be saved as a whole: {error}"))
+    else:
+        result.applied = True
+    return result

@@ -1,0 +1,574 @@
+"""Reading the fuzzy cell values that real SEND improvement-plan trackers contain.
+
+Pure functions, no database access. Each returns a clean value or raises ParseError, whose message is written for
+the programme manager who has to fix the workbook. None of them guesses: a value that could be read two ways is
+refused, and no input makes them raise anything but ParseError.
+
+Rules chosen where the import contract left a choice
+----------------------------------------------------
+Due dates (parse_due)
+- Numeric dates are read day first: 31/03/2020, 31.3.2020, 31-03-20. Year first is ISO: 2020-03-31. A month
+  above 12 is refused, so a US-style 03/31/2020 is never silently turned into another date.
+- A two-digit number after a month name is a year, never a day: "May 25" is May 2025 and "March 31" is March
+  2031 ("May 5" and "May 25th" are refused). A day after a month name needs a four-digit year after it:
+  "March 31 2020", "March 31st, 2020".
+- Two-digit years 00-69 are 2000-2069 and 70-99 are 1970-1999. Any year outside 1970-2099 is refused, from
+  text and from date cells alike.
+- Date and datetime cells are kind "day" (the time is dropped) and their label is the ISO date.
+- Plain numbers are refused: Excel serial numbers are not expected, and a year alone (2020) is not a due date.
+- Quarters ("Q1 2021") are refused: local areas use both calendar and financial-year quarters, so Q1 could end
+  on 31 March or 30 June. Seasons, terms, academic or financial years ("2019/20"), a month without a year, and
+  "TBC"-style markers are refused too, each with a hint.
+- A range ("Apr 19 - Jul 19", "Feb 2018 to April 2018", "01/04/2019 - 31/07/2019") is due at its end. Its start
+  may leave out the year ("Feb - April 2018"): it is then the latest such month not after the end. A range that
+  ends before it starts is refused.
+- Recurring ("Termly, beginning Dec 2017", "March 2018 and annually"): a frequency word (termly, monthly,
+  weekly, fortnightly, quarterly, annually, yearly, every/each/per term...) plus at most one date. The date is
+  the first occurrence (for a month, its last day); a frequency with no date ("Termly") has no date.
+- Publication: a phrase about publishing this plan ("By the time this plan is published", "on publication")
+  with no date in it.
+- A single date inside longer text ("To be signed off by all three agencies by December 2020", "End of March
+  2020") is accepted when the rest is plain words: no other numbers, no month without a year ("March or April
+  2020"), and none of the words that move or qualify the date (after, before, within, from, since, starting,
+  beginning, onwards, until, not, weeks, days, months, years, or, originally, ongoing...). Two or more dates
+  that are not a range are refused. "Early/mid/late March 2020" is read as the month (its last day).
+- `today` is accepted for the importer's convenience but deliberately unused: a workbook reads the same
+  whenever it is imported.
+
+Leads (parse_leads)
+- Split on "&", the word "and", ";", "/", "," and newlines, never inside brackets and never on spaces.
+- A name of an organisation in `organisations` is never split, even when it contains "and" or "/", and is
+  written the way `organisations` spells it ("PACIP" -> "PaCiP").
+- Brackets at the end of a lead name the person: "Head of SEND (Jayne Howarth)". Brackets holding an acronym or
+  an organisation are part of the post ("Director of Children's Services (DCS)"); brackets elsewhere stay in the
+  post ("Parent Carer Forum (PCF) Chairs"). A name in brackets with no post before it is refused.
+- A post takes at most one qualifier. After a comma, an acronym-like word (2-10 letters, at least two capitals,
+  e.g. CYPDS, PaCiP) that is not an organisation is joined to the lead before it as its qualifier
+  ("Service Leader, CYPDS"), but only when that lead is a post written in words, has no person, and is not
+  already qualified by a comma qualifier or by "of"/"for" ("Head of SEND, DCO" is two leads). Otherwise the
+  acronym is a lead of its own, so "Service Leader, CYPDS, PaCiP" is [Service Leader, CYPDS] and [PaCiP] with
+  or without `organisations`.
+- Known limits, so the importer should show the leads it read for confirmation: "Service Leader, Education
+  Leadership" is two leads (a qualifier written in words cannot be told apart from a second post), and "and"
+  always splits unless it is inside an organisation's name ("Head of Access and Inclusion" is two leads).
+
+RAG (parse_rag), bands (parse_band) and scores (parse_score)
+- Case, surrounding whitespace and trailing . , ; : ! ? are ignored. "Complete", "Completed" and "Done" are
+  blue; "Not started" and "Not yet started" are white; "On track" and the like are refused. Two ratings in one
+  cell ("A/G", "Medium/High") are refused with their own message; "Blue - Completed" (one rating said twice)
+  is refused like any other unlisted spelling.
+
+Numbers (parse_number)
+- "projected" anywhere ("projected 60%", "60% (projected)", "Projected: 60") marks a projection.
+- Thousands need exact groups of three ("1,234"); "1,23" and scientific notation are refused.
+- With unit="percent" and no % sign, a value strictly between 0 and 1 is a fraction (Excel stores 54% as 0.54)
+  and becomes a percentage rounded half-up to 2 dp. Exactly 1 is refused as ambiguous (1% or 100%?); 0 and
+  values above 1 are taken as written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from workbooks.schema import normalise
+
+__all__ = [
+    "Due",
+    "Lead",
+    "Number",
+    "ParseError",
+    "parse_band",
+    "parse_due",
+    "parse_leads",
+    "parse_number",
+    "parse_rag",
+    "parse_score",
+]
+
+
+class ParseError(ValueError):
+    """A value the importer must refuse. str(error) is the reason, written for a programme manager, e.g.
+    "not a date we can read: expected a month and year like 'March 2020', a date like 31/03/2020, or a phrase
+    like 'ongoing'"."""
+
+
+def _show(value) -> str:
+    """The value, quoted and cut short, for a message."""
+    try:
+        text = str(value)
+    except ValueError:  # an int too long to print
+        return "a very long number"
+    text = " ".join(text.split())
+    return f"'{text[:57]}...'" if len(text) > 60 else f"'{text}'"
+
+
+def _words(text: str) -> str:
+    """Lower case, whitespace collapsed, trailing punctuation dropped: ' Green. ' -> 'green'."""
+    return " ".join(text.split()).lower().rstrip(".,;:!? ")
+
+
+def _two_in_one(words: str, accepted: dict[str, str]) -> bool:
+    """'a/g', 'amber - green', 'medium or high': every part is an accepted value, and they differ."""
+    parts = [p for p in re.split(r"\s*(?:[/\\&+,\-–—]|\bor\b|\band\b|\bto\b)\s*|\s+", words) if p]
+    return all(p in accepted for p in parts) and len({accepted[p] for p in parts}) >= 2
+
+
+# ----------------------------------------------------------------------------------------------- due dates
+
+YEAR_MIN, YEAR_MAX = 1970, 2099
+
+_MONTH_NAMES = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTHS = {
+    m: n
+    for n, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
+
+
+def _mon(group: str) -> str:
+    return rf"\b(?P<{group}>{_MONTH_NAMES})\b\.?"
+
+
+def _yr(group: str) -> str:
+    return rf"['’]?(?P<{group}>\d{{4}}|\d{{2}})(?!\w)"
+
+
+_DATE = re.compile(
+    "|".join(
+        (
+            # 31/03/2020, 31.3.2020, 31-03-20 (day first)
+            r"(?<![\d./-])(?P<d1>\d{1,2})(?P<s1>[/.-])(?P<m1>\d{1,2})(?P=s1)(?P<y1>\d{4}|\d{2})(?!\w)(?![./-]\d)",
+            # 2020-03-31, optionally with a time
+            r"(?<![\d./-])(?P<y2>\d{4})(?P<s2>[/.-])(?P<m2>\d{1,2})(?P=s2)(?P<d2>\d{1,2})"
+            r"(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?!\w)(?![./-]\d)",
+            # 31 March 2020, 31st of March, 2020, 31-Mar-20
+            rf"(?<![\d./-])(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s/-]*{_mon('n3')}[\s,/-]*{_yr('y3')}",
+            # March 31 2020, March 31st, 2020 (four-digit year only)
+            rf"{_mon('n4')}\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})(?!\w)",
+            # March 2020, Sept 19, Mar-20, Dec '17
+            rf"{_mon('n5')}[\s,/-]*{_yr('y5')}",
+        )
+    )
+)
+_BARE_MONTH = re.compile(_mon("n0"))
+_ANY_MONTH = re.compile(rf"\b(?:{_MONTH_NAMES})\b")
+_RANGE_SEP = re.compile(r"\s*(?:-|\bto\b|\buntil\b|\btill\b|\bthrough\b)\s*")
+_IMMEDIATE = {"immediate", "immediately", "with immediate effect"}
+_ONGOING = {"ongoing", "on-going", "on going"}
+_RECURRING = re.compile(
+    r"\b(?:(?:half[- ]?)?termly|monthly|weekly|fortnightly|quarterly|annually|yearly|bi-?annually|bi-?monthly"
+    r"|(?:six|6|three|3|twelve|12)[- ]monthly"
+    r"|(?:every|each|per)\s+(?:half[- ]term|term|month|week|fortnight|quarter|year))\b"
+)
+_PUBLISH = re.compile(r"\bpublish|\bpublication\b")
+_THIS_PLAN = re.compile(r"\b(?:this|the)\s+(?:plan|statement|written statement|wsoa)\b|\bwsoa\b")
+_PUBLICATION_PHRASES = {"publication", "on publication", "upon publication", "at publication", "by publication"}
+_SHIFTS = re.compile(
+    r"\b(?:after|before|prior|within|following|from|since|begin\w*|start\w*|commenc\w*|until|till|not|or"
+    r"|weeks?|days?|months?|years?|fortnights?|earliest|onwards?|beyond|originally|previously|was|ongoing|on-going)\b"
+)
+_EXPECTED_DUE = "expected a month and year like 'March 2020', a date like 31/03/2020, or a phrase like 'ongoing'"
+
+
+@dataclass(frozen=True)
+class Due:
+    date: date | None  # the date the action is due (for a month: its LAST day; for a range: the range's end)
+    label: str  # the original text, stripped (kept so nothing is lost), "" when the cell was empty
+    kind: str  # "day" | "month" | "range" | "immediate" | "ongoing" | "recurring" | "publication" | "none"
+
+
+@dataclass(frozen=True)
+class _Point:
+    start: date
+    end: date
+    kind: str  # "day" | "month"
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year < 70 else 1900
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ParseError(f"the year {year} looks wrong: due dates must fall between {YEAR_MIN} and {YEAR_MAX}")
+    return year
+
+
+def _day(year: int, month: int, day: int) -> _Point:
+    if not 1 <= month <= 12:
+        raise ParseError(f"there is no month {month}: dates are read day first, like 31/03/2020")
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        raise ParseError(f"there is no {day} {calendar.month_name[month]} {year}") from None
+    return _Point(when, when, "day")
+
+
+def _point(m: re.Match) -> _Point:
+    g = m.groupdict()
+    if g["d1"]:
+        return _day(_year(g["y1"]), int(g["m1"]), int(g["d1"]))
+    if g["y2"]:
+        return _day(_year(g["y2"]), int(g["m2"]), int(g["d2"]))
+    if g["d3"]:
+        return _day(_year(g["y3"]), _MONTHS[g["n3"][:3]], int(g["d3"]))
+    if g["d4"]:
+        return _day(_year(g["y4"]), _MONTHS[g["n4"][:3]], int(g["d4"]))
+    year, month = _year(g["y5"]), _MONTHS[g["n5"][:3]]
+    return _Point(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month")
+
+
+def _range_end(text: str, label: str) -> date | None:
+    """The end of 'Apr 19 - Jul 19' style text, or None when the text is not a range of two dates."""
+    found = []
+    for sep in _RANGE_SEP.finditer(text):
+        start, end = re.sub(r"^from\s+", "", text[: sep.start()].strip()), text[sep.end() :].strip()
+        end_match = _DATE.fullmatch(end)
+        start_match = _DATE.fullmatch(start) or _BARE_MONTH.fullmatch(start)
+        if end_match and start_match:
+            found.append((start_match, end_match))
+    if not found:
+        return None
+    if len(found) > 1:
+        raise ParseError(f"{_show(label)} can be read as more than one range: write it like 'Apr 2019 - Jul 2019'")
+    start_match, end_match = found[0]
+    end = _point(end_match)
+    if start_match.re is _DATE:
+        start = _point(start_match).start
+    else:  # a month with no year: the latest such month not after the end
+        month = _MONTHS[start_match["n0"][:3]]
+        start = date(end.start.year - (month > end.start.month), month, 1)
+    if start > end.end:
+        raise ParseError(f"{_show(label)} ends before it starts")
+    return end.end
+
+
+def _no_date_reason(text: str, label: str) -> str:
+    if re.fullmatch(r"(?:in|by|during|end of)?\s*\d{4}", text):
+        return f"{_show(label)} is a year on its own: give the month too, like 'March 2020'"
+    if re.search(r"\bq[1-4]\b|\bquarter\b", text):
+        return (
+            f"{_show(label)} is a quarter, which could be a calendar or a financial-year quarter: "
+            "give the month it ends, like 'March 2021'"
+        )
+    if re.search(r"\b\d{4}\s*[/-]\s*(?:\d{2}|\d{4})\b|\b(?:academic|financial)\s+year\b", text):
+        return f"{_show(label)} is an academic or financial year: give the month it is due, like 'July 2020'"
+    if re.search(r"\b(?:spring|summer|autumn|winter|term)\b", text):
+        return f"{_show(label)} is a season or term, not a date: give the month, like 'July 2020'"
+    if _ANY_MONTH.search(text):
+        return f"{_show(label)} has a month but no year: write it like 'March 2020'"
+    if re.search(r"(?<![\d./-])\d{1,2}[/.-]\d{1,2}(?![\d./-])", text):
+        return f"{_show(label)} has a day and month but no year: write it like 31/03/2020"
+    if re.fullmatch(r"tb[acd]|n/?a|none|unknown|not known|-+|\?+", text):
+        return f"{_show(label)} gives no due date: leave the cell empty or give a date like 'March 2020'"
+    return f"{_show(label)} is not a date we can read: {_EXPECTED_DUE}"
+
+
+def _due_from_text(label: str) -> Due:
+    text = " ".join(label.split()).lower()
+    text = re.sub(r"[–—‒−]", "-", text).rstrip(".,;:!? ")
+    if not text:
+        raise ParseError(f"{_show(label)} is not a date we can read: {_EXPECTED_DUE}")
+    if text in _IMMEDIATE:
+        return Due(None, label, "immediate")
+    if text in _ONGOING:
+        return Due(None, label, "ongoing")
+    if whole := _DATE.fullmatch(text):
+        point = _point(whole)
+        return Due(point.end, label, point.kind)
+    if end := _range_end(text, label):
+        return Due(end, label, "range")
+    found = list(_DATE.finditer(text))
+    if len(found) > 1:
+        raise ParseError(
+            f"{_show(label)} has {len(found)} dates in one cell: give the one date the action is due, "
+            "or a range like 'Apr 2019 - Jul 2019'"
+        )
+    if _RECURRING.search(text):
+        return Due(_point(found[0]).end if found else None, label, "recurring")
+    if not found:
+        if _PUBLISH.search(text) and (_THIS_PLAN.search(text) or text in _PUBLICATION_PHRASES):
+            return Due(None, label, "publication")
+        raise ParseError(_no_date_reason(text, label))
+    match = found[0]
+    point = _point(match)
+    rest = f"{text[: match.start()]} {text[match.end() :]}"
+    if re.search(r"\d", rest):
+        raise ParseError(f"{_show(label)} has other numbers besides the date: give the due date on its own")
+    if _ANY_MONTH.search(rest):
+        raise ParseError(f"{_show(label)} also names a month without a year: give the one date the action is due")
+    if shift := _SHIFTS.search(rest):
+        raise ParseError(
+            f"{_show(label)} says '{shift.group()}' next to the date, so we can't tell when the action is due: "
+            "give the due date on its own, like 'March 2020'"
+        )
+    return Due(point.end, label, point.kind)
+
+
+def parse_due(value, *, today: date | None = None) -> Due:
+    """Read a due-date cell. See the module docstring for the rules; `today` is deliberately unused."""
+    if value is None:
+        return Due(None, "", "none")
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        if not YEAR_MIN <= value.year <= YEAR_MAX:
+            raise ParseError(f"the date {_show(value)} looks wrong: due dates must fall between 1970 and 2099")
+        return Due(value, value.isoformat(), "day")
+    if isinstance(value, bool):
+        raise ParseError(f"{_show(value)} is a yes/no value, not a date: {_EXPECTED_DUE}")
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, int) and 1900 <= value <= 2100:
+            raise ParseError(f"{_show(value)} is a year on its own: give the month too, like 'March 2020'")
+        raise ParseError(
+            f"{_show(value)} is a number, not a date: type the date like 31/03/2020 or 'March 2020', "
+            "or format the cell as a date"
+        )
+    if not isinstance(value, str):
+        raise ParseError(f"{_show(value)} is not a date we can read: {_EXPECTED_DUE}")
+    label = value.strip()
+    if not label:
+        return Due(None, "", "none")
+    return _due_from_text(label)
+
+
+# ----------------------------------------------------------------------------------------------- leads
+
+
+@dataclass(frozen=True)
+class Lead:
+    post: str  # "Head of SEND", "DCO", "Service Leader, CYPDS", "CCG" (an organisation leading as such)
+    person: str = ""  # "Jayne Howarth" when the cell gives a name in brackets
+
+
+_LEAD_SEP = re.compile(r"\s*(?:(,)|[&;/\r\n]|(?<=\s)and(?=\s))\s*", re.IGNORECASE)
+_ACRONYM = re.compile(r"[A-Za-z]{2,10}")
+_QUALIFIED = re.compile(r"\b(?:of|for)\b", re.IGNORECASE)
+
+
+def _is_acronym(text: str) -> bool:
+    return bool(_ACRONYM.fullmatch(text)) and sum(c.isupper() for c in text) >= 2
+
+
+def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[bool, str]]:
+    """Segments between separators at bracket depth 0, each flagged when a comma came before it."""
+    segments, start, depth, i, after_comma = [], 0, 0, 0, False
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise ParseError(f"{_show(text)} closes a bracket that was never opened")
+        elif depth == 0:
+            if org_re is not None and (org := org_re.match(text, i)):
+                i = org.end()
+                continue
+            if sep := _LEAD_SEP.match(text, i):
+                segments.append((after_comma, text[start:i]))
+                after_comma = sep.group(1) is not None
+                start = i = sep.end()
+                continue
+        i += 1
+    if depth:
+        raise ParseError(f"{_show(text)} opens a bracket that is never closed")
+    segments.append((after_comma, text[start:]))
+    return segments
+
+
+def _post_and_person(text: str, orgs: dict[str, str]) -> tuple[str, str]:
+    if not text.endswith(")"):
+        return text, ""
+    depth = 0
+    for opening in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[opening], 0)
+        if depth == 0:
+            break
+    else:
+        return text, ""
+    head, inner = text[:opening].strip(), text[opening + 1 : -1].strip()
+    if not inner:
+        return head, ""
+    if _is_acronym(inner) or normalise(inner) in orgs:
+        return text, ""
+    if not head:
+        raise ParseError(f"{_show(text)} gives a name in brackets but no post before it")
+    return head, inner
+
+
+def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
+    """Read a 'responsible officers' cell into leads. See the module docstring for the splitting rules."""
+    if value is None:
+        return []
+    if not isinstance(value, str):
+        raise ParseError(f"{_show(value)} is not a lead: write the post, like 'Head of SEND (Jayne Howarth)'")
+    names = {" ".join(o.split()) for o in organisations if isinstance(o, str) and normalise(o)}
+    orgs = {normalise(name): name for name in names}
+    org_re = None
+    if names:
+        spelt = (r"\s+".join(map(re.escape, n.split())) for n in sorted(names, key=len, reverse=True))
+        org_re = re.compile(rf"(?<!\w)(?:{'|'.join(spelt)})(?!\w)", re.IGNORECASE)
+    text = re.sub(r"[^\S\r\n]+", " ", value)
+    leads: list[Lead] = []
+    closed: list[bool] = []  # whether the lead can no longer take a qualifier
+    for after_comma, raw in _split_leads(text, org_re):
+        post, person = _post_and_person(" ".join(raw.split()), orgs)
+        if not post:
+            continue
+        key = normalise(post)
+        post = orgs.get(key, post)
+        if after_comma and leads and not closed[-1] and _is_acronym(post) and key not in orgs:
+            leads[-1] = Lead(f"{leads[-1].post}, {post}", person)
+            closed[-1] = True
+            continue
+        leads.append(Lead(post, person))
+        closed.append(bool(person or _is_acronym(post) or key in orgs or _QUALIFIED.search(post)))
+    return leads
+
+
+# ----------------------------------------------------------------------------------------------- RAG, bands, scores
+
+RAG_SPELLINGS = {
+    "blue": ("b", "blue", "complete", "completed", "done"),
+    "green": ("g", "green"),
+    "amber": ("a", "amber"),
+    "red": ("r", "red"),
+    "white": ("w", "white", "not started", "not yet started"),
+}
+_RAG = {spelling: code for code, spellings in RAG_SPELLINGS.items() for spelling in spellings}
+
+BAND_SPELLINGS = {
+    "low": ("l", "low"),
+    "medium": ("m", "med", "medium"),
+    "high": ("h", "high"),
+    "very_high": ("vh", "v high", "very high"),
+}
+_BAND = {spelling: code for code, spellings in BAND_SPELLINGS.items() for spelling in spellings}
+
+
+def parse_rag(value) -> str:
+    """'blue', 'green', 'amber', 'red', 'white', or '' for a blank cell (not rated)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        words = _words(value)
+        if not value.strip():
+            return ""
+        if words in _RAG:
+            return _RAG[words]
+        if _two_in_one(words, _RAG):
+            raise ParseError(f"{_show(value)} gives two ratings in one cell: choose one")
+    raise ParseError(
+        f"{_show(value)} is not a RAG rating: use Blue (or Complete), Green, Amber, Red or White (or Not started), "
+        "or their first letters, or leave the cell empty"
+    )
+
+
+def parse_band(value) -> str:
+    """'low', 'medium', 'high', 'very_high', or '' for a blank cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if not value.strip():
+            return ""
+        words = _words(re.sub(r"[_.\-]", " ", value))
+        if words in _BAND:
+            return _BAND[words]
+        if _two_in_one(words, _BAND):
+            raise ParseError(f"{_show(value)} gives two bands in one cell: choose one")
+    raise ParseError(f"{_show(value)} is not a risk band: use Low, Medium, High or Very high (L, M, H, VH)")
+
+
+def parse_score(value) -> int | None:
+    """A likelihood or impact score, 1 to 5; None for a blank cell."""
+    reason = f"{_show(value)} is not a score: likelihood and impact are scored from 1 to 5"
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ParseError(reason)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if not re.fullmatch(r"\d{1,3}(?:\.0*)?", text):
+            raise ParseError(reason)
+        value = int(text.split(".")[0])
+    elif isinstance(value, float | Decimal):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)) or value != int(value):
+            raise ParseError(reason)
+        value = int(value)
+    if isinstance(value, int) and 1 <= value <= 5:
+        return value
+    raise ParseError(reason)
+
+
+# ----------------------------------------------------------------------------------------------- numbers
+
+
+@dataclass(frozen=True)
+class Number:
+    value: Decimal
+    projected: bool = False
+    percent: bool = False  # the cell said % (or was a 0..1 fraction read as a percentage)
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+_PROJECTED = re.compile(r"\(\s*projected\s*\)|\bprojected\b\s*:?", re.IGNORECASE)
+
+
+def _tidy(d: Decimal) -> Decimal:
+    """54.50 -> 54.5 and 54.00 -> 54, without turning 100 into 1E+2."""
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+def parse_number(value, *, unit: str = "") -> Number | None:
+    """A KPI value: '54%', '1,234', 'projected 60%', or a number cell; None for a blank cell."""
+    reason = (
+        f"not a number: {_show(value)}; expected a number like 54, 54% or 1,234 "
+        "(write 'projected' next to a projection)"
+    )
+    if value is None:
+        return None
+    projected = percent = False
+    if isinstance(value, bool):
+        raise ParseError(reason)
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParseError(reason)
+        number = Decimal(int(value)) if value.is_integer() and abs(value) < 1e15 else Decimal(repr(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ParseError(reason)
+        number = value
+    elif isinstance(value, str):
+        text = " ".join(value.split())
+        if not text:
+            return None
+        text, found = _PROJECTED.subn(" ", text)
+        projected = found > 0
+        text = text.strip().replace("−", "-")
+        if text.endswith("%"):
+            percent, text = True, text[:-1].strip()
+        if not _NUMBER.fullmatch(text):
+            raise ParseError(reason)
+        number = Decimal(text.replace(",", ""))
+    else:
+        raise ParseError(reason)
+    if unit == "percent" and not percent and 0 < number <= 1:
+        if number == 1:
+            raise ParseError(f"{_show(value)} is ambiguous for a percentage: write 1% or 100%")
+        try:
+            number = _tidy((number * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        except InvalidOperation:  # pragma: no cover - a value below 1 always fits
+            raise ParseError(reason) from None
+        percent = True
+    return Number(number, projected=projected, percent=percent)

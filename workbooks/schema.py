@@ -1,0 +1,175 @@
+"""The plan workbook: the user-facing contract for import and export (documented in docs/import.md).
+
+Sheet and column names match case-insensitively, ignoring spaces, punctuation and order; each column has its
+canonical name (what export writes) and the synonyms real trackers use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+def normalise(name) -> str:
+    """'Date for delivery ', 'date-for-delivery' and 'DateForDelivery' all become 'datefordelivery'."""
+    return re.sub(r"[^a-z0-9]", "", str(name or "").lower())
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+    def matches(self, header) -> bool:
+        key = normalise(header)
+        return key == normalise(self.name) or key in {normalise(s) for s in self.synonyms}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    key: str = field(default="ref")  # the column rows are matched on when re-importing
+
+    def matches(self, title) -> bool:
+        key = normalise(title)
+        return key == normalise(self.name) or key in {normalise(s) for s in self.synonyms}
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+PLAN = Sheet(
+    "Plan",
+    (Column("field", required=True), Column("value", required=True)),
+    required=True,
+    key="field",
+)
+# The rows of the Plan sheet, in the order export writes them.
+PLAN_FIELDS = ("slug", "local area", "title", "type", "inspection date", "published date", "start date")
+
+AREAS = Sheet(
+    "Areas",
+    (
+        Column("ref", required=True),
+        Column("title", ("area", "area of weakness", "theme", "priority"), required=True),
+        Column("findings", ("finding", "what ofsted and cqc said")),
+        Column("outcomes", ("general outcomes", "outcome we are seeking to achieve")),
+        Column("owner", ("theme owner", "owners")),
+        Column("closed", ("closed date", "closed on")),
+    ),
+    synonyms=("Areas of weakness", "Themes", "Priorities"),
+)
+
+ACTIONS = Sheet(
+    "Actions",
+    (
+        Column("area", ("theme", "area ref"), required=True),
+        Column("outcome", ("required outcome",)),
+        Column("ref", ("action ref", "reference"), required=True),
+        Column("action", ("actions", "action text", "description"), required=True),
+        Column("leads", ("responsible officers", "responsible officer", "lead", "leads")),
+        Column("accountable", ("accountable officer",)),
+        Column("partners", ("partner",)),
+        Column("due", ("by when", "date for delivery", "date", "due date")),
+        Column("due on", ("exact due date",)),
+        Column("rag", ("action rag", "progress rag", "status", "brag")),
+        Column("progress", ("progress to date",)),
+        Column("impact", ("evidence (impact)", "evidence impact")),
+        Column("evidence", ()),
+    ),
+    required=True,
+)
+
+PERIODS = Sheet(
+    "Periods",
+    (
+        Column("period", ("name", "monitoring date", "reporting period"), required=True),
+        Column("start", ("from",)),
+        Column("end", ("to",), required=True),
+        Column("update deadline", ("deadline",)),
+        Column("status"),
+    ),
+    synonyms=("Reporting periods", "Monitoring dates"),
+    key="period",
+)
+
+UPDATES = Sheet(
+    "Updates",
+    (
+        Column("action", ("action ref",), required=True),
+        Column("period", ("monitoring date", "reporting period"), required=True),
+        Column("rag", ("brag",), required=True),
+        Column("progress"),
+        Column("impact"),
+    ),
+    key="action",
+)
+
+KPIS = Sheet(
+    "KPIs",
+    (
+        Column("ref", ("kpi reference", "kpi ref"), required=True),
+        Column("area"),
+        Column("measure", ("kpi", "indicator"), required=True),
+        Column("category", ("question", "oba")),
+        Column("unit"),
+        Column("polarity", ("direction",)),
+        Column("baseline"),
+        Column("baseline date"),
+        Column("owner"),
+        Column("tolerance"),
+        Column("data source", ("source",)),
+    ),
+    synonyms=("KPI", "Score card", "Scorecard"),
+)
+
+MILESTONES = Sheet(
+    "Milestones",
+    (
+        Column("kpi", ("kpi ref",), required=True),
+        Column("months", ("horizon",), required=True),
+        Column("target", ("target text",)),
+        Column("target value"),
+        Column("rag"),
+        Column("override reason", ("reason",)),
+        Column("commentary"),
+    ),
+    key="kpi",
+)
+
+MEASUREMENTS = Sheet(
+    "Measurements",
+    (
+        Column("kpi", ("kpi ref",), required=True),
+        Column("date", ("period", "month"), required=True),
+        Column("value", required=True),
+        Column("status"),
+        Column("note"),
+    ),
+    key="kpi",
+)
+
+RISKS = Sheet(
+    "Risks",
+    (
+        Column("ref", required=True),
+        Column("area"),
+        Column("risk", required=True),
+        Column("likelihood"),
+        Column("impact"),
+        Column("severity", ("severity/impact", "severity impact")),
+        Column("mitigation"),
+        Column("progress", ("progress following action",)),
+        Column("owner"),
+        Column("review date", ("next review",)),
+        Column("status"),
+    ),
+    synonyms=("Risk register",),
+)
+
+SHEETS = (PLAN, AREAS, ACTIONS, PERIODS, UPDATES, KPIS, MILESTONES, MEASUREMENTS, RISKS)
