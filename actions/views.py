@@ -26,6 +26,7 @@ from actions.permissions import (
     user_roles,
 )
 from actions.services import plan_roll_forward, progress_update_submit
+from sendplan.forms import add_service_errors, form_status
 from sendplan.spreadsheets import spreadsheet_safe
 
 ACTION_LIST_PAGE_SIZE = 50
@@ -93,9 +94,8 @@ def roll_forward(request, slug):
                 f"{actions} action{pluralize(actions)} carried forward.",
             )
             return redirect(plan)
-    status = 409 if stale else 400 if form.errors else 200
     context = {"source": source, "form": form, "stale": stale}
-    return render(request, "actions/roll_forward.html", context, status=status)
+    return render(request, "actions/roll_forward.html", context, status=form_status(form, stale))
 
 
 @require_GET
@@ -145,18 +145,14 @@ def action_update(request, pk):
             except StaleEditError as error:
                 stale = error
             except ValidationError as error:
-                # Rules re-checked by the service (e.g. the period closed meanwhile) show like form errors.
-                for name, message in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}.")
                 return redirect(action)
-        status = 409 if stale else 400
     else:
         form = ProgressUpdateForm(initial=_initial_update(action, period), action=action, period=period)
-        status = 200
     context = {"action": action, "period": period, "form": form, "stale": stale}
-    return render(request, "actions/action_update.html", context, status=status)
+    return render(request, "actions/action_update.html", context, status=form_status(form, stale))
 
 
 def _initial_update(action, period) -> dict:

@@ -12,6 +12,7 @@ from kpis.forms import MeasurementForm, MilestoneAssessmentForm
 from kpis.models import Measurement, Milestone
 from kpis.permissions import can_write_kpi, get_kpi_for_user
 from kpis.services import measurement_record, measurement_restate, milestone_assess
+from sendplan.forms import add_service_errors, form_status
 
 
 @require_GET
@@ -51,11 +52,6 @@ def kpi_detail(request, pk):
     return render(request, "kpis/kpi_detail.html", context)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    for name, message in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, message)
-
-
 @require_http_methods(["GET", "POST"])
 def measurement_new(request, pk):
     kpi = get_kpi_for_user(request.user, pk, write=True)
@@ -73,12 +69,11 @@ def measurement_new(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Value for {data['period_date']:%-d %B %Y} recorded.")
             return redirect(kpi)
-    status = 400 if form.errors else 200
-    return render(request, "kpis/measurement_form.html", {"kpi": kpi, "form": form}, status=status)
+    return render(request, "kpis/measurement_form.html", {"kpi": kpi, "form": form}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,13 +105,12 @@ def measurement_edit(request, pk):
         except StaleEditError as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Value for {measurement.period_date:%-d %B %Y} restated.")
             return redirect(kpi)
-    status = 409 if stale else 400 if form.errors else 200
     context = {"kpi": kpi, "form": form, "measurement": measurement, "stale": stale}
-    return render(request, "kpis/measurement_form.html", context, status=status)
+    return render(request, "kpis/measurement_form.html", context, status=form_status(form, stale))
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,10 +140,9 @@ def milestone_edit(request, pk):
         except StaleEditError as error:
             stale = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{milestone.months}-month milestone of {kpi.ref} saved.")
             return redirect(kpi)
-    status = 409 if stale else 400 if form.errors else 200
     context = {"kpi": kpi, "milestone": milestone, "form": form, "stale": stale}
-    return render(request, "kpis/milestone_form.html", context, status=status)
+    return render(request, "kpis/milestone_form.html", context, status=form_status(form, stale))

@@ -12,6 +12,7 @@ from risks.filters import RegisterFilterForm
 from risks.forms import ReviewForm, RiskForm
 from risks.permissions import can_record_risks, can_write_risk, get_risk_for_user, require_risk_recorder
 from risks.services import risk_review_record, risk_save
+from sendplan.forms import add_service_errors, form_status
 
 
 @require_GET
@@ -43,12 +44,6 @@ def risk_detail(request, pk):
     return render(request, "risks/risk_detail.html", context)
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _save_risk(request, form):
     """Shared by record and edit: the service validates and locks; errors go back beside the fields."""
     stale = None
@@ -63,7 +58,7 @@ def _save_risk(request, form):
         except StaleEditError as error:
             stale = error
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Risk {risk.ref} saved.")
             return redirect(risk), None
@@ -80,8 +75,8 @@ def risk_new(request, slug):
         response, stale = _save_risk(request, form)
         if response:
             return response
-    status = 400 if form.errors else 200
-    return render(request, "risks/risk_form.html", {"plan": plan, "form": form, "stale": stale}, status=status)
+    context = {"plan": plan, "form": form, "stale": stale}
+    return render(request, "risks/risk_form.html", context, status=form_status(form, stale))
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,9 +90,8 @@ def risk_edit(request, pk):
         response, stale = _save_risk(request, form)
         if response:
             return response
-    status = 409 if stale else 400 if form.errors else 200
     context = {"plan": risk.plan, "form": form, "risk": risk, "stale": stale}
-    return render(request, "risks/risk_form.html", context, status=status)
+    return render(request, "risks/risk_form.html", context, status=form_status(form, stale))
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,10 +121,10 @@ def risk_review(request, pk):
         except StaleEditError as error:
             stale = error
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             risk.refresh_from_db()
             messages.success(request, f"Review of {risk.ref} recorded. Next review due {risk.next_review:%-d %B %Y}.")
             return redirect(risk)
-    status = 409 if stale else 400 if form.errors else 200
-    return render(request, "risks/review_form.html", {"risk": risk, "form": form, "stale": stale}, status=status)
+    context = {"risk": risk, "form": form, "stale": stale}
+    return render(request, "risks/review_form.html", context, status=form_status(form, stale))

@@ -3,6 +3,20 @@ import pytest
 from actions.permissions import Role
 from actions.services import role_groups_sync
 from tests import factories
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (Playwright's own browser download cannot work here), with the flags it needs."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    # Pages here render in well under a second; a missing element should fail in seconds, not 30.
+    page.set_default_timeout(5000)
+    return page
 
 
 class World:

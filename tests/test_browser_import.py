@@ -5,21 +5,11 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, sign_in
+from tests.browser import assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.workbook_builders import oxfordshire_tracker, workbook
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(autouse=True)
-def _fail_fast(page):
-    page.set_default_timeout(5000)
 
 
 def test_upload_problems_then_preview_then_confirm(page, live_server, world, tmp_path):

@@ -4,20 +4,10 @@ map show the new position. axe-core on every page visited."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, sign_in
+from tests.browser import assert_accessible, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(autouse=True)
-def _fail_fast(page):
-    page.set_default_timeout(5000)
 
 
 def test_owner_reviews_a_risk_and_the_register_and_heat_map_follow(page, live_server, risk_world):

@@ -4,21 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action, Plan
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, assert_accessible, sign_in
+from tests.browser import assert_accessible, sign_in
 from tests.factories import PASSWORD, make_action, make_area
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(autouse=True)
-def _fail_fast(page):
-    # Pages here render in well under a second; a missing element should fail in seconds, not 30.
-    page.set_default_timeout(5000)
 
 
 def test_manager_rolls_a_plan_forward_with_one_area_and_one_action(page, live_server, world):
