@@ -77,7 +77,6 @@ class ImportResult:
             self.changes.append(line)
 
 
-_CELL = object()
 # "Post (Person)": the person is the last bracket, so a post may carry its own ("Designated Clinical Officer (DCO)").
 _POST_PERSON = re.compile(r"^(?P<post>.+?)\s*(?:\((?P<person>[^()]*)\))?$")
 
@@ -126,10 +125,10 @@ class _Importer:
             shown = (values or {}).get(name) if values else row.get(target)
             self.problem(row, target, " ".join(messages), "" if shown is None else shown)
 
-    def parsed(self, row: Row, column: str, parser, value=_CELL, **kwargs):
-        """Parse one cell (or `value` taken from it); a value we cannot read is a problem, never a guess."""
+    def parsed(self, row: Row, column: str, parser, **kwargs):
+        """Parse one cell; a value we cannot read is a problem, never a guess."""
         try:
-            return parser(row.get(column) if value is _CELL else value, **kwargs)
+            return parser(row.get(column), **kwargs)
         except ParseError as error:
             self.problem(row, column, str(error))
             return None
@@ -231,12 +230,7 @@ class _Importer:
 
     # --- sheets ------------------------------------------------------------------------------------------
     def plan_sheet(self) -> bool:
-        fields = {}
-        rows = {}
-        for row in self.workbook.rows(schema.PLAN):
-            key = schema.normalise(row.text("field"))
-            fields[key] = row
-            rows[key] = row
+        fields = {schema.normalise(row.text("field")): row for row in self.workbook.rows(schema.PLAN)}
         values: dict = {}
 
         def text(key: str, label: str, required: bool = True) -> str:
