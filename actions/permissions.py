@@ -85,6 +85,31 @@ def can_write_action(user, action: Action) -> bool:
     return writable_actions(user).filter(pk=action.pk).exists()
 
 
+def can_write_owned(user, owner_id: int | None) -> bool:
+    """Records with one owning officer (KPIs, risks): programme managers write all, a SEND lead writes their own."""
+    roles = user_roles(user)
+    if Role.PROGRAMME_MANAGER in roles:
+        return True
+    officer = user_officer(user)
+    return Role.SEND_LEAD in roles and officer is not None and owner_id == officer.pk
+
+
+def get_owned_for_user(user, queryset: QuerySet, pk: int, *, write: bool = False):
+    """The access check for owned records, as for actions: 404 if missing or not the user's to change, 403 if the
+    user's role only reads."""
+    require_reader(user)
+    try:
+        record = queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No such {queryset.model._meta.verbose_name}") from None
+    if write:
+        if not (user_roles(user) & WRITING_ROLES):
+            raise PermissionDenied("Your role can read this plan but not change it.")
+        if not can_write_owned(user, record.owner_id):
+            raise Http404(f"No such {queryset.model._meta.verbose_name}")
+    return record
+
+
 def get_action_for_user(user, pk: int, *, write: bool = False, queryset: QuerySet[Action] | None = None) -> Action:
     """The one access check for actions: 404 if missing or outside the write scope, 403 if read-only."""
     require_reader(user)

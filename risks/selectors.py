@@ -24,8 +24,11 @@ from risks.services import bands_for
 class RiskRow:
     risk: Risk
     band: str
-    previous_score: int | None
-    previous_position: tuple[int, int] | None
+    previous_position: tuple[int, int] | None  # (likelihood, impact) at the end of the previous period
+
+    @property
+    def previous_score(self) -> int | None:
+        return self.previous_position[0] * self.previous_position[1] if self.previous_position else None
 
     @property
     def position(self) -> tuple[int, int] | None:
@@ -113,17 +116,7 @@ def register(
     bands = bands_for(plan)
     since = previous_period(plan)
     before = positions_at(plan, _end_of(since)) if since else {}
-    rows = []
-    for risk in risks:
-        previous = before.get(risk.pk)
-        rows.append(
-            RiskRow(
-                risk=risk,
-                band=risk.band(bands),
-                previous_score=previous[0] * previous[1] if previous else None,
-                previous_position=previous,
-            )
-        )
+    rows = [RiskRow(risk=risk, band=risk.band(bands), previous_position=before.get(risk.pk)) for risk in risks]
     # Band and overdue are computed per row (from the plan's thresholds and today's date), so filtered here.
     if band:
         rows = [row for row in rows if row.band == band]
@@ -180,7 +173,6 @@ def risk_page(risk: Risk) -> tuple[RiskRow, list[RiskReview], list[FieldChange]]
     row = RiskRow(
         risk=risk,
         band=risk.band(reg_bands),
-        previous_score=previous[0] * previous[1] if previous else None,
         previous_position=previous,
     )
     reviews = list(risk.reviews.select_related("reviewed_by_officer", "period").order_by("-reviewed_on", "-id"))

@@ -279,8 +279,9 @@ class _Importer:
             return False
         self.plan = plan
         self.result.plan = plan
-        self.organisations = {schema.normalise(o.short_name or o.name): o for o in Organisation.objects.all()}
-        self.organisations |= {schema.normalise(o.name): o for o in Organisation.objects.all()}
+        organisations = list(Organisation.objects.all())
+        self.organisations = {schema.normalise(o.short_name or o.name): o for o in organisations}
+        self.organisations |= {schema.normalise(o.name): o for o in organisations}
         self.areas = {a.ref: a for a in plan.areas.all()}
         self.actions = {a.ref: a for a in Action.objects.filter(area__plan=plan)}
         self.kpis = {k.ref: k for k in plan.kpis.all()}
