@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "actions",
     "kpis",
     "risks",
+    "boards",
     "governance",
     "workbooks",
 ]
@@ -115,9 +116,19 @@ SENDPLAN_BRAND_NAME = env_str("SENDPLAN_BRAND_NAME", default="SEND improvement p
 SENDPLAN_LOCAL_AREA = env_str("SENDPLAN_LOCAL_AREA", default="Local area partnership")
 
 # What later apps ask of a user on My actions: each a callable(request) -> {"template": ..., ...} or None.
-SENDPLAN_MY_ACTIONS_PANELS = ["kpis.selectors.my_actions_panel", "risks.selectors.my_actions_panel"]
+SENDPLAN_MY_ACTIONS_PANELS = [
+    "kpis.selectors.my_actions_panel",
+    "risks.selectors.my_actions_panel",
+    "boards.selectors.my_actions_panel",
+    "governance.selectors.my_actions_panel",
+]
 # Demo data for later apps: each a callable(context) run after a demo plan is loaded (see actions/demo.py).
-SENDPLAN_DEMO_EXTENSIONS = ["kpis.demo.load_plan_kpis", "risks.demo.load_plan_risks"]
+SENDPLAN_DEMO_EXTENSIONS = [
+    "kpis.demo.load_plan_kpis",
+    "risks.demo.load_plan_risks",
+    "boards.demo.load_plan_boards",
+    "governance.demo.load_plan_governance",
+]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("risks.urls")),
     path("", include("workbooks.urls")),
+    path("", include("boards.urls")),
+    path("", include("governance.urls")),
     path("", include("actions.urls")),
 ]
