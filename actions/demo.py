@@ -269,7 +269,9 @@ def load_plan(path: Path) -> Plan | None:
     # Replay the updates period by period, opening each period in turn as a programme manager would.
     for period_spec in data["periods"]:
         period = periods[period_spec["key"]]
+        # Opened on its first day and closed the day after it ends, so "as at" views see each round as it was.
         period.status = ReportingPeriod.Status.OPEN
+        period._history_date = _at(period.start)
         period.save(update_fields=["status"])
         submitted_on = period.update_deadline or period.end
         for minutes, (action, update) in enumerate(updates_by_period[period_spec["key"]]):
@@ -289,8 +291,10 @@ def load_plan(path: Path) -> Plan | None:
                 expected_version=action.version,
                 submitted_at=_at(submitted_on - timedelta(days=3), minutes=minutes * 7),
             )
-        period.status = period_spec["status"]
-        period.save(update_fields=["status"])
+        if period.status != period_spec["status"]:
+            period.status = period_spec["status"]
+            period._history_date = _at(period.end + timedelta(days=1))
+            period.save(update_fields=["status"])
 
     context = DemoPlanContext(plan=plan, data=data, officers=officers, areas=areas, created=created)
     for extension in settings.SENDPLAN_DEMO_EXTENSIONS:

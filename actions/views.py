@@ -111,7 +111,12 @@ def action_detail(request, pk):
     return render(
         request,
         "actions/action_detail.html",
-        {"page": selectors.action_page(action), "can_update": can_write_action(request.user, action)},
+        {
+            "page": selectors.action_page(action),
+            "can_update": can_write_action(request.user, action),
+            # Apps built on actions (governance) add tabs here, as they add panels to My actions.
+            "extra_tabs": [import_string(path)(request, action) for path in settings.SENDPLAN_ACTION_TABS],
+        },
     )
 
 

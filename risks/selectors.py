@@ -7,17 +7,20 @@ end of the plan's last closed period.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from actions.as_at import rows_as_at
 from actions.locking import FieldChange, field_changes
 from actions.models import Action, Plan, ReportingPeriod
 from actions.permissions import user_officer
 from risks.models import SCALE, Band, Risk, RiskBands, RiskReview
 from risks.services import bands_for
+from sendplan.timezones import end_of_day
 
 
 @dataclass
@@ -104,18 +107,32 @@ SORTS = {
 
 
 def register(
-    plan: Plan, *, area=None, band: str = "", owner=None, status: str = "", overdue: bool = False, sort: str = "score"
+    plan: Plan,
+    *,
+    area=None,
+    band: str = "",
+    owner=None,
+    status: str = "",
+    overdue: bool = False,
+    sort: str = "score",
+    as_at: datetime | None = None,
 ) -> Register:
-    risks = risk_queryset().filter(plan=plan)
+    """The plan's risks, now or (`as_at`) as they stood at a past moment, read from history."""
+    filters = {"plan_id": plan.pk}
     if area is not None:
-        risks = risks.filter(area=area)
+        filters["area_id"] = area.pk
     if owner is not None:
-        risks = risks.filter(owner=owner)
+        filters["owner_id"] = owner.pk
     if status:
-        risks = risks.filter(status=status)
+        filters["status"] = status
+    if as_at is None:
+        risks = risk_queryset().filter(**filters)
+        since = previous_period(plan)
+    else:
+        risks = rows_as_at(Risk, as_at, **filters)
+        since = plan.periods.filter(end__lt=timezone.localdate(as_at)).order_by("-end").first()
     bands = bands_for(plan)
-    since = previous_period(plan)
-    before = positions_at(plan, _end_of(since)) if since else {}
+    before = positions_at(plan, end_of_day(since.end)) if since else {}
     rows = [RiskRow(risk=risk, band=risk.band(bands), previous_position=before.get(risk.pk)) for risk in risks]
     # Band and overdue are computed per row (from the plan's thresholds and today's date), so filtered here.
     if band:
@@ -124,10 +141,6 @@ def register(
         rows = [row for row in rows if row.risk.review_overdue]
     rows.sort(key=SORTS.get(sort, SORTS["score"]))
     return Register(plan=plan, bands=bands, rows=rows, since=since)
-
-
-def _end_of(period: ReportingPeriod) -> datetime:
-    return timezone.make_aware(datetime.combine(period.end, time.max))
 
 
 @dataclass
@@ -150,9 +163,9 @@ class HeatMap:
         return sum(len(cell.risks) for row in self.grid for cell in row)
 
 
-def heat_map(plan: Plan) -> HeatMap:
+def heat_map(plan: Plan, *, area=None, as_at: datetime | None = None) -> HeatMap:
     """Open risks by current likelihood and impact, and the ones that moved since the previous period."""
-    reg = register(plan, status=Risk.Status.OPEN, sort="ref")
+    reg = register(plan, area=area, status=Risk.Status.OPEN, sort="ref", as_at=as_at)
     cells = {(lik, imp): HeatCell(lik, imp, reg.bands.band(lik * imp), []) for lik in SCALE for imp in SCALE}
     for row in reg.rows:
         if row.position:
@@ -169,7 +182,7 @@ def heat_map(plan: Plan) -> HeatMap:
 def risk_page(risk: Risk) -> tuple[RiskRow, list[RiskReview], list[FieldChange]]:
     reg_bands = bands_for(risk.plan)
     since = previous_period(risk.plan)
-    previous = positions_at(risk.plan, _end_of(since), [risk.pk]).get(risk.pk) if since else None
+    previous = positions_at(risk.plan, end_of_day(since.end), [risk.pk]).get(risk.pk) if since else None
     row = RiskRow(
         risk=risk,
         band=risk.band(reg_bands),
@@ -192,8 +205,21 @@ def overdue_reviews(user) -> list[Risk]:
     officer = user_officer(user)
     if officer is None:
         return []
-    risks = Risk.objects.filter(owner=officer, status=Risk.Status.OPEN, next_review__lt=timezone.localdate())
-    return list(risks.select_related("plan").order_by("next_review"))
+    return overdue_reviews_by_owner([officer.pk]).get(officer.pk, [])
+
+
+def overdue_reviews_by_owner(
+    owner_ids: Iterable[int] | None = None, *, today: date | None = None
+) -> dict[int, list[Risk]]:
+    """Open risks whose review is overdue on `today` (default: today), by owner id, for these officers (every owner
+    if `owner_ids` is None): one query however many officers."""
+    risks = Risk.objects.filter(status=Risk.Status.OPEN, next_review__lt=today or timezone.localdate())
+    if owner_ids is not None:
+        risks = risks.filter(owner_id__in=owner_ids)
+    overdue: dict[int, list[Risk]] = {}
+    for risk in risks.select_related("plan").order_by("next_review", "pk"):
+        overdue.setdefault(risk.owner_id, []).append(risk)
+    return overdue
 
 
 def my_actions_panel(request) -> dict | None:

@@ -10,6 +10,8 @@ _SECTIONS = {
     "action-list": "action-list",
     "action-detail": "action-list",
     "action-update": "my-actions",
+    "dashboard-index": "dashboard-index",
+    "dashboard": "dashboard-index",
 }
 
 
@@ -25,7 +27,12 @@ def navigation(request):
         return {"nav_items": []}
     match = getattr(request, "resolver_match", None)
     current = _SECTIONS.get(match.url_name if match else "", "")
-    items = [("my-actions", "My actions"), ("plan-list", "Plans"), ("action-list", "All actions")]
+    items = [
+        ("my-actions", "My actions"),
+        ("dashboard-index", "Dashboard"),
+        ("plan-list", "Plans"),
+        ("action-list", "All actions"),
+    ]
     nav = [{"href": reverse(name), "label": label, "active": name == current} for name, label in items]
     if request.user.is_staff:
         nav.append({"href": reverse("admin:index"), "label": "Manage", "active": False})

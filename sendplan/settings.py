@@ -122,15 +122,24 @@ SENDPLAN_MY_ACTIONS_PANELS = [
     "boards.selectors.my_actions_panel",
     "governance.selectors.my_actions_panel",
 ]
+# Tabs later apps add to an action's page: each a callable(request, action) -> {"id", "title", "template", ...}.
+SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
 # Demo data for later apps: each a callable(context) run after a demo plan is loaded (see actions/demo.py).
 SENDPLAN_DEMO_EXTENSIONS = [
     "kpis.demo.load_plan_kpis",
     "risks.demo.load_plan_risks",
-    "boards.demo.load_plan_boards",
-    "governance.demo.load_plan_governance",
 ]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# For the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); see docs/reminders.md.
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", default="25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
+# Emails (reminders) carry absolute links: the address people reach this instance at, without a trailing slash.
+SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

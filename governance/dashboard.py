@@ -1,0 +1,274 @@
+"""The board chair's dashboard: one plan's position, now or exactly as it stood at any past moment.
+
+Everything is read from the history tables (actions.as_at.rows_as_at), so "now" and "as at 1 March" are the
+same code path: a handful of queries, each returning every row the page needs, whatever the plan's size. Two things
+have no history and are read as they are now: who leads each action (a many-to-many) and the plan's RAG key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from actions.as_at import rows_as_at
+from actions.models import RAG_ORDER, Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
+from actions.selectors import rag_counts
+from governance.charts import StackedBars, rag_stacked_bars
+from governance.models import Challenge
+from governance.selectors import RatingFlag, Tally, milestone_rating
+from kpis.models import Kpi, Milestone
+from risks.selectors import HeatMap, heat_map
+
+# Worst to best, for movement: Red (major concerns) is worse than White (not started).
+RAG_RANK = {Rag.RED: 0, Rag.WHITE: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.BLUE: 4}
+# How far ahead the dashboard looks for KPI milestones falling due.
+MILESTONE_LOOKAHEAD = timedelta(days=92)
+COPRODUCED = {Action.Coproduction.COPRODUCED, Action.Coproduction.INVOLVED}
+
+
+@dataclass
+class AreaSummary:
+    area: AreaOfWeakness
+    counts: list[tuple[str, str, int]]  # (code, label, n) in key order, then "not rated"
+    total: int
+    coproduced: int  # co-produced or involved
+    consulted: int  # consulted or informed
+    coproduction_unknown: int
+
+    @property
+    def coproduced_percent(self) -> int:
+        return round(100 * self.coproduced / self.total) if self.total else 0
+
+
+@dataclass
+class Move:
+    action: Action
+    before: str
+    after: str
+
+
+@dataclass
+class Red:
+    action: Action
+    update: ProgressUpdate
+
+
+@dataclass
+class MilestoneLine:
+    kpi: Kpi
+    milestone: Milestone
+
+    @property
+    def rating(self) -> str:
+        return milestone_rating(self.milestone)
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    as_at: datetime
+    is_now: bool
+    period: ReportingPeriod | None
+    previous: ReportingPeriod | None
+    codes: list[str]
+    areas: list[AreaSummary]
+    totals: list[tuple[str, str, int]]
+    action_count: int
+    improved: list[Move] = field(default_factory=list)
+    worsened: list[Move] = field(default_factory=list)
+    unchanged: list[Move] = field(default_factory=list)
+    newly_rated: list[Move] = field(default_factory=list)
+    overdue: list[Action] = field(default_factory=list)
+    reds: list[Red] = field(default_factory=list)
+    milestones_missed: list[MilestoneLine] = field(default_factory=list)
+    milestones_due: list[MilestoneLine] = field(default_factory=list)
+    heat: HeatMap | None = None
+    top_risks: list = field(default_factory=list)
+    round: Tally | None = None
+    open_challenges: list[Challenge] = field(default_factory=list)
+    resolved_challenges: int = 0
+    flags: list[RatingFlag] = field(default_factory=list)
+    leads: dict[int, list[Officer]] = field(default_factory=dict)
+    chart: StackedBars | None = None
+
+    @property
+    def as_at_date(self) -> date:
+        return timezone.localdate(self.as_at)
+
+    @property
+    def coproduction_totals(self) -> tuple[int, int, int]:
+        return (
+            sum(a.coproduced for a in self.areas),
+            sum(a.consulted for a in self.areas),
+            sum(a.coproduction_unknown for a in self.areas),
+        )
+
+
+def _current_periods(periods: list[ReportingPeriod], on: date):
+    """The round open at the moment (or failing that the latest begun), and the one before it."""
+    begun = [p for p in periods if p.status != ReportingPeriod.Status.PLANNED and p.start <= on]
+    current = next((p for p in begun if p.status == ReportingPeriod.Status.OPEN), None) or (
+        begun[-1] if begun else None
+    )
+    if current is None:
+        return None, None
+    earlier = [p for p in begun if p.start < current.start]
+    return current, (earlier[-1] if earlier else None)
+
+
+def plan_dashboard(
+    plan: Plan, *, as_at: datetime | None = None, area: AreaOfWeakness | None = None, organisation=None
+) -> Dashboard:
+    is_now = as_at is None
+    when = as_at or timezone.now()
+    on = timezone.localdate(when)
+
+    areas = sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref))
+    if area is not None:
+        areas = [a for a in areas if a.pk == area.pk]
+    area_ids = [a.pk for a in areas]
+    actions = sorted(rows_as_at(Action, when, area_id__in=area_ids), key=lambda a: (a.order, a.ref))
+    leads: dict[int, list[Officer]] = defaultdict(list)
+    for link in Action.leads.through.objects.filter(action__area__plan=plan).select_related("officer"):
+        leads[link.action_id].append(link.officer)
+    if organisation is not None:
+        actions = [a for a in actions if any(o.organisation_id == organisation.pk for o in leads[a.pk])]
+    action_ids = {a.pk for a in actions}
+
+    periods = sorted(rows_as_at(ReportingPeriod, when, plan_id=plan.pk), key=lambda p: p.start)
+    period, previous = _current_periods(periods, on)
+    period_start = {p.pk: p.start for p in periods}
+    updates_by_action: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in rows_as_at(ProgressUpdate, when, period_id__in=list(period_start)):
+        if update.action_id in action_ids:
+            updates_by_action[update.action_id].append(update)
+    for updates in updates_by_action.values():
+        updates.sort(key=lambda u: period_start[u.period_id])
+
+    def rating_upto(action_id: int, upto: ReportingPeriod | None) -> ProgressUpdate | None:
+        if upto is None:
+            return None
+        eligible = [u for u in updates_by_action[action_id] if period_start[u.period_id] <= upto.start]
+        return eligible[-1] if eligible else None
+
+    codes = [line.code for line in plan.rag_key.all()] or [code.value for code in RAG_ORDER]
+    current_rating = {a.pk: rating_upto(a.pk, period) for a in actions}
+    by_area: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        by_area[action.area_id].append(action)
+    summaries = []
+    totals: Counter = Counter()
+    for each in areas:
+        ratings = Counter(current_rating[a.pk].rag if current_rating[a.pk] else "" for a in by_area[each.pk])
+        totals.update(ratings)
+        levels = Counter(a.coproduction_level for a in by_area[each.pk])
+        summaries.append(
+            AreaSummary(
+                area=each,
+                counts=rag_counts(ratings, codes),
+                total=len(by_area[each.pk]),
+                coproduced=sum(levels[level] for level in COPRODUCED),
+                consulted=levels[Action.Coproduction.CONSULTED] + levels[Action.Coproduction.INFORMED],
+                coproduction_unknown=levels[""],
+            )
+        )
+    dashboard = Dashboard(
+        plan=plan,
+        as_at=when,
+        is_now=is_now,
+        period=period,
+        previous=previous,
+        codes=codes,
+        areas=summaries,
+        totals=rag_counts(totals, codes),
+        action_count=len(actions),
+        leads=leads,
+        chart=rag_stacked_bars([(f"Area {s.area.ref}", str(s.area), s.counts) for s in summaries]),
+    )
+
+    for action in actions:
+        now_update, before_update = current_rating[action.pk], rating_upto(action.pk, previous)
+        if now_update is None:
+            continue
+        move = Move(action=action, before=before_update.rag if before_update else "", after=now_update.rag)
+        if not move.before:
+            dashboard.newly_rated.append(move)
+        elif RAG_RANK[move.after] > RAG_RANK[move.before]:
+            dashboard.improved.append(move)
+        elif RAG_RANK[move.after] < RAG_RANK[move.before]:
+            dashboard.worsened.append(move)
+        else:
+            dashboard.unchanged.append(move)
+        if now_update.rag == Rag.RED:
+            dashboard.reds.append(Red(action=action, update=now_update))
+    dashboard.overdue = sorted(
+        (a for a in actions if a.status == Action.Status.OPEN and (a.revised_due_date or a.due_date or on) < on),
+        key=lambda a: a.revised_due_date or a.due_date,
+    )
+    if period is not None and period.status == ReportingPeriod.Status.OPEN:
+        dashboard.round = _round_tally(period, actions, updates_by_action)
+
+    _add_kpis(dashboard, plan, when, on, area)
+    _add_risks(dashboard, plan, when, area)
+    _add_challenges(dashboard, when, {a.pk: a for a in actions})
+    return dashboard
+
+
+def _round_tally(period, actions, updates_by_action) -> Tally:
+    tally = Tally(label=period.name)
+    for action in actions:
+        updated = any(u.period_id == period.pk for u in updates_by_action[action.pk])
+        if action.status == Action.Status.OPEN or updated:
+            tally.total += 1
+            tally.done += updated
+            if not updated:
+                tally.missing.append(action)
+    return tally
+
+
+def _add_kpis(dashboard: Dashboard, plan, when, on, area) -> None:
+    kpis = {k.pk: k for k in rows_as_at(Kpi, when, plan_id=plan.pk)}
+    if area is not None:
+        # Filtered to one area, plan-wide KPIs (no area) drop out too.
+        kpis = {pk: k for pk, k in kpis.items() if k.area_id == area.pk}
+    milestones = sorted(rows_as_at(Milestone, when, kpi_id__in=list(kpis)), key=lambda m: (m.due_date, m.months))
+    red_by_area: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in milestones:
+        line = MilestoneLine(kpi=kpis[milestone.kpi_id], milestone=milestone)
+        if milestone.due_date <= on and line.rating == Rag.RED:
+            dashboard.milestones_missed.append(line)
+        elif on < milestone.due_date <= on + MILESTONE_LOOKAHEAD:
+            dashboard.milestones_due.append(line)
+        if line.rating == Rag.RED and line.kpi.area_id:
+            red_by_area[line.kpi.area_id].append(milestone)
+    # Actions the lead rates Green or Blue while a KPI of their area is Red: the numbers do not support the rating.
+    for summary in dashboard.areas:
+        if not red_by_area[summary.area.pk]:
+            continue
+        for move in (*dashboard.improved, *dashboard.unchanged, *dashboard.newly_rated):
+            if move.action.area_id == summary.area.pk and move.after in (Rag.GREEN, Rag.BLUE):
+                dashboard.flags.append(RatingFlag(action=move.action, milestones=red_by_area[summary.area.pk]))
+    dashboard.flags.sort(key=lambda flag: (flag.action.area_id, flag.action.order, flag.action.ref))
+
+
+def _add_risks(dashboard: Dashboard, plan, when, area) -> None:
+    heat = heat_map(plan, area=area, as_at=None if dashboard.is_now else when)
+    dashboard.heat = heat
+    scored = [row for row in heat.register.rows if row.risk.current_score]
+    dashboard.top_risks = sorted(scored, key=lambda row: -row.risk.current_score)[:5]
+
+
+def _add_challenges(dashboard: Dashboard, when, actions: dict[int, Action]) -> None:
+    records = rows_as_at(Challenge, when, action_id__in=list(actions))
+    officers = Officer.objects.in_bulk({c.raised_by_officer_id for c in records if c.raised_by_officer_id})
+    for challenge in records:
+        if challenge.status == Challenge.Status.OPEN:
+            challenge.action_at = actions.get(challenge.action_id)
+            challenge.raiser = officers.get(challenge.raised_by_officer_id)
+            dashboard.open_challenges.append(challenge)
+        else:
+            dashboard.resolved_challenges += 1
+    dashboard.open_challenges.sort(key=lambda c: c.raised_at)

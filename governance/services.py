@@ -1,0 +1,203 @@
+"""Every write in governance: reporting rounds, challenges to ratings and co-production comments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actions.locking import claim_version, save_versioned
+from actions.models import Action, ProgressUpdate, Rag, ReportingPeriod
+from actions.permissions import user_officer
+from actions.services import progress_update_submit
+from governance.models import Challenge, CoproductionComment
+
+
+def round_open_errors(*, period: ReportingPeriod, deadline: date | None) -> dict[str, str]:
+    errors = {}
+    if period.status == ReportingPeriod.Status.OPEN:
+        errors["period"] = f"{period.name} is already open for updates."
+    if deadline is None:
+        errors["deadline"] = "Enter the date updates are due."
+    elif deadline < period.start:
+        errors["deadline"] = f"The deadline must be on or after the start of {period.name} ({period.start:%-d %B %Y})."
+    return errors
+
+
+@transaction.atomic
+def round_open(*, period: ReportingPeriod, deadline: date | None, by, expected_version: int) -> ReportingPeriod:
+    """Open `period` for updates with a deadline. The plan's round that was open closes: one open round per plan,
+    so every lead is asked about the same term."""
+    errors = round_open_errors(period=period, deadline=deadline)
+    if errors:
+        raise ValidationError(errors)
+    for previous in ReportingPeriod.objects.select_for_update().filter(
+        plan_id=period.plan_id, status=ReportingPeriod.Status.OPEN
+    ):
+        previous.status = ReportingPeriod.Status.CLOSED
+        save_versioned(previous, expected_version=previous.version, by=by)
+    period.status = ReportingPeriod.Status.OPEN
+    period.update_deadline = deadline
+    save_versioned(period, expected_version=expected_version, by=by)
+    return period
+
+
+@transaction.atomic
+def round_close(*, period: ReportingPeriod, by, expected_version: int) -> ReportingPeriod:
+    if period.status != ReportingPeriod.Status.OPEN:
+        raise ValidationError({"period": f"{period.name} is not open, so it cannot be closed."})
+    period.status = ReportingPeriod.Status.CLOSED
+    save_versioned(period, expected_version=expected_version, by=by)
+    return period
+
+
+def latest_update(action: Action) -> ProgressUpdate | None:
+    return action.updates.select_related("period").order_by("-period__start").first()
+
+
+@transaction.atomic
+def challenge_raise(*, action: Action, text: str, by, officer=None, at: datetime | None = None) -> Challenge:
+    """Challenge the action's current rating (its latest update's)."""
+    update = latest_update(action)
+    errors = {}
+    if update is None:
+        errors["text"] = f"Action {action.ref} has not been rated yet, so there is no rating to challenge."
+    if not text.strip():
+        errors["text"] = "Say why the rating does not look right: what evidence is missing or points the other way."
+    if errors:
+        raise ValidationError(errors)
+    when = at or timezone.now()
+    challenge = Challenge(
+        action=action,
+        progress_update=update,
+        period=update.period,
+        challenged_rag=update.rag,
+        text=text.strip(),
+        raised_by=by,
+        raised_by_officer=officer or user_officer(by),
+        raised_at=when,
+        updated_at=when,
+    )
+    challenge._history_date = when
+    save_versioned(challenge, expected_version=1, by=by)
+    return challenge
+
+
+def challenge_response_errors(
+    *, challenge: Challenge, resolution: str, response: str, new_rag: str, open_period: ReportingPeriod | None
+) -> dict[str, str]:
+    errors = {}
+    if challenge.status != Challenge.Status.OPEN:
+        errors["resolution"] = "This challenge has already been answered."
+    if resolution not in Challenge.Resolution.values:
+        errors["resolution"] = "Choose whether you accept the challenge and change the rating, or explain it."
+    if not response.strip():
+        errors["response"] = (
+            "Say what changed the rating."
+            if resolution == Challenge.Resolution.ACCEPTED
+            else "Explain the evidence that supports the rating."
+        )
+    if resolution == Challenge.Resolution.ACCEPTED:
+        if new_rag not in Rag.values:
+            errors["new_rag"] = "Choose the new rating."
+        elif new_rag == challenge.challenged_rag:
+            errors["new_rag"] = f"The rating is already {Rag(new_rag).label}; choose a different one, or explain it."
+        if open_period is None:
+            errors["resolution"] = (
+                "No reporting round is open, so the rating cannot change now. Explain it, or answer when the next "
+                "round opens."
+            )
+    return errors
+
+
+@transaction.atomic
+def challenge_respond(
+    *,
+    challenge: Challenge,
+    resolution: str,
+    response: str,
+    by,
+    expected_version: int,
+    new_rag: str = "",
+    recovery_note: str = "",
+    at: datetime | None = None,
+) -> Challenge:
+    """The lead answers: accept (the new rating is recorded in the open round, through the progress rules) or
+    explain why the rating stands. Either resolves the challenge; the board sees both."""
+    action = challenge.action
+    open_period = action.area.plan.periods.filter(status=ReportingPeriod.Status.OPEN).first()
+    errors = challenge_response_errors(
+        challenge=challenge, resolution=resolution, response=response, new_rag=new_rag, open_period=open_period
+    )
+    if errors:
+        raise ValidationError(errors)
+    when = at or timezone.now()
+    claim_version(challenge, expected_version=expected_version)
+    if resolution == Challenge.Resolution.ACCEPTED:
+        revising = ProgressUpdate.objects.filter(action=action, period=open_period).first()
+        basis = revising or challenge.progress_update
+        try:
+            progress_update_submit(
+                action=action,
+                period=open_period,
+                rag=new_rag,
+                # Revising this round's update keeps its narrative; a new round's update starts from the response.
+                progress=revising.progress if revising else response,
+                impact=basis.impact if basis else "",
+                recovery_note=recovery_note,
+                completion_date=basis.completion_date if basis else None,
+                evidence=basis.evidence if basis else "",
+                by=by,
+                expected_version=Action.objects.values_list("version", flat=True).get(pk=action.pk),
+                submitted_at=when,
+            )
+        except ValidationError as error:
+            # The progress rules speak of the update form's fields; here the rating is `new_rag`.
+            messages = error.message_dict
+            raise ValidationError(
+                {("new_rag" if field == "rag" else field): texts for field, texts in messages.items()}
+            ) from None
+    challenge.status = Challenge.Status.RESOLVED
+    challenge.resolution = resolution
+    challenge.response = response.strip()
+    challenge.new_rag = new_rag if resolution == Challenge.Resolution.ACCEPTED else ""
+    challenge.responded_by = by
+    challenge.responded_by_officer = user_officer(by)
+    challenge.responded_at = when
+    challenge.updated_at = when
+    challenge._history_user, challenge._history_date = by, when
+    challenge.full_clean()
+    challenge.save()
+    return challenge
+
+
+@transaction.atomic
+def comment_record(
+    *,
+    action: Action,
+    text: str,
+    by,
+    progress_update: ProgressUpdate | None = None,
+    publishable: bool = True,
+    at: datetime | None = None,
+) -> CoproductionComment:
+    if not text.strip():
+        raise ValidationError({"text": "Write the comment: what families and the forum said about this action."})
+    if progress_update is not None and progress_update.action_id != action.pk:
+        raise ValidationError({"progress_update": "That update belongs to another action."})
+    when = at or timezone.now()
+    comment = CoproductionComment(
+        action=action,
+        progress_update=progress_update,
+        text=text.strip(),
+        publishable=publishable,
+        author=by,
+        author_officer=user_officer(by),
+        created_at=when,
+        updated_at=when,
+    )
+    comment._history_date = when
+    save_versioned(comment, expected_version=1, by=by)
+    return comment

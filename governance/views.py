@@ -1,0 +1,234 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actions.locking import StaleEditError
+from actions.models import Plan, ReportingPeriod
+from actions.permissions import get_action_for_user, require_reader
+from governance import selectors
+from governance.dashboard import plan_dashboard
+from governance.forms import (
+    ChallengeForm,
+    ChallengeResponseForm,
+    CommentForm,
+    DashboardFilterForm,
+    RoundCloseForm,
+    RoundOpenForm,
+)
+from governance.models import Challenge
+from governance.permissions import (
+    can_challenge,
+    can_comment,
+    can_respond,
+    can_run_rounds,
+    get_challenge_for_user,
+    require_challenger,
+    require_commenter,
+    require_round_runner,
+)
+from governance.services import challenge_raise, challenge_respond, comment_record, round_close, round_open
+from sendplan.forms import add_service_errors, form_status
+from sendplan.timezones import end_of_day
+
+
+@require_GET
+def dashboard_index(request):
+    require_reader(request.user)
+    plans = list(Plan.objects.order_by("local_area", "-start_date"))
+    if len(plans) == 1:
+        return redirect("dashboard", slug=plans[0].slug)
+    return render(request, "governance/dashboard_index.html", {"plans": plans})
+
+
+@require_GET
+def dashboard(request, slug):
+    require_reader(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    form = DashboardFilterForm(request.GET or None, plan=plan, organisations=selectors.organisations_leading(plan))
+    filters = form.cleaned_data if form.is_valid() else {}
+    as_at = filters.get("as_at")
+    board = plan_dashboard(
+        plan,
+        as_at=end_of_day(as_at) if as_at else None,
+        area=filters.get("area"),
+        organisation=filters.get("organisation"),
+    )
+    context = {"plan": plan, "form": form, "board": board}
+    return render(request, "governance/dashboard.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def round_list(request, slug):
+    require_reader(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    context = {"plan": plan, "rounds": selectors.round_list(plan), "can_run": can_run_rounds(request.user)}
+    return render(request, "governance/round_list.html", context)
+
+
+@require_GET
+def round_detail(request, pk):
+    require_reader(request.user)
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    context = {
+        "plan": period.plan,
+        "page": selectors.round_page(period),
+        "can_run": can_run_rounds(request.user),
+        "close_form": RoundCloseForm(initial={"version": period.version}),
+    }
+    return render(request, "governance/round_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def round_open_view(request, pk):
+    require_round_runner(request.user)
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    form = RoundOpenForm(request.POST or None, initial={"version": period.version, "deadline": period.update_deadline})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_open(
+                period=period,
+                deadline=form.cleaned_data["deadline"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{period.name} is open for updates until {period.update_deadline:%-d %B %Y}.")
+            return redirect("round-detail", pk=period.pk)
+    context = {"plan": period.plan, "period": period, "form": form, "stale": stale}
+    return render(request, "governance/round_open.html", context, status=form_status(form, stale))
+
+
+@require_POST
+def round_close_view(request, pk):
+    require_round_runner(request.user)
+    period = get_object_or_404(ReportingPeriod, pk=pk)
+    form = RoundCloseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("The form was incomplete; reload the page and try again.")
+        round_close(period=period, by=request.user, expected_version=form.cleaned_data["version"])
+    except StaleEditError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{period.name} is closed. Its updates are now the record for the term.")
+    return redirect("round-detail", pk=period.pk)
+
+
+@require_GET
+def challenge_list(request, slug):
+    require_reader(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    status = request.GET.get("status", "")
+    if status not in Challenge.Status.values:
+        status = ""
+    context = {
+        "plan": plan,
+        "status": status,
+        "statuses": Challenge.Status.choices,
+        "challenges": selectors.challenges(plan, status=status),
+        "flags": selectors.rating_flags(plan),
+        "can_challenge": can_challenge(request.user),
+    }
+    return render(request, "governance/challenge_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_new(request, pk):
+    require_challenger(request.user)
+    action = get_action_for_user(request.user, pk)
+    form = ChallengeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = challenge_raise(action=action, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Challenge sent. The leads of action {action.ref} will be asked to answer it.")
+            return redirect(challenge)
+    context = {"action": action, "form": form, "latest": action.updates.order_by("-period__start").first()}
+    return render(request, "governance/challenge_form.html", context, status=form_status(form))
+
+
+@require_GET
+def challenge_detail(request, pk):
+    challenge = get_challenge_for_user(request.user, pk, queryset=selectors.challenge_queryset())
+    context = {"challenge": challenge, "can_respond": can_respond(request.user, challenge)}
+    return render(request, "governance/challenge_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_respond_view(request, pk):
+    challenge = get_challenge_for_user(request.user, pk, respond=True, queryset=selectors.challenge_queryset())
+    plan = challenge.action.area.plan
+    form = ChallengeResponseForm(
+        request.POST or None, rag_key=list(plan.rag_key.all()), initial={"version": challenge.version}
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            challenge_respond(
+                challenge=challenge,
+                resolution=data["resolution"],
+                response=data["response"],
+                new_rag=data["new_rag"],
+                recovery_note=data["recovery_note"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your answer is recorded and the challenge is resolved.")
+            return redirect(challenge)
+    context = {"challenge": challenge, "form": form, "stale": stale}
+    return render(request, "governance/challenge_respond.html", context, status=form_status(form, stale))
+
+
+@require_http_methods(["GET", "POST"])
+def comment_new(request, pk):
+    require_commenter(request.user)
+    action = get_action_for_user(request.user, pk)
+    updates = list(action.updates.select_related("period").order_by("-period__start"))
+    form = CommentForm(request.POST or None, updates=updates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            comment_record(
+                action=action,
+                text=data["text"],
+                progress_update=next((u for u in updates if u.pk == data["progress_update"]), None),
+                publishable=data["publishable"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Comment recorded on action {action.ref}.")
+            return redirect(reverse("action-detail", args=[action.pk]) + "#governance")
+    return render(request, "governance/comment_form.html", {"action": action, "form": form}, status=form_status(form))
+
+
+def action_tab(request, action) -> dict:
+    """The governance tab on an action's page: challenges to its ratings and the forum's comments."""
+    challenges, comments = selectors.challenges_for(action), selectors.comments_for(action)
+    return {
+        "id": "governance",
+        "title": f"Challenges and comments ({len(challenges) + len(comments)})",
+        "template": "governance/action_tab.html",
+        "challenges": challenges,
+        "comments": comments,
+        "can_challenge": can_challenge(request.user),
+        "can_comment": can_comment(request.user),
+    }

@@ -1,0 +1,324 @@
+"""The board chair's dashboard: its figures, the as-at view against a known past state, and its query budget."""
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
+from actions.permissions import Role
+from actions.services import progress_update_submit
+from governance.dashboard import plan_dashboard
+from governance.models import Challenge
+from governance.services import challenge_raise, challenge_respond
+from kpis.models import Kpi, Milestone
+from risks.models import Risk
+from sendplan.timezones import end_of_day
+from tests import factories
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+SET_UP = at(date(2025, 9, 1), 9)
+AUTUMN_RATED = at(date(2025, 12, 10))
+SPRING_RATED = at(date(2026, 1, 20))
+CHALLENGED = at(date(2026, 2, 15))
+ACCEPTED = at(date(2026, 3, 1))
+
+
+def backdate_setup(*models) -> None:
+    """The fixtures were created just now; say they were set up on 1 September 2025, before the story begins."""
+    for model in models:
+        model.history.update(history_date=SET_UP)
+
+
+def rate_in(period, action, rag, by, when, **fields):
+    fields.setdefault("progress", f"{action.ref} in {period.name}")
+    if rag in (Rag.GREEN, Rag.BLUE):
+        fields.setdefault("impact", "Families notice.")
+    if rag == Rag.RED:
+        fields.setdefault("recovery_note", "More caseworkers from April.")
+    if period.status != ReportingPeriod.Status.OPEN:
+        # A closed term's updates, written as they were at the time.
+        update = ProgressUpdate(action=action, period=period, rag=rag, submitted_by=by, submitted_at=when, **fields)
+        update._history_date = when
+        update.save()
+        Action.objects.filter(pk=action.pk).update(current_rag=rag)
+        return update
+    action.refresh_from_db()
+    return progress_update_submit(
+        action=action, period=period, rag=rag, by=by, expected_version=action.version, submitted_at=when, **fields
+    )
+
+
+@pytest.fixture
+def story(world):
+    """Autumn: all four actions Amber. Spring (open round): alice's Green, bob's Amber, the shared one Red, the
+    colleague's not yet updated. A board member challenges alice's Green; on 1 March alice accepts: Amber."""
+    backdate_setup(Action, AreaOfWeakness, ReportingPeriod, Plan, Officer)
+    for action in (world.alice_action, world.bob_action, world.shared_action, world.colleague_action):
+        rate_in(world.closed_period, action, Rag.AMBER, world.alice, AUTUMN_RATED)
+    rate_in(world.period, world.alice_action, Rag.GREEN, world.alice, SPRING_RATED)
+    rate_in(world.period, world.bob_action, Rag.AMBER, world.bob, SPRING_RATED)
+    rate_in(world.period, world.shared_action, Rag.RED, world.alice, SPRING_RATED)
+    challenge = challenge_raise(action=world.alice_action, text="No impact data yet.", by=world.member, at=CHALLENGED)
+    challenge_respond(
+        challenge=challenge,
+        resolution="accepted",
+        new_rag=Rag.AMBER,
+        response="Agreed.",
+        by=world.alice,
+        expected_version=challenge.version,
+        at=ACCEPTED,
+    )
+    return world
+
+
+def counts(board) -> dict[str, int]:
+    return {code or "unrated": n for code, _, n in board.totals}
+
+
+def refs(moves) -> list[str]:
+    return sorted(move.action.ref for move in moves)
+
+
+def test_as_at_shows_the_position_before_the_challenge_was_answered(story):
+    board = plan_dashboard(story.plan, as_at=end_of_day(date(2026, 2, 20)))
+    assert (board.period.name, board.previous.name) == ("Spring 2026", "Autumn 2025")
+    assert counts(board) == {"blue": 0, "green": 1, "amber": 2, "red": 1, "white": 0, "unrated": 0}
+    assert refs(board.improved) == ["1.1"]
+    assert refs(board.worsened) == ["1.3"]
+    assert refs(board.unchanged) == ["1.2", "1.4"]
+    assert [red.action.ref for red in board.reds] == ["1.3"]
+    assert [red.update.recovery_note for red in board.reds] == ["More caseworkers from April."]
+    assert (board.round.done, board.round.total, [a.ref for a in board.round.missing]) == (3, 4, ["1.4"])
+    assert [c.action_at.ref for c in board.open_challenges] == ["1.1"]
+    assert board.resolved_challenges == 0
+
+
+def test_now_shows_the_accepted_challenge_and_matches_the_live_tables(story):
+    board = plan_dashboard(story.plan)
+    assert counts(board) == {"blue": 0, "green": 0, "amber": 3, "red": 1, "white": 0, "unrated": 0}
+    assert refs(board.improved) == []
+    assert refs(board.unchanged) == ["1.1", "1.2", "1.4"]
+    assert (len(board.open_challenges), board.resolved_challenges) == (0, 1)
+    live = Counter(Action.objects.filter(area__plan=story.plan).values_list("current_rag", flat=True))
+    assert {code: n for code, n in counts(board).items() if n} == {code: n for code, n in live.items()}
+
+
+def test_as_at_the_end_of_autumn_shows_the_autumn_ratings_and_no_round_open(story):
+    board = plan_dashboard(story.plan, as_at=end_of_day(date(2025, 12, 31)))
+    assert board.period.name == "Autumn 2025"
+    assert board.previous is None
+    assert counts(board)["amber"] == 4
+    assert board.round is None
+    assert board.open_challenges == []
+
+
+def test_as_at_before_the_plan_existed_is_empty(story):
+    board = plan_dashboard(story.plan, as_at=end_of_day(date(2025, 8, 1)))
+    assert board.action_count == 0
+    assert board.period is None
+
+
+def test_regenerating_a_past_dashboard_after_later_edits_gives_the_same_figures(story):
+    before = plan_dashboard(story.plan, as_at=end_of_day(date(2026, 2, 20)))
+    rate_in(story.period, story.colleague_action, Rag.RED, story.alice, timezone.now())
+    Action.objects.filter(pk=story.bob_action.pk).update(due_date=date(2020, 1, 1))  # no history: not an edit
+    after = plan_dashboard(story.plan, as_at=end_of_day(date(2026, 2, 20)))
+    assert counts(after) == counts(before)
+    assert refs(after.worsened) == refs(before.worsened)
+    assert (after.round.done, after.round.total) == (before.round.done, before.round.total)
+
+
+def test_filters_narrow_to_an_area_and_an_organisation(story):
+    icb = story.dco.organisation
+    board = plan_dashboard(story.plan, organisation=icb)
+    assert board.action_count == 2  # bob leads 1.2 and, with alice, 1.3
+    other_area = factories.make_area(story.plan, "2", "Joint commissioning")
+    assert plan_dashboard(story.plan, area=other_area).action_count == 0
+
+
+def test_overdue_counts_open_actions_past_due_at_the_date(story):
+    Action.objects.filter(pk=story.bob_action.pk).update(due_date=date(2026, 2, 1))
+    story.bob_action.refresh_from_db()
+    story.bob_action.save()  # a history row carrying the due date
+    board = plan_dashboard(story.plan)
+    assert [a.ref for a in board.overdue] == ["1.2"]
+
+
+def test_kpi_milestones_missed_and_due_and_flags(kpi_world):
+    world = kpi_world.world
+    rate_in(world.period, world.alice_action, Rag.GREEN, world.alice, timezone.now())
+    three = kpi_world.timeliness.milestones.get(months=3)
+    Milestone.objects.filter(pk=three.pk).update(suggested_rag=Rag.RED, rag=Rag.RED)
+    backdate_setup(Kpi, Milestone, Action, AreaOfWeakness, ReportingPeriod)
+    three.refresh_from_db()
+    three._history_date = at(three.due_date)
+    three.save()  # a history row with the Red rating, on its due date
+    as_at = end_of_day(three.due_date + timedelta(days=10))
+    board = plan_dashboard(world.plan, as_at=as_at)
+    assert [(line.kpi.ref, line.milestone.months) for line in board.milestones_missed] == [("1.K1", 3)]
+    assert (board.milestones_due and board.milestones_due[0].milestone.months) == 6
+    flagged = plan_dashboard(world.plan)
+    assert [flag.action.ref for flag in flagged.flags] == ["1.1"]
+
+
+def test_the_page_shows_every_section_and_refuses_a_bad_date(client, story, risk_world):
+    client.force_login(story.chair)
+    url = reverse("dashboard", args=[story.plan.slug])
+    page = client.get(url).content.decode()
+    for heading in (
+        "Ratings by area of weakness",
+        "Movement since Autumn 2025",
+        "Rated Red, with recovery notes",
+        "Overdue actions",
+        "KPI milestones",
+        "Top risks by current score",
+        "Reporting round",
+        "Challenges",
+        "Co-production",
+    ):
+        assert heading in page, heading
+    assert "<svg" in page and "RAG ratings of actions in each area" in page
+    past = client.get(url, {"as_at_0": "20", "as_at_1": "2", "as_at_2": "2026"}).content.decode()
+    assert "As the data stood at the end of 20 February 2026" in past
+    bad = client.get(url, {"as_at_0": "31", "as_at_1": "2", "as_at_2": "2026"})
+    assert bad.status_code == 400
+    assert "As at must be a real date" in bad.content.decode()
+
+
+def test_dashboard_index_lists_plans_or_goes_straight_to_the_only_one(client, world):
+    client.force_login(world.member)
+    response = client.get(reverse("dashboard-index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard", args=[world.plan.slug])
+    factories.make_plan("second-plan", open_period=False)
+    assert b"second-plan" in client.get(reverse("dashboard-index")).content
+
+
+# Query budget: the same number of queries for 50 actions and for 500, each with 6 periods of updates.
+
+
+def build_plan(actions: int) -> Plan:
+    factories.make_user("charlie", Role.BOARD_CHAIR)
+    council = factories.make_organisation("Riverside Council", "council")
+    icb = factories.make_organisation("Riverside ICB", "icb")
+    officers = [factories.make_officer(f"Lead {n}", f"Person {n}", (council, icb)[n % 2]) for n in range(6)]
+    plan = Plan.objects.create(
+        slug="big", local_area="Riverside", plan_type="wsoa", title="WSoA", start_date=date(2024, 9, 1)
+    )
+    periods = []
+    for n in range(6):
+        start = date(2024, 9, 1) + timedelta(days=91 * n)
+        periods.append(
+            ReportingPeriod.objects.create(
+                plan=plan,
+                name=f"Period {n + 1}",
+                start=start,
+                end=start + timedelta(days=90),
+                status="open" if n == 5 else "closed",
+            )
+        )
+    areas = [AreaOfWeakness.objects.create(plan=plan, ref=str(n + 1), title=f"Area {n + 1}", order=n) for n in range(5)]
+    ratings = [Rag.GREEN, Rag.AMBER, Rag.RED, Rag.WHITE]
+    created = bulk_create_with_history(
+        [
+            Action(
+                area=areas[i % 5],
+                ref=f"{i % 5 + 1}.{i}",
+                text=f"Action {i}",
+                due_date=date(2025, 1, 1) + timedelta(days=i),
+                current_rag=ratings[i % 4],
+                coproduction_level=["coproduced", "consulted", ""][i % 3],
+                order=i,
+            )
+            for i in range(actions)
+        ],
+        Action,
+        default_date=SET_UP,
+    )
+    created = list(Action.objects.filter(area__plan=plan))
+    Action.leads.through.objects.bulk_create(
+        [Action.leads.through(action=a, officer=officers[(i + k) % 6]) for i, a in enumerate(created) for k in range(3)]
+    )
+    updates = []
+    for p, period in enumerate(periods):
+        for i, action in enumerate(created):
+            rag = ratings[(i + p) % 4]
+            updates.append(
+                ProgressUpdate(
+                    action=action,
+                    period=period,
+                    rag=rag,
+                    progress="Progress",
+                    impact="Impact" if rag == Rag.GREEN else "",
+                    recovery_note="Recovery" if rag == Rag.RED else "",
+                    submitted_at=at(period.end),
+                )
+            )
+    bulk_create_with_history(updates, ProgressUpdate, default_date=SET_UP)
+    for n in range(10):
+        kpi = Kpi.objects.create(
+            plan=plan, area=areas[n % 5], ref=f"K{n}", measure="Measure", category="how_well", unit="percent"
+        )
+        for months in (3, 6, 12):
+            Milestone.objects.create(
+                kpi=kpi,
+                months=months,
+                due_date=date(2024, 9, 1) + timedelta(days=30 * months),
+                rag=Rag.RED if n % 3 == 0 else "",
+                suggested_rag=Rag.RED if n % 3 == 0 else "",
+            )
+    for n in range(12):
+        Risk.objects.create(
+            plan=plan,
+            ref=f"R{n}",
+            risk="If this, then that",
+            owner=officers[n % 6],
+            current_likelihood=1 + n % 5,
+            current_impact=1 + (n * 2) % 5,
+            next_review=date(2026, 1, 1),
+        )
+    for action in created[:: max(1, actions // 10)]:
+        Challenge.objects.create(
+            action=action, challenged_rag=action.current_rag or Rag.GREEN, text="Why?", raised_by_officer=officers[0]
+        )
+    return plan
+
+
+@pytest.fixture(scope="module", params=[50, 500], ids=lambda n: f"{n}-actions")
+def big_plan(request, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan = build_plan(request.param)
+        yield plan
+        transaction.set_rollback(True)
+
+
+# Session, user, roles, plan; areas, actions, leads, periods, updates, RAG key, KPIs, milestones, risk bands,
+# risk positions before, risks, their linked actions, challenges, challengers; the filter form's areas and
+# organisations.
+DASHBOARD_QUERIES = 21
+PAST_AREA_QUERIES = 16  # no challenges had been raised by then, so no challengers to read
+
+
+def test_dashboard_query_count_is_flat(client, db, big_plan, django_assert_num_queries):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="charlie"))
+    url = reverse("dashboard", args=[big_plan.slug])
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    area_id = big_plan.areas.first().pk
+    # Filtered to an area, as it stood a year ago: the past risk register comes from history without the links
+    # to actions that the present one prefetches.
+    with django_assert_num_queries(PAST_AREA_QUERIES):
+        response = client.get(url, {"area": area_id, "as_at_0": "1", "as_at_1": "6", "as_at_2": "2025"})
+    assert response.status_code == 200
