@@ -353,7 +353,26 @@ def _demo_officer(spec: DemoUser) -> Officer:
     raise LookupError(f"No demo plan {spec.plan_slug}")
 
 
+def plan_data(slug: str) -> dict:
+    """A demo plan's file, for extensions that run once the demo users exist."""
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        data = json.loads(path.read_text())
+        if data["plan"]["slug"] == slug:
+            return data
+    raise LookupError(f"No demo plan {slug}")
+
+
+def demo_user(username: str) -> User:
+    return User.objects.select_related("officer").get(username=username)
+
+
 def load_demo() -> tuple[list[Plan], list[DemoUser]]:
-    """Load every demo plan not yet loaded, then (re)set the demo users. Safe to run again."""
+    """Load every demo plan not yet loaded, then (re)set the demo users. Safe to run again.
+
+    Parts of the demo written by people (challenges, comments, meetings) need the demo users, so extensions
+    listed in SENDPLAN_DEMO_AFTER_USERS run after them, for the plans loaded this time only."""
     plans = [plan for path in sorted(DEMO_DIR.glob("*.json")) if (plan := load_plan(path))]
-    return plans, load_users()
+    users = load_users()
+    for extension in settings.SENDPLAN_DEMO_AFTER_USERS:
+        import_string(extension)(plans)
+    return plans, users

@@ -154,14 +154,18 @@ def test_each_action_is_rated_as_its_latest_update(demo):
     actions = Action.objects.annotate(latest_rag=Subquery(latest))
     assert actions.filter(latest_rag__isnull=True).count() == 0
     assert list(actions.exclude(current_rag=F("latest_rag")).values_list("ref", "current_rag", "latest_rag")) == []
-    # And that is the seed's last rating, with blue meaning completed on the seed's date.
+    # And that is the seed's last rating (or the new one where the lead accepted a demo challenge), with blue
+    # meaning completed on the seed's date.
     for slug, seed in SEEDS.items():
         order = [p["key"] for p in seed["periods"]]
         by_ref = {a.ref: a for a in Action.objects.filter(area__plan__slug=slug)}
+        accepted = {
+            c["action"]: c["response"]["new_rag"] for c in seed["challenges"] if "new_rag" in c.get("response", {})
+        }
         for _, spec in seed_actions(slug):
             last = max(spec["updates"], key=lambda u: order.index(u["period"]))
             action = by_ref[spec["ref"]]
-            assert action.current_rag == last["rag"], spec["ref"]
+            assert action.current_rag == accepted.get(spec["ref"], last["rag"]), spec["ref"]
             if last["rag"] == "blue":
                 assert action.status == Action.Status.COMPLETED
                 assert action.completed_on.isoformat() == last["completion_date"]
@@ -346,3 +350,28 @@ def test_each_demo_plan_exports_to_a_workbook_that_imports_as_an_identical_copy(
         )
 
     assert shape(copy) == shape(original)
+
+
+def test_demo_challenges_and_comments_match_the_plan_files(demo):
+    from governance.models import Challenge, CoproductionComment
+
+    for slug in SEEDS:
+        data = SEEDS[slug]
+        challenges = Challenge.objects.filter(action__area__plan__slug=slug).select_related("action", "raised_by")
+        expected = {(c["action"], c["by"], c.get("response", {}).get("resolution", "")) for c in data["challenges"]}
+        assert {(c.action.ref, c.raised_by.username, c.resolution) for c in challenges} == expected
+        comments = CoproductionComment.objects.filter(action__area__plan__slug=slug)
+        assert sorted(comments.values_list("action__ref", flat=True)) == sorted(
+            c["action"] for c in data["coproduction_comments"]
+        )
+    accepted = Challenge.objects.get(resolution="accepted")
+    accepted.action.refresh_from_db()
+    assert accepted.action.current_rag == accepted.new_rag == "amber"
+
+
+def test_the_demo_lead_has_a_challenge_to_answer_and_the_dashboard_shows_the_rest(client, demo):
+    client.force_login(User.objects.get(username="lead"))
+    assert "Answer the challenge to action 2.3a(2)" in client.get(reverse("my-actions")).content.decode()
+    client.force_login(User.objects.get(username="chair"))
+    page = client.get(reverse("dashboard", args=[RBWM])).content.decode()
+    assert "<strong>1</strong> open, 2 resolved." in page
