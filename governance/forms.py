@@ -84,3 +84,13 @@ class DashboardFilterForm(forms.Form):
         self.fields["area"].queryset = plan.areas.all()
         self.fields["area"].label_from_instance = lambda area: f"{area.ref}. {area.title[:70]}"
         self.fields["organisation"].queryset = organisations
+
+
+class CommentResponseForm(forms.Form):
+    response = forms.CharField(
+        label="What we did",
+        help_text="What changed because of this comment, in words families will read in the termly report.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -201,3 +201,15 @@ def comment_record(
     comment._history_date = when
     save_versioned(comment, expected_version=1, by=by)
     return comment
+
+
+@transaction.atomic
+def comment_respond(*, comment: CoproductionComment, response: str, by, expected_version: int) -> CoproductionComment:
+    """The lead's "we did": what changed because of what the forum said."""
+    if not response.strip():
+        raise ValidationError({"response": "Say what was done because of this comment."})
+    comment.response = response.strip()
+    comment.responded_by = by
+    comment.responded_at = timezone.now()
+    save_versioned(comment, expected_version=expected_version, by=by)
+    return comment

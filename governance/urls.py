@@ -14,4 +14,5 @@ urlpatterns = [
     path("challenges/<int:pk>/", views.challenge_detail, name="challenge-detail"),
     path("challenges/<int:pk>/respond/", views.challenge_respond_view, name="challenge-respond"),
     path("actions/<int:pk>/comments/new/", views.comment_new, name="comment-new"),
+    path("comments/<int:pk>/respond/", views.comment_respond_view, name="comment-respond"),
 ]

@@ -6,18 +6,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions.locking import StaleEditError
 from actions.models import Plan, ReportingPeriod
-from actions.permissions import get_action_for_user, require_reader
+from actions.permissions import can_write_action, get_action_for_user, require_reader
 from governance import selectors
 from governance.dashboard import plan_dashboard
 from governance.forms import (
     ChallengeForm,
     ChallengeResponseForm,
     CommentForm,
+    CommentResponseForm,
     DashboardFilterForm,
     RoundCloseForm,
     RoundOpenForm,
 )
-from governance.models import Challenge
+from governance.models import Challenge, CoproductionComment
 from governance.permissions import (
     can_challenge,
     can_comment,
@@ -28,7 +29,14 @@ from governance.permissions import (
     require_commenter,
     require_round_runner,
 )
-from governance.services import challenge_raise, challenge_respond, comment_record, round_close, round_open
+from governance.services import (
+    challenge_raise,
+    challenge_respond,
+    comment_record,
+    comment_respond,
+    round_close,
+    round_open,
+)
 from sendplan.forms import add_service_errors, form_status
 from sendplan.timezones import end_of_day
 
@@ -220,6 +228,32 @@ def comment_new(request, pk):
     return render(request, "governance/comment_form.html", {"action": action, "form": form}, status=form_status(form))
 
 
+@require_http_methods(["GET", "POST"])
+def comment_respond_view(request, pk):
+    comment = get_object_or_404(CoproductionComment, pk=pk)
+    # Whoever may update the action answers the forum: the same check, 404 outside it, 403 for read-only roles.
+    action = get_action_for_user(request.user, comment.action_id, write=True)
+    form = CommentResponseForm(request.POST or None, initial={"response": comment.response, "version": comment.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment_respond(
+                comment=comment,
+                response=form.cleaned_data["response"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Your answer to the forum's comment on {action.ref} is recorded.")
+            return redirect(reverse("action-detail", args=[action.pk]) + "#governance")
+    context = {"action": action, "comment": comment, "form": form, "stale": stale}
+    return render(request, "governance/comment_respond.html", context, status=form_status(form, stale))
+
+
 def action_tab(request, action) -> dict:
     """The governance tab on an action's page: challenges to its ratings and the forum's comments."""
     challenges, comments = selectors.challenges_for(action), selectors.comments_for(action)
@@ -231,4 +265,5 @@ def action_tab(request, action) -> dict:
         "comments": comments,
         "can_challenge": can_challenge(request.user),
         "can_comment": can_comment(request.user),
+        "can_respond": can_write_action(request.user, action),
     }

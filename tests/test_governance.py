@@ -337,3 +337,25 @@ def test_organisations_leading_lists_each_once(world):
         "Riverside ICB",
     ]
     assert other.name not in selectors.organisations_leading(world.plan).values_list("name", flat=True)
+
+
+def test_the_lead_answers_the_forum_with_what_was_done(client, world):
+    comment = comment_record(action=world.alice_action, text="Letters are hard to read.", by=world.pcf)
+    url = reverse("comment-respond", args=[comment.pk])
+    client.force_login(world.bob)
+    assert client.post(url, {"response": "Not mine", "version": 1}).status_code == 404
+    client.force_login(world.alice)
+    blank = client.post(url, {"response": "  ", "version": 1})
+    assert blank.status_code == 400
+    assert "Say what was done because of this comment." in blank.content.decode()
+    assert client.post(url, {"response": "Letters rewritten with the forum.", "version": 1}).status_code == 302
+    comment.refresh_from_db()
+    assert (comment.response, comment.responded_by, comment.version) == (
+        "Letters rewritten with the forum.",
+        world.alice,
+        2,
+    )
+    stale = client.post(url, {"response": "Another answer", "version": 1})
+    assert stale.status_code == 409
+    comment.refresh_from_db()
+    assert comment.response == "Letters rewritten with the forum."

@@ -1,0 +1,323 @@
+"""Reminder emails (`manage.py send_reminders`): each officer's digest of everything waiting on them, and an
+escalation to the owners of each area of weakness once a reporting round is past its update deadline.
+
+`reminders_due()` is the selector: it builds every digest and escalation in a fixed number of queries, however many
+officers there are. `reminders_send()` is the service: one transaction per email holds its ReminderLog row and the
+send, so a failed send leaves no row (the next run retries it) and a second run the same day sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from actions.models import Action, AreaOfWeakness, Officer, ReportingPeriod
+from actions.selectors import annotate_action_state, open_periods_by_plan
+from boards.models import BoardAction
+from governance.models import Challenge, ReminderLog
+from kpis.selectors import CommentaryDue, commentary_due_by_owner
+from risks.models import Risk
+from risks.selectors import overdue_reviews_by_owner
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+@dataclass
+class UpdateDue:
+    """An open action with no update yet in its plan's open reporting round."""
+
+    action: Action
+    period: ReportingPeriod
+    late: bool  # the round's update deadline has passed
+
+    @property
+    def deadline(self) -> date | None:
+        return self.period.update_deadline
+
+
+@dataclass
+class Digest:
+    """Everything waiting on one officer on `today`. Each list is in the order the email shows it."""
+
+    officer: Officer
+    today: date
+    updates_due: list[UpdateDue] = field(default_factory=list)
+    overdue_actions: list[Action] = field(default_factory=list)  # each with `effective_due` annotated
+    challenges: list[Challenge] = field(default_factory=list)
+    commentary_due: list[CommentaryDue] = field(default_factory=list)
+    overdue_reviews: list[Risk] = field(default_factory=list)
+    overdue_board_actions: list[BoardAction] = field(default_factory=list)
+
+    def counts(self) -> list[str]:
+        """What the digest holds, in words, for the command's output ("2 updates due, 1 open challenge")."""
+        parts = [
+            (len(self.updates_due), "update due", "updates due"),
+            (len(self.overdue_actions), "overdue action", None),
+            (len(self.challenges), "open challenge", None),
+            (len(self.commentary_due), "KPI commentary", "KPI commentaries"),
+            (len(self.overdue_reviews), "overdue risk review", None),
+            (len(self.overdue_board_actions), "overdue board action", None),
+        ]
+        return [_plural(count, singular, plural) for count, singular, plural in parts if count]
+
+    @property
+    def item_count(self) -> int:
+        return (
+            len(self.updates_due)
+            + len(self.overdue_actions)
+            + len(self.challenges)
+            + len(self.commentary_due)
+            + len(self.overdue_reviews)
+            + len(self.overdue_board_actions)
+        )
+
+
+@dataclass
+class EscalatedAction:
+    action: Action
+    leads: list[Officer]
+
+
+@dataclass
+class EscalatedArea:
+    """One area's actions still without an update in a round whose deadline has passed."""
+
+    area: AreaOfWeakness
+    period: ReportingPeriod
+    actions: list[EscalatedAction] = field(default_factory=list)
+
+
+@dataclass
+class Escalation:
+    """For one area owner: the areas they own with actions still waiting for an update after the deadline."""
+
+    officer: Officer
+    today: date
+    areas: list[EscalatedArea] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(area.actions) for area in self.areas)
+
+    def counts(self) -> list[str]:
+        return [_plural(self.item_count, "action without an update", "actions without an update")]
+
+
+@dataclass
+class Reminders:
+    today: date
+    digests: list[Digest]  # only officers with something due, in officer order
+    escalations: list[Escalation]
+    nothing_due: list[Officer]  # officers with neither a digest nor an escalation
+
+
+def reminders_due(today: date | None = None) -> Reminders:
+    """Every officer's digest and every area owner's escalation as at `today` (default: today).
+
+    Twelve queries whatever the number of officers, actions or items (tests/test_reminders.py holds the budget):
+    officers; actions needing an update or overdue, their leads and their areas' owners; open rounds; open
+    challenges and their actions' leads; KPIs, milestones and measurements; overdue risk reviews; overdue board
+    actions.
+    """
+    today = today or timezone.localdate()
+    officers = list(Officer.objects.order_by("post_title", "person_name", "pk"))
+    digests = {officer.pk: Digest(officer=officer, today=today) for officer in officers}
+    escalated: dict[int, dict[int, EscalatedArea]] = {}  # owner id -> area id -> area's actions
+
+    def section(officer_id: int, name: str) -> list:
+        """The officer's digest section to add to. An officer added since the officers were read gets a list that
+        is thrown away: they are left for the next run rather than failing everyone's."""
+        digest = digests.get(officer_id)
+        return getattr(digest, name) if digest is not None else []
+
+    # `overdue` from annotate_action_state is as at the real today; `--date` needs it as at `today`, so the
+    # comparison with `effective_due` is made here.
+    actions = (
+        annotate_action_state(Action.objects.filter(status=Action.Status.OPEN))
+        .filter(Q(needs_update=True) | Q(effective_due__lt=today))
+        .select_related("area__plan")
+        .prefetch_related(
+            Prefetch("leads", queryset=Officer.objects.order_by("post_title", "person_name")),
+            Prefetch("area__owners", queryset=Officer.objects.only("id")),
+        )
+        .order_by("area__plan__local_area", "area__plan__start_date", "area__order", "order", "ref")
+    )
+    periods = open_periods_by_plan()
+    for action in actions:
+        leads = list(action.leads.all())
+        period = periods.get(action.area.plan_id)
+        if action.needs_update and period is not None:
+            late = period.update_deadline is not None and period.update_deadline < today
+            for lead in leads:
+                section(lead.pk, "updates_due").append(UpdateDue(action=action, period=period, late=late))
+            if late:
+                for owner in action.area.owners.all():
+                    areas = escalated.setdefault(owner.pk, {})
+                    area = areas.setdefault(action.area_id, EscalatedArea(area=action.area, period=period))
+                    area.actions.append(EscalatedAction(action=action, leads=leads))
+        if action.effective_due is not None and action.effective_due < today:
+            for lead in leads:
+                section(lead.pk, "overdue_actions").append(action)
+
+    challenges = (
+        Challenge.objects.filter(status=Challenge.Status.OPEN)
+        .select_related("action__area__plan", "period")
+        .prefetch_related(Prefetch("action__leads", queryset=Officer.objects.only("id")))
+        .order_by("raised_at", "pk")
+    )
+    for challenge in challenges:
+        for lead in challenge.action.leads.all():
+            section(lead.pk, "challenges").append(challenge)
+
+    for owner_id, due in commentary_due_by_owner().items():
+        section(owner_id, "commentary_due").extend(due)
+    for owner_id, risks in overdue_reviews_by_owner(today=today).items():
+        section(owner_id, "overdue_reviews").extend(risks)
+    board_actions = BoardAction.objects.filter(status=BoardAction.Status.OPEN, due_date__lt=today).select_related(
+        "meeting__board"
+    )
+    for board_action in board_actions.order_by("due_date", "pk"):
+        section(board_action.owner_id, "overdue_board_actions").append(board_action)
+
+    escalations = [
+        Escalation(officer=officer, today=today, areas=list(escalated[officer.pk].values()))
+        for officer in officers
+        if officer.pk in escalated
+    ]
+    return Reminders(
+        today=today,
+        digests=[digest for digest in digests.values() if digest.item_count],
+        escalations=escalations,
+        nothing_due=[o for o in officers if not digests[o.pk].item_count and o.pk not in escalated],
+    )
+
+
+def digest_message(digest: Digest, *, connection=None) -> EmailMultiAlternatives:
+    subject = f"{settings.SENDPLAN_BRAND_NAME}: {_plural(digest.item_count, 'item')} waiting for you"
+    return _message(digest.officer, subject, "governance/email/digest", {"digest": digest}, connection)
+
+
+def escalation_message(escalation: Escalation, *, connection=None) -> EmailMultiAlternatives:
+    count = _plural(escalation.item_count, "action")
+    subject = f"{settings.SENDPLAN_BRAND_NAME}: {count} in your areas still without an update"
+    return _message(escalation.officer, subject, "governance/email/escalation", {"escalation": escalation}, connection)
+
+
+def _message(officer: Officer, subject: str, template: str, context: dict, connection) -> EmailMultiAlternatives:
+    context = {
+        **context,
+        "officer": officer,
+        "site_url": settings.SENDPLAN_SITE_URL,
+        "brand_name": settings.SENDPLAN_BRAND_NAME,
+        "local_area": settings.SENDPLAN_LOCAL_AREA,
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        # The text templates keep their tags on their own lines for legibility; squeeze the blank lines that leaves.
+        body=re.sub(r"\n{3,}", "\n\n", render_to_string(f"{template}.txt", context)).strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[officer.email],
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+@dataclass
+class ReminderRun:
+    """What `reminders_send` did: one line per email, and the totals for the summary."""
+
+    dry_run: bool
+    lines: list[str] = field(default_factory=list)
+    sent: dict[str, int] = field(default_factory=lambda: {ReminderLog.Kind.DIGEST: 0, ReminderLog.Kind.ESCALATION: 0})
+    already_sent: int = 0
+    failed: int = 0
+    nothing_due: list[Officer] = field(default_factory=list)
+    no_email: list[Officer] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        digests = _plural(self.sent[ReminderLog.Kind.DIGEST], "digest")
+        escalations = _plural(self.sent[ReminderLog.Kind.ESCALATION], "escalation")
+        parts = [f"{'Dry run: would send' if self.dry_run else 'Sent'} {digests} and {escalations}"]
+        if self.already_sent:
+            parts.append(f"{_plural(self.already_sent, 'email')} already sent today")
+        if self.failed:
+            parts.append(f"{_plural(self.failed, 'email')} failed (run again to retry)")
+        had = "officer had" if len(self.nothing_due) == 1 else "officers had"
+        parts.append(f"{len(self.nothing_due)} {had} nothing due")
+        if self.no_email:
+            has = "officer has" if len(self.no_email) == 1 else "officers have"
+            names = ", ".join(str(officer) for officer in self.no_email)
+            parts.append(f"{len(self.no_email)} {has} no email address: {names}")
+        return "; ".join(parts)
+
+
+def reminders_send(
+    *, today: date | None = None, dry_run: bool = False, echo: Callable[[str], None] | None = None
+) -> ReminderRun:
+    """Send today's digests, then the escalations, each at most once per officer per day.
+
+    Each email is sent inside the transaction that writes its ReminderLog row: if the send raises, the row is rolled
+    back and a later run retries that email; the others are unaffected. Should two runs overlap, the unique
+    (officer, kind, day) key makes the second one's insert fail, and it skips the email. `echo` receives each line
+    as it happens (the command prints them).
+    """
+    today = today or timezone.localdate()
+    due = reminders_due(today)
+    run = ReminderRun(dry_run=dry_run, nothing_due=due.nothing_due)
+    logged = set(ReminderLog.objects.filter(sent_on=today).values_list("officer_id", "kind"))
+    connection = None if dry_run else get_connection()
+    no_email: dict[int, Officer] = {}
+
+    def report(line: str) -> None:
+        run.lines.append(line)
+        if echo is not None:
+            echo(line)
+
+    emails = [(ReminderLog.Kind.DIGEST, digest, digest_message) for digest in due.digests] + [
+        (ReminderLog.Kind.ESCALATION, escalation, escalation_message) for escalation in due.escalations
+    ]
+    for kind, reminder, build in emails:
+        officer = reminder.officer
+        label = f"{kind.value} to {officer}"
+        what = ", ".join(reminder.counts())
+        if not officer.email:
+            no_email[officer.pk] = officer
+            report(f"Not sent {label} ({what}): no email address")
+            continue
+        label = f"{label} <{officer.email}>"
+        if (officer.pk, kind) in logged:
+            run.already_sent += 1
+            report(f"Skipped {label}: already sent today")
+            continue
+        if dry_run:
+            run.sent[kind] += 1
+            report(f"Would send {label}: {what}")
+            continue
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(officer=officer, kind=kind, sent_on=today, item_count=reminder.item_count)
+                build(reminder, connection=connection).send()
+        except IntegrityError:
+            run.already_sent += 1
+            report(f"Skipped {label}: already sent today (by another run)")
+        except Exception as error:  # whatever the mail backend raises: report it and go on with the others
+            run.failed += 1
+            report(f"Failed {label}: {error}")
+        else:
+            run.sent[kind] += 1
+            report(f"Sent {label}: {what}")
+    run.no_email = list(no_email.values())
+    return run
