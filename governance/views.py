@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions.locking import StaleEditError
 from actions.models import Plan, ReportingPeriod
-from actions.permissions import can_write_action, get_action_for_user, require_reader
+from actions.permissions import get_action_for_user, require_reader
 from governance import selectors
 from governance.dashboard import plan_dashboard
 from governance.forms import (
@@ -265,5 +265,4 @@ def action_tab(request, action) -> dict:
         "comments": comments,
         "can_challenge": can_challenge(request.user),
         "can_comment": can_comment(request.user),
-        "can_respond": can_write_action(request.user, action),
     }

@@ -6,6 +6,7 @@ query count does not grow with the number of KPIs or measurements.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -133,8 +134,23 @@ def commentary_due(user) -> list[CommentaryDue]:
     officer = user_officer(user)
     if officer is None:
         return []
-    rows = [kpi_row(kpi) for kpi in kpi_queryset().filter(owner=officer).order_by("plan", "order", "ref")]
-    return [CommentaryDue(row, m) for row in rows for m in row.exceptions if row.needs_commentary(m)]
+    return commentary_due_by_owner([officer.pk]).get(officer.pk, [])
+
+
+def commentary_due_by_owner(owner_ids: Iterable[int] | None = None) -> dict[int, list[CommentaryDue]]:
+    """`commentary_due` for many officers at once (every KPI owner if `owner_ids` is None), by owner id.
+
+    Three queries however many officers: the reminder digests (governance/reminders.py) ask for all of them."""
+    kpis = kpi_queryset().filter(owner__isnull=False)
+    if owner_ids is not None:
+        kpis = kpis.filter(owner_id__in=owner_ids)
+    due: dict[int, list[CommentaryDue]] = {}
+    for kpi in kpis.order_by("plan", "order", "ref"):
+        row = kpi_row(kpi)
+        for milestone in row.exceptions:
+            if row.needs_commentary(milestone):
+                due.setdefault(kpi.owner_id, []).append(CommentaryDue(row, milestone))
+    return due
 
 
 def my_actions_panel(request) -> dict | None:

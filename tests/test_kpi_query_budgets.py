@@ -100,7 +100,7 @@ def test_my_actions_with_kpi_panel_query_budget(client, world, django_assert_num
     build_kpis(world, count)
     client.force_login(world.alice)
     # 1 session, 2 user, 3 role groups, 4 officer, 5 KPIs she owns, 6 milestones, 7 measurements, 8 her risks with
-    # overdue reviews, 9 her actions, 10 open periods.
-    with django_assert_num_queries(10):
+    # overdue reviews, 9 her actions, 10 open periods, 11 her open board actions, 12 open challenges to her ratings.
+    with django_assert_num_queries(12):
         response = client.get(reverse("my-actions"))
     assert "KPI commentary needed" in response.content.decode()

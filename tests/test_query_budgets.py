@@ -202,8 +202,9 @@ def test_my_actions(as_user, partnership, django_assert_num_queries):
     client = as_user("alice")
     # 1 session, 2 user, 3 her role groups, 4 her officer record, 5 the actions she leads with area, plan and the
     # overdue / needs-update annotations, 6 the open period of each plan, 7 the KPIs she owns (none here, so their
-    # milestones and values are not fetched), 8 her risks with overdue reviews.
-    with django_assert_num_queries(8):
+    # milestones and values are not fetched), 8 her risks with overdue reviews, 9 her open board actions, 10 open
+    # challenges to ratings of actions she may update.
+    with django_assert_num_queries(10):
         response = client.get(reverse("my-actions"))
     assert response.status_code == 200
     listed = [a.pk for group in response.context["mine"].groups for a in group.actions]
@@ -278,8 +279,9 @@ def test_action_detail(as_user, partnership, django_assert_num_queries):
     # 9 RAG key, 10 the action's history, 11 its updates' history (with period and the user's officer);
     # labels for the history's foreign keys: 12 areas, 13 outcomes, 14 accountable officers;
     # can she update it: 15 her officer record, 16 whether she leads it; 17 the actions carried from it, with area
-    # and plan (the action it was carried from comes with query 4).
-    with django_assert_num_queries(17):
+    # and plan (the action it was carried from comes with query 4); the "Challenges and comments" tab: 18 challenges
+    # to its ratings with who raised and answered them, 19 co-production comments with their authors and periods.
+    with django_assert_num_queries(19):
         response = client.get(reverse("action-detail", args=[focus.pk]))
     assert response.status_code == 200
     page = response.context["page"]
@@ -304,13 +306,13 @@ def test_action_detail_after_roll_forward(as_user, partnership, django_assert_nu
         by=partnership.users["morgan"],
     )
     client = as_user("alice")
-    # The same 17 as test_action_detail: the action it was carried to is query 17.
-    with django_assert_num_queries(17):
+    # The same 19 as test_action_detail: the action it was carried to is query 17.
+    with django_assert_num_queries(19):
         response = client.get(reverse("action-detail", args=[partnership.focus.pk]))
     assert "Action 1.1 of Accelerated Progress Plan</a>" in response.content.decode()
     copy = Action.objects.get(area__plan=plan, ref=partnership.focus.ref)
-    # The copy: the 17 of test_action_detail (its periods and updates are none yet, its history one row) and
-    # 18 the label of the action it was carried from, for its History tab.
-    with django_assert_num_queries(18):
+    # The copy: the 19 of test_action_detail (its periods and updates are none yet, its history one row) and
+    # 20 the label of the action it was carried from, for its History tab.
+    with django_assert_num_queries(20):
         response = client.get(reverse("action-detail", args=[copy.pk]))
     assert "Action 1.1 of Written Statement of Action</a>" in response.content.decode()
