@@ -12,6 +12,9 @@ _SECTIONS = {
     "action-update": "my-actions",
     "dashboard-index": "dashboard-index",
     "dashboard": "dashboard-index",
+    "board-list": "board-list",
+    "board-detail": "board-list",
+    "meeting-detail": "board-list",
 }
 
 
@@ -30,6 +33,7 @@ def navigation(request):
     items = [
         ("my-actions", "My actions"),
         ("dashboard-index", "Dashboard"),
+        ("board-list", "Boards"),
         ("plan-list", "Plans"),
         ("action-list", "All actions"),
     ]

@@ -162,3 +162,100 @@ class RiskWorld:
 @pytest.fixture
 def risk_world(world):
     return RiskWorld(world)
+
+
+class BoardWorld:
+    """The world's governance: Health and Wellbeing Board <- SEND Improvement Board (an independent chair; alice's
+    and bob's officers are members; oversees the plan) <- SEND Programme Board (chaired by alice's officer), and a
+    DfE and NHS England review on its own. The improvement board met two weeks ago (bob sent apologies; one agenda
+    item on action 1.1, a decision under it, a board action for alice due in two weeks) and meets again in four."""
+
+    def __init__(self, world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
+        from boards.services import agenda_item_save, board_action_save, board_save, decision_save, meeting_save
+
+        self.world = world
+        today = timezone.localdate()
+        by = world.manager
+        self.independent_chair = factories.make_officer("Independent chair", "Sam Okafor", world.council)
+        self.hwb = board_save(
+            board=Board(name="Health and Wellbeing Board", kind=Board.Kind.PARTNERSHIP, meets="Every two months"),
+            by=by,
+            expected_version=0,
+        )
+        self.improvement = board_save(
+            board=Board(
+                name="SEND Improvement Board",
+                kind=Board.Kind.IMPROVEMENT,
+                purpose="Holds the local area partnership to account for the Written Statement of Action.",
+                chair=self.independent_chair,
+                reports_to=self.hwb,
+                meets="Every six weeks",
+            ),
+            members=[self.independent_chair, world.head_of_send, world.dco],
+            plans=[world.plan],
+            by=by,
+            expected_version=0,
+        )
+        self.programme = board_save(
+            board=Board(
+                name="SEND Programme Board",
+                kind=Board.Kind.PROGRAMME,
+                chair=world.head_of_send,
+                reports_to=self.improvement,
+                meets="Monthly",
+            ),
+            members=[world.head_of_send, world.dco, world.council_colleague],
+            plans=[world.plan],
+            by=by,
+            expected_version=0,
+        )
+        self.review = board_save(
+            board=Board(name="DfE and NHS England review", kind=Board.Kind.EXTERNAL_REVIEW, meets="Every three months"),
+            plans=[world.plan],
+            by=by,
+            expected_version=0,
+        )
+        self.meeting = meeting_save(
+            meeting=Meeting(
+                board=self.improvement, date=today - timedelta(days=14), title="Six-week review", location="County Hall"
+            ),
+            present=[self.independent_chair, world.head_of_send],
+            apologies=[world.dco],
+            by=by,
+            expected_version=0,
+        )
+        self.next_meeting = meeting_save(
+            meeting=Meeting(board=self.improvement, date=today + timedelta(days=28)), by=by, expected_version=0
+        )
+        self.agenda_item = agenda_item_save(
+            item=AgendaItem(
+                meeting=self.meeting, title="Timeliness of EHC plans", area=world.area, action=world.alice_action
+            ),
+            by=by,
+        )
+        self.decision = decision_save(
+            decision=Decision(
+                meeting=self.meeting, agenda_item=self.agenda_item, text="Fund two more EHC plan coordinators."
+            ),
+            by=by,
+        )
+        self.board_action = board_action_save(
+            board_action=BoardAction(
+                meeting=self.meeting,
+                decision=self.decision,
+                text="Report the 20-week rate by team to the next meeting.",
+                owner=world.head_of_send,
+                due_date=today + timedelta(days=14),
+            ),
+            by=by,
+        )
+
+
+@pytest.fixture
+def board_world(world):
+    return BoardWorld(world)

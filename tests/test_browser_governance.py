@@ -2,7 +2,6 @@
 shows the challenge resolved, now and (as at an earlier date) still open. The programme manager runs a round and a
 PCF representative records a co-production comment. axe-core on every governance page visited, errors included."""
 
-
 import pytest
 from playwright.sync_api import expect
 

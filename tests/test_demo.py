@@ -375,3 +375,19 @@ def test_the_demo_lead_has_a_challenge_to_answer_and_the_dashboard_shows_the_res
     client.force_login(User.objects.get(username="chair"))
     page = client.get(reverse("dashboard", args=[RBWM])).content.decode()
     assert "<strong>1</strong> open, 2 resolved." in page
+
+
+def test_demo_boards_meetings_and_board_actions_match_the_plan_files(demo):
+    from boards.models import Board, BoardAction, Meeting
+
+    for slug in SEEDS:
+        for spec in SEEDS[slug]["boards"]:
+            board = Board.objects.get(name=spec["name"])
+            assert (board.reports_to.name if board.reports_to else "") == spec.get("reports_to", "")
+            assert board.meetings.count() == len(spec.get("meetings", []))
+    published = Meeting.objects.filter(chair_update_published_at__isnull=False)
+    assert published.count() == 2
+    owner = BoardAction.objects.get(text__startswith="Report families' feedback").owner
+    assert owner.user.username == "lead"
+    client_page = Board.objects.get(name="RBWM SEND Steering Board").get_absolute_url()
+    assert client_page.startswith("/boards/")

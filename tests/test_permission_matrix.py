@@ -12,11 +12,14 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import get_resolver, reverse
 
-from actions.models import Action, Plan, ProgressUpdate
+from actions.models import Action, Plan, ProgressUpdate, ReportingPeriod
+from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
+from governance.models import Challenge, CoproductionComment
+from governance.services import challenge_raise, comment_record
 from kpis.models import Measurement, Milestone
 from kpis.services import measurement_record
 from risks.models import Risk, RiskReview
-from tests.conftest import KpiWorld, RiskWorld, World
+from tests.conftest import BoardWorld, KpiWorld, RiskWorld, World
 from tests.workbook_builders import workbook
 from workbooks.models import WorkbookUpload
 
@@ -87,6 +90,51 @@ MATRIX = [
     ("plan-export", "plan_xlsx", "GET", expect(200)),
     ("plan-export", "plan_json", "GET", expect(200)),
     ("plan-export", "plan_csv", "GET", expect(200)),
+    # Governance: everyone with a role reads the dashboard, rounds and challenges; programme managers run rounds;
+    # board members, the chair and PCF representatives challenge; the action's leads answer; the PCF comments.
+    ("dashboard-index", None, "GET", expect(302)),
+    ("dashboard", "plan", "GET", expect(200)),
+    ("round-list", "plan", "GET", expect(200)),
+    ("round-detail", "period", "GET", expect(200)),
+    ("round-open", "closed_period", "GET", expect(403, manager=200)),
+    ("round-open", "closed_period", "POST", expect(403, manager=302)),
+    ("round-close", "period", "POST", expect(403, manager=302)),
+    ("round-close", "period", "GET", expect(405, nobody=405)),
+    ("challenge-list", "plan", "GET", expect(200)),
+    ("challenge-new", "alice_action", "GET", expect(403, member=200, chair=200, pcf=200)),
+    ("challenge-new", "alice_action", "POST", expect(403, member=302, chair=302, pcf=302)),
+    ("challenge-detail", "challenge", "GET", expect(200)),
+    ("challenge-respond", "challenge", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("challenge-respond", "challenge", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("comment-new", "alice_action", "GET", expect(403, pcf=200)),
+    ("comment-new", "alice_action", "POST", expect(403, pcf=302)),
+    ("comment-respond", "comment", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("comment-respond", "comment", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("dashboard", "plan", "POST", expect(405, nobody=405)),
+    # Boards: everyone with a role reads the structure, boards and meetings; the programme manager sets up boards;
+    # the programme manager and board chairs record meetings; a board action's owner (alice) updates it.
+    ("board-list", None, "GET", expect(200)),
+    ("board-detail", "board", "GET", expect(200)),
+    ("board-new", None, "GET", expect(403, manager=200)),
+    ("board-new", None, "POST", expect(403, manager=302)),
+    ("board-edit", "board", "GET", expect(403, manager=200)),
+    ("board-edit", "board", "POST", expect(403, manager=302)),
+    ("meeting-new", "board", "GET", expect(403, manager=200, chair=200)),
+    ("meeting-new", "board", "POST", expect(403, manager=302, chair=302)),
+    ("meeting-detail", "meeting", "GET", expect(200)),
+    ("meeting-edit", "meeting", "GET", expect(403, manager=200, chair=200)),
+    ("meeting-edit", "meeting", "POST", expect(403, manager=302, chair=302)),
+    ("agenda-item-new", "meeting", "GET", expect(403, manager=200, chair=200)),
+    ("agenda-item-new", "meeting", "POST", expect(403, manager=302, chair=302)),
+    ("decision-new", "meeting", "GET", expect(403, manager=200, chair=200)),
+    ("decision-new", "meeting", "POST", expect(403, manager=302, chair=302)),
+    ("board-action-new", "meeting", "GET", expect(403, manager=200, chair=200)),
+    ("board-action-new", "meeting", "POST", expect(403, manager=302, chair=302)),
+    ("board-action-edit", "board_action", "GET", expect(403, manager=200, chair=200, alice=200, bob=404)),
+    ("board-action-edit", "board_action", "POST", expect(403, manager=302, chair=302, alice=302, bob=404)),
+    ("board-list", None, "POST", expect(405, nobody=405)),
+    ("board-detail", "board", "POST", expect(405, nobody=405)),
+    ("meeting-detail", "meeting", "POST", expect(405, nobody=405)),
     # Signing in and out.
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
@@ -109,11 +157,44 @@ ARGS = {
     "plan_json": lambda w: [w.plan.slug, "json"],
     "plan_csv": lambda w: [w.plan.slug, "csv"],
     "other_risk": lambda w: [w.risks.parents.pk],
+    "board": lambda w: [w.boards.improvement.pk],
+    "meeting": lambda w: [w.boards.meeting.pk],
+    "board_action": lambda w: [w.boards.board_action.pk],
+    "period": lambda w: [w.period.pk],
+    "closed_period": lambda w: [w.closed_period.pk],
+    "challenge": lambda w: [w.challenge.pk],
+    "comment": lambda w: [w.comment.pk],
 }
 
 # One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA and ACTION (in a
 # value, or in a name such as actions_AREA) stand for the pks of PLACEHOLDERS.
 POST_DATA = {
+    "board-new": {"name": "Matrix subgroup", "kind": "subgroup", "order": "0"},
+    "board-edit": {
+        "name": "SEND Improvement Board",
+        "kind": "improvement",
+        "meets": "Matrix",
+        "order": "0",
+        "version": "1",
+    },
+    "meeting-new": {"date_0": "10", "date_1": "3", "date_2": "2026", "title": "Matrix meeting"},
+    "meeting-edit": {"date_0": "10", "date_1": "3", "date_2": "2026", "title": "Matrix: renamed", "version": "1"},
+    "agenda-item-new": {"title": "Matrix item", "action": "ACTION"},
+    "decision-new": {"text": "Matrix decision"},
+    "board-action-new": {"text": "Matrix board action", "owner": "OWNER"},
+    "board-action-edit": {
+        "text": "Matrix",
+        "owner": "OWNER",
+        "status": "open",
+        "progress_note": "Matrix",
+        "version": "1",
+    },
+    "round-open": {"deadline_0": "15", "deadline_1": "12", "deadline_2": "2025", "version": "1"},
+    "round-close": {"version": "1"},
+    "challenge-new": {"text": "Matrix: the evidence does not support Green."},
+    "challenge-respond": {"resolution": "explained", "response": "Matrix: audit attached.", "version": "1"},
+    "comment-respond": {"response": "Matrix: letters now go out in plain English.", "version": "1"},
+    "comment-new": {"text": "Matrix: families say waits are still long.", "publishable": "on"},
     "plan-roll-forward": {
         "plan_type": "app",
         "title": "Accelerated Progress Plan",
@@ -196,6 +277,17 @@ def staged_upload(world):
     return WorkbookUpload.objects.create(filename="m.xlsx", content=content, sha256="x", uploaded_by=world.manager)
 
 
+def rated_and_challenged(world):
+    """Alice's action rated Green and challenged by a board member. The update is written directly so the action
+    keeps version 1, which the action-update rows post."""
+    action = world.alice_action
+    ProgressUpdate.objects.create(
+        action=action, period=world.period, rag="green", progress="Panel running", impact="Plans on time"
+    )
+    Action.objects.filter(pk=action.pk).update(current_rag="green")
+    return challenge_raise(action=action, text="Is the impact evidenced?", by=world.member)
+
+
 def login(client, world, role):
     if role != "anonymous":
         client.force_login(world.user(ROLE_USERS.get(role, role)))
@@ -219,6 +311,13 @@ def database_state():
         list(Risk.objects.order_by("pk").values_list("version", "risk")),
         RiskReview.objects.count(),
         Plan.objects.count(),
+        list(Board.objects.order_by("pk").values_list("version", "name")),
+        list(Meeting.objects.order_by("pk").values_list("version", "title")),
+        (AgendaItem.objects.count(), Decision.objects.count()),
+        list(BoardAction.objects.order_by("pk").values_list("version", "progress_note")),
+        list(ReportingPeriod.objects.order_by("pk").values_list("version", "status")),
+        list(Challenge.objects.order_by("pk").values_list("version", "status")),
+        list(CoproductionComment.objects.order_by("pk").values_list("version", "response")),
     )
 
 
@@ -233,6 +332,9 @@ def matrix_world(django_db_setup, django_db_blocker):
         world = World()
         world.kpis = KpiWorld(world)
         world.risks = RiskWorld(world)
+        world.boards = BoardWorld(world)
+        world.challenge = rated_and_challenged(world)
+        world.comment = comment_record(action=world.alice_action, text="Waits are long", by=world.pcf)
         measurement_record(
             kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice
         )
@@ -261,7 +363,11 @@ def test_matrix(client, matrix_world, db, name, key, method, role, status):
 
 # The plan's own models. User accounts and groups stay with superusers: a programme manager who could edit
 # users could make themselves a superuser.
-ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label in ("actions", "kpis", "risks")]
+ADMIN_MODELS = [
+    model._meta
+    for model in admin.site._registry
+    if model._meta.app_label in ("actions", "kpis", "risks", "boards", "governance")
+]
 
 
 def admin_urls(world):
