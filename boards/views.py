@@ -132,8 +132,7 @@ def meeting_new(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
-    require_meeting_recorder(request.user)
-    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    meeting = _meeting_for_recorder(request, pk)
     return _meeting_form(request, meeting.board, meeting)
 
 

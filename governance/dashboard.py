@@ -154,21 +154,25 @@ def plan_dashboard(
         eligible = [u for u in updates_by_action[action_id] if period_start[u.period_id] <= upto.start]
         return eligible[-1] if eligible else None
 
-    codes = [line.code for line in plan.rag_key.all()] or [code.value for code in RAG_ORDER]
     current_rating = {a.pk: rating_upto(a.pk, period) for a in actions}
     by_area: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
         by_area[action.area_id].append(action)
+    ratings_by_area = {
+        each.pk: Counter(current_rating[a.pk].rag if current_rating[a.pk] else "" for a in by_area[each.pk])
+        for each in areas
+    }
+    totals: Counter = sum(ratings_by_area.values(), Counter())
+    # Columns: the plan's key, plus any code still in use that the key has since dropped (as on the plan page).
+    key = [line.code for line in plan.rag_key.all()] or [code.value for code in RAG_ORDER]
+    codes = key + [code for code in totals if code and code not in key]
     summaries = []
-    totals: Counter = Counter()
     for each in areas:
-        ratings = Counter(current_rating[a.pk].rag if current_rating[a.pk] else "" for a in by_area[each.pk])
-        totals.update(ratings)
         levels = Counter(a.coproduction_level for a in by_area[each.pk])
         summaries.append(
             AreaSummary(
                 area=each,
-                counts=rag_counts(ratings, codes),
+                counts=rag_counts(ratings_by_area[each.pk], codes),
                 total=len(by_area[each.pk]),
                 coproduced=sum(levels[level] for level in COPRODUCED),
                 consulted=levels[Action.Coproduction.CONSULTED] + levels[Action.Coproduction.INFORMED],

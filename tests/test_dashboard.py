@@ -322,3 +322,10 @@ def test_dashboard_query_count_is_flat(client, db, big_plan, django_assert_num_q
     with django_assert_num_queries(PAST_AREA_QUERIES):
         response = client.get(url, {"area": area_id, "as_at_0": "1", "as_at_1": "6", "as_at_2": "2025"})
     assert response.status_code == 200
+
+
+def test_a_rating_the_key_has_since_dropped_is_still_counted(story):
+    story.plan.rag_key.filter(code=Rag.AMBER).delete()
+    board = plan_dashboard(story.plan)
+    assert counts(board)["amber"] == 3
+    assert sum(n for _, _, n in board.totals) == board.action_count == 4
