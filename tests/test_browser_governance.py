@@ -1,12 +1,13 @@
 """A board member challenges a Green rating, the lead accepts it and changes the rating, and the chair's dashboard
 shows the challenge resolved, now and (as at an earlier date) still open. The programme manager runs a round and a
-PCF representative records a co-production comment. axe-core on every governance page visited, errors included."""
+PCF representative records a co-production comment and the lead answers it. axe-core on every governance page visited, errors included."""
 
 import pytest
 from playwright.sync_api import expect
 
 from actions.models import Rag
 from actions.services import progress_update_submit
+from tests import factories
 from tests.browser import assert_accessible, sign_in
 from tests.factories import PASSWORD
 
@@ -127,4 +128,25 @@ def test_manager_opens_a_round_and_pcf_comments(page, live_server, rated):
     expect(page.get_by_text("Comment recorded on action 1.1.")).to_be_visible()
     page.get_by_role("tab", name="Challenges and comments").click()
     expect(page.locator("#governance")).to_contain_text("letters now arrive on time")
+    assert_accessible(page)
+    sign_out(page)
+
+    # The lead answers the forum: "You said, we did".
+    sign_in(page, base, "alice", PASSWORD)
+    page.goto(f"{base}/actions/{world.alice_action.pk}/")
+    page.get_by_role("tab", name="Challenges and comments").click()
+    page.get_by_role("link", name="Say what we did").click()
+    expect(page.get_by_role("heading", name="You said, we did")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save what we did").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what was done because of this comment.")
+    assert_accessible(page)
+    page.get_by_label("What we did").fill("Letters are now checked by the forum before they go out.")
+    page.get_by_role("button", name="Save what we did").click()
+    expect(page.locator("#governance")).to_contain_text("What we did: Letters are now checked by the forum")
+
+    # With two plans, the dashboard link lists them.
+    factories.make_plan("riverside-pap", open_period=False)
+    page.goto(f"{base}/dashboard/")
+    expect(page.get_by_role("heading", name="Board dashboards")).to_be_visible()
     assert_accessible(page)
