@@ -1,6 +1,7 @@
 """A board member challenges a Green rating, the lead accepts it and changes the rating, and the chair's dashboard
-shows the challenge resolved, now and (as at an earlier date) still open. The programme manager runs a round and a
-PCF representative records a co-production comment and the lead answers it. axe-core on every governance page visited, errors included."""
+shows the challenge resolved, now and (as at an earlier date) still open. The programme manager runs a round, a PCF
+representative records a co-production comment and the lead answers it. axe-core on every governance page visited,
+errors included."""
 
 import pytest
 from playwright.sync_api import expect
