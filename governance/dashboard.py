@@ -73,7 +73,6 @@ class Dashboard:
     is_now: bool
     period: ReportingPeriod | None
     previous: ReportingPeriod | None
-    codes: list[str]
     areas: list[AreaSummary]
     totals: list[tuple[str, str, int]]
     action_count: int
@@ -97,14 +96,6 @@ class Dashboard:
     @property
     def as_at_date(self) -> date:
         return timezone.localdate(self.as_at)
-
-    @property
-    def coproduction_totals(self) -> tuple[int, int, int]:
-        return (
-            sum(a.coproduced for a in self.areas),
-            sum(a.consulted for a in self.areas),
-            sum(a.coproduction_unknown for a in self.areas),
-        )
 
 
 def _current_periods(periods: list[ReportingPeriod], on: date):
@@ -185,7 +176,6 @@ def plan_dashboard(
         is_now=is_now,
         period=period,
         previous=previous,
-        codes=codes,
         areas=summaries,
         totals=rag_counts(totals, codes),
         action_count=len(actions),
@@ -209,8 +199,8 @@ def plan_dashboard(
         if now_update.rag == Rag.RED:
             dashboard.reds.append(Red(action=action, update=now_update))
     dashboard.overdue = sorted(
-        (a for a in actions if a.status == Action.Status.OPEN and (a.revised_due_date or a.due_date or on) < on),
-        key=lambda a: a.revised_due_date or a.due_date,
+        (a for a in actions if a.status == Action.Status.OPEN and (a.effective_due_date or on) < on),
+        key=lambda a: a.effective_due_date,
     )
     if period is not None and period.status == ReportingPeriod.Status.OPEN:
         dashboard.round = _round_tally(period, actions, updates_by_action)
@@ -222,14 +212,12 @@ def plan_dashboard(
 
 
 def _round_tally(period, actions, updates_by_action) -> Tally:
+    """As governance.selectors.round_page counts it: open actions, and any updated in the round."""
     tally = Tally(label=period.name)
     for action in actions:
         updated = any(u.period_id == period.pk for u in updates_by_action[action.pk])
         if action.status == Action.Status.OPEN or updated:
-            tally.total += 1
-            tally.done += updated
-            if not updated:
-                tally.missing.append(action)
+            tally.add(action, updated)
     return tally
 
 

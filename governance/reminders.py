@@ -59,28 +59,24 @@ class Digest:
     overdue_reviews: list[Risk] = field(default_factory=list)
     overdue_board_actions: list[BoardAction] = field(default_factory=list)
 
+    # (section, one item, several items) in the order the command's output names them.
+    SECTIONS = (
+        ("updates_due", "update due", "updates due"),
+        ("overdue_actions", "overdue action", None),
+        ("challenges", "open challenge", None),
+        ("commentary_due", "KPI commentary", "KPI commentaries"),
+        ("overdue_reviews", "overdue risk review", None),
+        ("overdue_board_actions", "overdue board action", None),
+    )
+
     def counts(self) -> list[str]:
         """What the digest holds, in words, for the command's output ("2 updates due, 1 open challenge")."""
-        parts = [
-            (len(self.updates_due), "update due", "updates due"),
-            (len(self.overdue_actions), "overdue action", None),
-            (len(self.challenges), "open challenge", None),
-            (len(self.commentary_due), "KPI commentary", "KPI commentaries"),
-            (len(self.overdue_reviews), "overdue risk review", None),
-            (len(self.overdue_board_actions), "overdue board action", None),
-        ]
-        return [_plural(count, singular, plural) for count, singular, plural in parts if count]
+        sizes = ((len(getattr(self, name)), one, many) for name, one, many in self.SECTIONS)
+        return [_plural(count, one, many) for count, one, many in sizes if count]
 
     @property
     def item_count(self) -> int:
-        return (
-            len(self.updates_due)
-            + len(self.overdue_actions)
-            + len(self.challenges)
-            + len(self.commentary_due)
-            + len(self.overdue_reviews)
-            + len(self.overdue_board_actions)
-        )
+        return sum(len(getattr(self, name)) for name, _, _ in self.SECTIONS)
 
 
 @dataclass

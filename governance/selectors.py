@@ -26,6 +26,12 @@ class Tally:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
 
+    def add(self, action: Action, updated: bool) -> None:
+        self.total += 1
+        self.done += updated
+        if not updated:
+            self.missing.append(action)
+
 
 @dataclass
 class RoundPage:
@@ -57,17 +63,10 @@ def round_page(period: ReportingPeriod) -> RoundPage:
     leads: dict[int, Tally] = {}
     organisations: dict[int, Tally] = {}
     for action in actions:
-        overall.total += 1
-        overall.done += action.updated
-        if not action.updated:
-            overall.missing.append(action)
+        overall.add(action, action.updated)
         # An action led jointly counts once for each lead and once for each of their organisations.
         for tally_by, key, label in _lead_keys(action, leads, organisations):
-            tally = tally_by.setdefault(key, Tally(label=label))
-            tally.total += 1
-            tally.done += action.updated
-            if not action.updated:
-                tally.missing.append(action)
+            tally_by.setdefault(key, Tally(label=label)).add(action, action.updated)
     by_worst = lambda tally: (tally.percent, tally.label)  # noqa: E731 - the sort key reads best inline
     return RoundPage(
         period=period,
@@ -95,6 +94,11 @@ class RoundRow:
 def round_list(plan: Plan) -> list[RoundRow]:
     periods = plan.periods.annotate(update_count=Count("updates")).order_by("-start")
     return [RoundRow(period=p, updates=p.update_count) for p in periods]
+
+
+def latest_update(action: Action) -> ProgressUpdate | None:
+    """The update that carries the action's current rating: its latest period's."""
+    return action.updates.select_related("period").order_by("-period__start").first()
 
 
 def challenge_queryset() -> QuerySet[Challenge]:

@@ -13,6 +13,7 @@ from actions.models import Action, ProgressUpdate, Rag, ReportingPeriod
 from actions.permissions import user_officer
 from actions.services import progress_update_submit
 from governance.models import Challenge, CoproductionComment
+from governance.selectors import latest_update
 
 
 def round_open_errors(*, period: ReportingPeriod, deadline: date | None) -> dict[str, str]:
@@ -51,10 +52,6 @@ def round_close(*, period: ReportingPeriod, by, expected_version: int) -> Report
     period.status = ReportingPeriod.Status.CLOSED
     save_versioned(period, expected_version=expected_version, by=by)
     return period
-
-
-def latest_update(action: Action) -> ProgressUpdate | None:
-    return action.updates.select_related("period").order_by("-period__start").first()
 
 
 @transaction.atomic

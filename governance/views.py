@@ -162,7 +162,7 @@ def challenge_new(request, pk):
         else:
             messages.success(request, f"Challenge sent. The leads of action {action.ref} will be asked to answer it.")
             return redirect(challenge)
-    context = {"action": action, "form": form, "latest": action.updates.order_by("-period__start").first()}
+    context = {"action": action, "form": form, "latest": selectors.latest_update(action)}
     return render(request, "governance/challenge_form.html", context, status=form_status(form))
 
 
