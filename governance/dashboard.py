@@ -18,7 +18,7 @@ from actions.models import RAG_ORDER, Action, AreaOfWeakness, Officer, Plan, Pro
 from actions.selectors import rag_counts
 from governance.charts import StackedBars, rag_stacked_bars
 from governance.models import Challenge
-from governance.selectors import RatingFlag, Tally, milestone_rating
+from governance.selectors import RatingFlag, Tally, milestone_rating, unsupported_ratings
 from kpis.models import Kpi, Milestone
 from risks.selectors import HeatMap, heat_map
 
@@ -205,7 +205,10 @@ def plan_dashboard(
     if period is not None and period.status == ReportingPeriod.Status.OPEN:
         dashboard.round = _round_tally(period, actions, updates_by_action)
 
-    _add_kpis(dashboard, plan, when, on, area)
+    red_by_area = _add_kpis(dashboard, plan, when, on, area)
+    rated = ((a, current_rating[a.pk].rag) for a in actions if current_rating[a.pk])
+    flags = unsupported_ratings(rated, red_by_area)
+    dashboard.flags = sorted(flags, key=lambda flag: (flag.action.area_id, flag.action.order, flag.action.ref))
     _add_risks(dashboard, plan, when, area)
     _add_challenges(dashboard, when, {a.pk: a for a in actions})
     return dashboard
@@ -221,7 +224,8 @@ def _round_tally(period, actions, updates_by_action) -> Tally:
     return tally
 
 
-def _add_kpis(dashboard: Dashboard, plan, when, on, area) -> None:
+def _add_kpis(dashboard: Dashboard, plan, when, on, area) -> dict[int, list[Milestone]]:
+    """Milestones missed and due; returns the Red milestones by area, for the flags."""
     kpis = {k.pk: k for k in rows_as_at(Kpi, when, plan_id=plan.pk)}
     if area is not None:
         # Filtered to one area, plan-wide KPIs (no area) drop out too.
@@ -236,14 +240,7 @@ def _add_kpis(dashboard: Dashboard, plan, when, on, area) -> None:
             dashboard.milestones_due.append(line)
         if line.rating == Rag.RED and line.kpi.area_id:
             red_by_area[line.kpi.area_id].append(milestone)
-    # Actions the lead rates Green or Blue while a KPI of their area is Red: the numbers do not support the rating.
-    for summary in dashboard.areas:
-        if not red_by_area[summary.area.pk]:
-            continue
-        for move in (*dashboard.improved, *dashboard.unchanged, *dashboard.newly_rated):
-            if move.action.area_id == summary.area.pk and move.after in (Rag.GREEN, Rag.BLUE):
-                dashboard.flags.append(RatingFlag(action=move.action, milestones=red_by_area[summary.area.pk]))
-    dashboard.flags.sort(key=lambda flag: (flag.action.area_id, flag.action.order, flag.action.ref))
+    return red_by_area
 
 
 def _add_risks(dashboard: Dashboard, plan, when, area) -> None:

@@ -127,6 +127,16 @@ def milestone_rating(milestone) -> str:
     return milestone.rag or milestone.suggested_rag
 
 
+def unsupported_ratings(rated, red_by_area: dict[int, list]) -> list[RatingFlag]:
+    """The rule behind the flags, for live and for as-at data: of `rated` ((action, its rating) pairs), those rated
+    Green or Blue in an area with Red KPI milestones (`red_by_area`: area id -> milestones)."""
+    return [
+        RatingFlag(action=action, milestones=red_by_area[action.area_id])
+        for action, rag in rated
+        if rag in (Rag.GREEN, Rag.BLUE) and red_by_area.get(action.area_id)
+    ]
+
+
 def rating_flags(plan: Plan) -> list[RatingFlag]:
     red = Milestone.objects.filter(kpi__plan=plan, kpi__area__isnull=False).filter(
         Q(rag=Rag.RED) | Q(rag="", suggested_rag=Rag.RED)
@@ -139,10 +149,9 @@ def rating_flags(plan: Plan) -> list[RatingFlag]:
     actions = Action.objects.filter(area_id__in=red_by_area, current_rag__in=[Rag.GREEN, Rag.BLUE]).select_related(
         "area"
     )
-    return [
-        RatingFlag(action=action, milestones=red_by_area[action.area_id])
-        for action in actions.order_by("area__order", "order", "ref")
-    ]
+    return unsupported_ratings(
+        ((action, action.current_rag) for action in actions.order_by("area__order", "order", "ref")), red_by_area
+    )
 
 
 def comments_for(action: Action) -> list[CoproductionComment]:

@@ -203,3 +203,21 @@ def test_a_rating_the_key_has_since_dropped_is_still_counted(story):
     board = plan_dashboard(story.plan)
     assert counts(board)["amber"] == 3
     assert sum(n for _, _, n in board.totals) == board.action_count == 4
+
+
+def test_a_green_that_fell_from_blue_is_still_flagged_beside_a_red_kpi(story):
+    # Autumn Blue (written as at the time), Spring Green: "worsened", and still a rating the KPI does not support.
+    ProgressUpdate.objects.filter(action=story.bob_action, period=story.closed_period).update(
+        rag=Rag.BLUE, impact="Done", completion_date=date(2025, 12, 1)
+    )
+    ProgressUpdate.history.filter(action_id=story.bob_action.pk, period_id=story.closed_period.pk).update(
+        rag=Rag.BLUE, impact="Done", completion_date=date(2025, 12, 1)
+    )
+    rate_in(story.period, story.bob_action, Rag.GREEN, story.bob, timezone.now())
+    kpi = Kpi.objects.create(
+        plan=story.plan, area=story.area, ref="K1", measure="Timeliness", category="how_well", unit="percent"
+    )
+    Milestone.objects.create(kpi=kpi, months=3, due_date=date(2025, 12, 1), rag=Rag.RED, suggested_rag=Rag.RED)
+    board = plan_dashboard(story.plan)
+    assert "1.2" in refs(board.worsened)
+    assert [flag.action.ref for flag in board.flags] == ["1.2"]
