@@ -50,14 +50,16 @@ class StaleEditError(Exception):
         )
 
 
-def history_user_label(record) -> str:
-    user = record.history_user
-    if user is None:
-        return "System"
+def user_label(user) -> str:
+    """A user as people know them: their post and name where an officer record links them, else their name."""
     officer = getattr(user, "officer", None)
     if officer is not None:
         return str(officer)
     return user.get_full_name() or user.get_username()
+
+
+def history_user_label(record) -> str:
+    return "System" if record.history_user is None else user_label(record.history_user)
 
 
 def _display(field: models.Field, value, related_labels: dict) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from actions.locking import user_label
 from actions.models import Officer, Plan
 from actions.permissions import user_officer
 from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
@@ -141,10 +142,7 @@ class MeetingPage:
     @property
     def published_by(self) -> str:
         user = self.meeting.chair_update_published_by
-        if user is None:
-            return ""
-        officer = getattr(user, "officer", None)
-        return str(officer) if officer is not None else user.get_full_name() or user.get_username()
+        return "" if user is None else user_label(user)
 
 
 def meeting_page(meeting: Meeting) -> MeetingPage:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from actions.models import Action, AreaOfWeakness, Officer, ReportingPeriod
 from actions.selectors import annotate_action_state, open_periods_by_plan
 from boards.models import BoardAction
+from boards.selectors import open_board_actions
 from governance.models import Challenge, ReminderLog
 from kpis.selectors import CommentaryDue, commentary_due_by_owner
 from risks.models import Risk
@@ -180,9 +181,7 @@ def reminders_due(today: date | None = None) -> Reminders:
         section(owner_id, "commentary_due").extend(due)
     for owner_id, risks in overdue_reviews_by_owner(today=today).items():
         section(owner_id, "overdue_reviews").extend(risks)
-    board_actions = BoardAction.objects.filter(status=BoardAction.Status.OPEN, due_date__lt=today).select_related(
-        "meeting__board"
-    )
+    board_actions = open_board_actions().filter(due_date__lt=today).select_related("meeting__board")
     for board_action in board_actions.order_by("due_date", "pk"):
         section(board_action.owner_id, "overdue_board_actions").append(board_action)
 
