@@ -1,11 +1,11 @@
-"""The board chair's dashboard costs the same number of queries for 50 actions and for 500, each with 6 periods of
-updates. Its own module, because the module-scoped plans stay in the database while its tests run."""
+"""The board chair's dashboard, a reporting round's page, the rounds list and the challenges page cost the same
+number of queries for 50 actions and for 500, each with 6 periods of updates. Its own module, because the module-scoped plans stay in the database while its tests run."""
 
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
@@ -132,3 +132,38 @@ def test_dashboard_query_count_is_flat(client, db, big_plan, django_assert_num_q
     with django_assert_num_queries(PAST_AREA_QUERIES):
         response = client.get(url, {"area": area_id, "as_at_0": "1", "as_at_1": "6", "as_at_2": "2025"})
     assert response.status_code == 200
+
+
+def _chair(client):
+    client.force_login(User.objects.get(username="charlie"))
+
+
+def test_round_page_query_count_is_flat(client, db, big_plan, django_assert_num_queries):
+    _chair(client)
+    period = big_plan.periods.get(status="open")
+    # 1 session, 2 user, 3 role groups, 4 the period with its plan, 5 the round's actions with area, 6 their leads
+    # with organisations.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("round-detail", args=[period.pk]))
+    assert response.status_code == 200
+    assert response.context["page"].overall.total == big_plan.areas.aggregate(n=models.Count("actions"))["n"]
+
+
+def test_round_list_query_count_is_flat(client, db, big_plan, django_assert_num_queries):
+    _chair(client)
+    # 1 session, 2 user, 3 role groups, 4 plan, 5 its periods with their update counts.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("round-list", args=[big_plan.slug]))
+    assert [row.updates for row in response.context["rounds"]] == [
+        big_plan.areas.aggregate(n=models.Count("actions"))["n"]
+    ] * 6
+
+
+def test_challenge_list_query_count_is_flat(client, db, big_plan, django_assert_num_queries):
+    _chair(client)
+    # 1 session, 2 user, 3 role groups, 4 plan, 5 challenges with action, area, plan, period and people; the flags:
+    # 6 Red milestones with their KPIs, 7 Green or Blue actions in those areas.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("challenge-list", args=[big_plan.slug]))
+    assert len(response.context["challenges"]) == 10
+    assert response.context["flags"]
