@@ -1,5 +1,6 @@
 """The board chair's dashboard, a reporting round's page, the rounds list and the challenges page cost the same
-number of queries for 50 actions and for 500, each with 6 periods of updates. Its own module, because the module-scoped plans stay in the database while its tests run."""
+number of queries for 50 actions and for 500, each with 6 periods of updates. Its own module, because the
+module-scoped plans stay in the database while its tests run."""
 
 from datetime import date, timedelta
 
