@@ -133,8 +133,8 @@ class ActionAdmin(VersionedAdmin):
 class ProgressUpdateAdmin(VersionedAdmin):
     """Read-only here: updates are made through the lead's update form, which applies the progress rules."""
 
-    list_display = ("action", "period", "rag", "submitted_by_officer", "submitted_at")
-    list_filter = ("period__plan", "rag")
+    list_display = ("action", "period", "status", "rag", "submitted_by_officer", "submitted_at")
+    list_filter = ("period__plan", "status", "rag")
     list_select_related = ("action", "period", "submitted_by_officer")
 
     def has_add_permission(self, request):

@@ -1,7 +1,7 @@
 """Load the demo plans (fixtures/demo/*.json, format in fixtures/demo/SCHEMA.md) and one demo user per role.
 
-Progress updates go through progress_update_submit, period by period, so demo data obeys the same rules as real
-data and its history reads as if the leads had typed it on the day.
+Progress updates go through progress_update_submit (drafts through progress_update_save_draft), period by period,
+so demo data obeys the same rules as real data and its history reads as if the leads had typed it on the day.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from actions.models import (
     ReportingPeriod,
 )
 from actions.permissions import Role
-from actions.services import progress_update_submit, role_groups_sync
+from actions.services import progress_update_save_draft, progress_update_submit, role_groups_sync
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo-sendplan-2026"
@@ -277,10 +277,11 @@ def load_plan(path: Path) -> Plan | None:
         for minutes, (action, update) in enumerate(updates_by_period[period_spec["key"]]):
             action.refresh_from_db()
             officer = officers[update["by"]]
-            progress_update_submit(
+            save = progress_update_save_draft if update.get("status") == "draft" else progress_update_submit
+            save(
                 action=action,
                 period=period,
-                rag=update["rag"],
+                rag=update.get("rag", ""),
                 progress=update.get("progress", ""),
                 impact=update.get("impact", ""),
                 recovery_note=update.get("recovery_note", ""),

@@ -2,12 +2,22 @@ from django import forms
 from django.utils.text import Truncator
 
 from actions.models import Action, Plan, Rag, ReportingPeriod
-from actions.services import plan_roll_forward_errors, previous_rating, progress_update_errors
+from actions.services import (
+    plan_roll_forward_errors,
+    previous_rating,
+    progress_update_draft_errors,
+    progress_update_errors,
+)
 from sendplan.fields import GovukDateField
 
 
 class ProgressUpdateForm(forms.Form):
-    """A lead's update for the open reporting period. The rules themselves live in services."""
+    """A lead's update for the open reporting period, to submit or (`draft=True`) to save as a draft, which may be
+    incomplete. The rules themselves live in services."""
+
+    # The name of the form's "Save as draft" button: the same form and address serve both, so there is one access
+    # check and one set of fields.
+    DRAFT_BUTTON = "save_draft"
 
     rag = forms.ChoiceField(label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect)
     progress = forms.CharField(
@@ -52,10 +62,12 @@ class ProgressUpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, action: Action, period: ReportingPeriod, **kwargs):
+    def __init__(self, *args, action: Action, period: ReportingPeriod, draft: bool = False, **kwargs):
         self.action = action
         self.period = period
+        self.draft = draft
         super().__init__(*args, **kwargs)
+        self.fields["rag"].required = not draft
         # Offer only the ratings this plan's key defines (some plans have no blue or white), with its wording.
         key = list(action.area.plan.rag_key.all())
         if key:
@@ -68,7 +80,18 @@ class ProgressUpdateForm(forms.Form):
         cleaned = super().clean()
         if "rag" not in cleaned:
             return cleaned
-        errors = progress_update_errors(
+        if self.draft:
+            errors = progress_update_draft_errors(action=self.action, period=self.period, rag=cleaned["rag"])
+        else:
+            errors = self._submit_errors(cleaned)
+        for name, message in errors.items():
+            if name in self.fields and self.has_error(name):
+                continue  # the field's own error (e.g. an impossible date) says it better
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+    def _submit_errors(self, cleaned: dict) -> dict[str, str]:
+        return progress_update_errors(
             action=self.action,
             period=self.period,
             rag=cleaned["rag"],
@@ -79,11 +102,6 @@ class ProgressUpdateForm(forms.Form):
             evidence=cleaned.get("evidence", ""),
             previous_rag=previous_rating(action=self.action, period=self.period),
         )
-        for name, message in errors.items():
-            if name in self.fields and self.has_error(name):
-                continue  # the field's own error (e.g. an impossible date) says it better
-            self.add_error(name if name in self.fields else None, message)
-        return cleaned
 
 
 class RollForwardForm(forms.Form):

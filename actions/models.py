@@ -330,16 +330,31 @@ class Action(VersionedModel):
 
 
 class ProgressUpdate(VersionedModel):
-    """One action's rating, progress and impact for one reporting period."""
+    """One action's rating, progress and impact for one reporting period.
+
+    A draft is a lead's work in progress for the open period: it may be incomplete, only the people who may update
+    the action see it, and nothing else reads it (ratings, rounds, the dashboard, reports, exports) until it is
+    submitted. A submitted update never goes back to a draft: it is revised by submitting again.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, blank=True)  # blank only in a draft
     progress = models.TextField(blank=True)
     impact = models.TextField(blank=True, help_text="What is different for children and families.")
     recovery_note = models.TextField(blank=True, help_text="What will bring it back on track, and by when.")
     completion_date = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True, help_text="One link or document reference per line.")
+    # The update form also edits the action's co-production, which everyone sees: a draft keeps what the lead typed
+    # there until it is submitted, when it goes onto the action and these are emptied.
+    draft_coproduction_level = models.CharField(max_length=20, choices=Action.Coproduction.choices, blank=True)
+    draft_coproduction_evidence = models.TextField(blank=True)
+    # For a draft: who saved it last, and when.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -349,27 +364,58 @@ class ProgressUpdate(VersionedModel):
     submitted_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
-    HISTORY_HIDDEN_FIELDS = ("action", "period", "submitted_by", "submitted_by_officer", "submitted_at")
+    # `status` shows in the history's labels ("Draft update for June 18") rather than as a change of its own.
+    HISTORY_HIDDEN_FIELDS = (
+        "action",
+        "period",
+        "status",
+        "draft_coproduction_level",
+        "draft_coproduction_evidence",
+        "submitted_by",
+        "submitted_by_officer",
+        "submitted_at",
+    )
 
     class Meta:
         ordering = ["action", "period__start"]
+        # The progress rules hold for submitted updates; a draft may be incomplete (docs/architecture.md).
         constraints = [
             models.UniqueConstraint(fields=["action", "period"], name="update_one_per_action_and_period"),
-            models.CheckConstraint(condition=Q(rag__in=Rag.values), name="update_rag_valid"),
+            models.CheckConstraint(condition=Q(status__in=["draft", "submitted"]), name="update_status_valid"),
             models.CheckConstraint(
-                condition=~Q(rag__in=[Rag.BLUE, Rag.GREEN]) | ~Q(impact=""), name="update_blue_green_need_impact"
+                condition=Q(rag__in=Rag.values) | Q(status="draft", rag=""), name="update_rag_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(rag=Rag.RED) | ~Q(recovery_note=""), name="update_red_needs_recovery_note"
+                condition=Q(status="draft") | ~Q(rag__in=[Rag.BLUE, Rag.GREEN]) | ~Q(impact=""),
+                name="update_blue_green_need_impact",
             ),
             models.CheckConstraint(
-                condition=~Q(rag=Rag.BLUE) | Q(completion_date__isnull=False),
+                condition=Q(status="draft") | ~Q(rag=Rag.RED) | ~Q(recovery_note=""),
+                name="update_red_needs_recovery_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(rag=Rag.BLUE) | Q(completion_date__isnull=False),
                 name="update_blue_needs_completion_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(draft_coproduction_level="", draft_coproduction_evidence=""),
+                name="update_draft_coproduction_only_in_drafts",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.action.ref} {self.period.name}: {self.get_rag_display()}"
+        draft = " (draft)" if self.is_draft else ""
+        return f"{self.action.ref} {self.period.name}: {self.get_rag_display() or 'not rated'}{draft}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @staticmethod
+    def history_label(record) -> str:
+        """How the History tab and stale-edit messages name one history row of an update (select its period)."""
+        kind = "Draft update" if record.status == ProgressUpdate.Status.DRAFT else "Update"
+        return f"{kind} for {record.period.name}"
 
     @property
     def evidence_items(self) -> list[str]:

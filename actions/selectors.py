@@ -34,10 +34,11 @@ def open_periods_by_plan(plan_ids=None) -> dict[int, ReportingPeriod]:
 
 
 def annotate_action_state(queryset: QuerySet[Action]) -> QuerySet[Action]:
-    """Add `effective_due`, `overdue` and `needs_update` (open action, no update in its plan's open period)."""
+    """Add `effective_due`, `overdue` and `needs_update` (open action, no submitted update in its plan's open
+    period: a draft still needs submitting)."""
     today = timezone.localdate()
     open_period_update = ProgressUpdate.objects.filter(
-        action=OuterRef("pk"), period__status=ReportingPeriod.Status.OPEN
+        action=OuterRef("pk"), period__status=ReportingPeriod.Status.OPEN, status=ProgressUpdate.Status.SUBMITTED
     )
     plan_has_open_period = ReportingPeriod.objects.filter(
         plan=OuterRef("area__plan"), status=ReportingPeriod.Status.OPEN
@@ -58,6 +59,15 @@ def annotate_action_state(queryset: QuerySet[Action]) -> QuerySet[Action]:
             output_field=BooleanField(),
         ),
     )
+
+
+def annotate_draft_saved(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    """Add `draft_saved`: a draft update waits in the plan's open period. Only for pages shown to people who may
+    update these actions (My actions, their reminders): nobody else learns of drafts."""
+    open_period_draft = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), period__status=ReportingPeriod.Status.OPEN, status=ProgressUpdate.Status.DRAFT
+    )
+    return queryset.annotate(draft_saved=Exists(open_period_draft))
 
 
 def action_rows(queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
@@ -83,6 +93,7 @@ class MyActions:
     groups: list[MyActionsGroup]
     needing_update: int
     overdue: int
+    drafts: int = 0  # of those needing an update, how many have a draft saved
 
 
 def my_actions(user) -> MyActions:
@@ -92,7 +103,9 @@ def my_actions(user) -> MyActions:
         return MyActions(groups=[], needing_update=0, overdue=0)
     # The page shows no leads (they are the user), so no prefetch of them.
     actions = list(
-        annotate_action_state(Action.objects.filter(leads=officer).select_related("area__plan")).order_by(
+        annotate_draft_saved(
+            annotate_action_state(Action.objects.filter(leads=officer).select_related("area__plan"))
+        ).order_by(
             "area__plan__local_area", "area__plan__start_date", "area__order", "-overdue", "effective_due", "ref"
         )
     )
@@ -107,6 +120,7 @@ def my_actions(user) -> MyActions:
         groups=groups,
         needing_update=sum(a.needs_update for a in actions),
         overdue=sum(a.overdue for a in actions),
+        drafts=sum(a.needs_update and a.draft_saved for a in actions),
     )
 
 
@@ -192,10 +206,11 @@ class ActionPage:
     rag_definition: RagDefinition | None
     rag_key: list[RagDefinition]
     timeline: list[TimelineEntry]
-    updates: list[ProgressUpdate]
+    updates: list[ProgressUpdate]  # submitted only
     history: list[FieldChange]
     current_period: ReportingPeriod | None
-    current_update: ProgressUpdate | None
+    current_update: ProgressUpdate | None  # the open period's submitted update
+    draft: ProgressUpdate | None = None  # the open period's draft, for those who may update the action
 
 
 def action_queryset() -> QuerySet[Action]:
@@ -206,35 +221,45 @@ def action_queryset() -> QuerySet[Action]:
     )
 
 
-def action_page(action: Action) -> ActionPage:
+def action_page(action: Action, *, show_draft: bool = False) -> ActionPage:
+    """The action's page. Drafts (and their history) are in it only with `show_draft`, for those who may update
+    the action; for everyone else a draft does not exist."""
     plan = action.area.plan
     periods = list(plan.periods.all())
-    updates = list(
+    # Drafts come with the same query and are set aside here.
+    everything = list(
         action.updates.select_related("period", "submitted_by_officer__organisation").order_by("period__start")
     )
+    updates = [u for u in everything if not u.is_draft]
     by_period = {u.period_id: u for u in updates}
     rag_key = list(plan.rag_key.all())
     current_period = next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None)
+    draft = None
+    if show_draft and current_period is not None:
+        draft = next((u for u in everything if u.is_draft and u.period_id == current_period.pk), None)
     return ActionPage(
         action=action,
         rag_definition=next((d for d in rag_key if d.code == action.current_rag), None),
         rag_key=rag_key,
         timeline=[TimelineEntry(period=p, update=by_period.get(p.pk)) for p in periods if p.status != "planned"],
         updates=list(reversed(updates)),
-        history=action_history(action),
+        history=action_history(action, include_drafts=show_draft),
         current_period=current_period,
         current_update=by_period.get(current_period.pk) if current_period else None,
+        draft=draft,
     )
 
 
-def action_history(action: Action) -> list[FieldChange]:
-    """Every change to the action and its progress updates, newest first."""
+def action_history(action: Action, *, include_drafts: bool = False) -> list[FieldChange]:
+    """Every change to the action and its progress updates, newest first. Without `include_drafts` the drafts'
+    history rows are left out, so an update appears when it was submitted, with what it said then."""
     action_records = list(action.history.select_related("history_user__officer"))
-    update_records = list(
-        ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user__officer", "period")
-    )
+    update_history = ProgressUpdate.history.filter(action_id=action.pk)
+    if not include_drafts:
+        update_history = update_history.filter(status=ProgressUpdate.Status.SUBMITTED)
+    update_records = list(update_history.select_related("history_user__officer", "period"))
     changes = field_changes(Action, action_records, lambda r: "Action") + field_changes(
-        ProgressUpdate, update_records, lambda r: f"Update for {r.period.name}"
+        ProgressUpdate, update_records, ProgressUpdate.history_label
     )
     return sorted(changes, key=lambda c: c.when, reverse=True)
 

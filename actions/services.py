@@ -1,7 +1,8 @@
 """Every write to plans, actions and progress updates goes through here (views, admin, commands and the demo loader).
 
 The progress rules live in `progress_update_errors`, so the form shows them beside the fields and the service
-refuses them again whoever calls it.
+refuses them again whoever calls it. A draft (`progress_update_save_draft`) skips them: it may be incomplete, and
+they apply when it is submitted.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.utils import timezone
@@ -34,14 +35,37 @@ _url = URLValidator(schemes=["http", "https"])
 
 
 def previous_rating(*, action: Action, period: ReportingPeriod) -> str:
-    """The action's RAG in the latest period before `period` ('' if never rated)."""
+    """The action's RAG in the latest period before `period` ('' if never rated). Drafts are not ratings."""
     earlier = (
-        ProgressUpdate.objects.filter(action=action, period__start__lt=period.start)
+        ProgressUpdate.objects.filter(
+            action=action, period__start__lt=period.start, status=ProgressUpdate.Status.SUBMITTED
+        )
         .order_by("-period__start")
         .values_list("rag", flat=True)
         .first()
     )
     return earlier or ""
+
+
+def progress_update_place_errors(*, action: Action, period: ReportingPeriod) -> dict[str, str]:
+    """Whether `action` takes an update (or a draft) for `period` at all, as field -> message."""
+    errors: dict[str, str] = {}
+    if period.plan_id != action.area.plan_id:
+        errors["period"] = "This reporting period belongs to a different plan."
+    elif period.status != ReportingPeriod.Status.OPEN:
+        errors["period"] = f"{period.name} is not open for updates."
+    if action.status != Action.Status.OPEN:
+        errors["rag"] = f"This action is {action.get_status_display().lower()}; it takes no more updates."
+    return errors
+
+
+def progress_update_draft_errors(*, action: Action, period: ReportingPeriod, rag: str) -> dict[str, str]:
+    """What refuses a draft, as field -> message: only where it may go and an unknown rating. The progress rules
+    wait for the submission, so a lead can save half-written work."""
+    errors = progress_update_place_errors(action=action, period=period)
+    if rag and rag not in Rag.values:
+        errors["rag"] = "Select a RAG rating, or none yet."
+    return errors
 
 
 def progress_update_errors(
@@ -56,14 +80,8 @@ def progress_update_errors(
     evidence: str,
     previous_rag: str,
 ) -> dict[str, str]:
-    """The progress rules, as field -> message. Empty when the update may be saved."""
-    errors: dict[str, str] = {}
-    if period.plan_id != action.area.plan_id:
-        errors["period"] = "This reporting period belongs to a different plan."
-    elif period.status != ReportingPeriod.Status.OPEN:
-        errors["period"] = f"{period.name} is not open for updates."
-    if action.status != Action.Status.OPEN:
-        errors["rag"] = f"This action is {action.get_status_display().lower()}; it takes no more updates."
+    """The progress rules, as field -> message. Empty when the update may be submitted."""
+    errors = progress_update_place_errors(action=action, period=period)
     if rag not in Rag.values:
         errors["rag"] = "Select a RAG rating."
     elif rag != previous_rag and not progress.strip():
@@ -98,7 +116,7 @@ def _stale_progress_error(action: Action, expected_version: int) -> StaleEditErr
     records = ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user__officer", "period")
     if baseline is not None:
         records = records.filter(history_date__gt=baseline.history_date)
-    update_changes = field_changes(ProgressUpdate, list(records), lambda r: f"Update for {r.period.name}")
+    update_changes = field_changes(ProgressUpdate, list(records), ProgressUpdate.history_label)
     return StaleEditError(sorted(changes + update_changes, key=lambda c: c.when))
 
 
@@ -122,9 +140,9 @@ def progress_update_submit(
 ) -> ProgressUpdate:
     """Record (or revise) `action`'s update for `period` and make its rating the action's current RAG.
 
-    Refuses with ValidationError when a progress rule fails and with StaleEditError when the action changed
-    since `expected_version` (someone else updated it). `submitted_at` and `officer` let imports and the demo
-    loader record past updates as they happened.
+    A draft for the period becomes the submitted update. Refuses with ValidationError when a progress rule fails
+    and with StaleEditError when the action changed since `expected_version` (someone else updated it, or saved a
+    draft of it). `submitted_at` and `officer` let imports and the demo loader record past updates as they happened.
     """
     errors = progress_update_errors(
         action=action,
@@ -148,22 +166,16 @@ def progress_update_submit(
     update = ProgressUpdate.objects.filter(action=action, period=period).first()
     if update is None:
         update = ProgressUpdate(action=action, period=period)
+    update.status = ProgressUpdate.Status.SUBMITTED
     update.rag = rag
     update.progress = progress.strip()
     update.impact = impact.strip()
     update.recovery_note = recovery_note.strip() if rag == Rag.RED else ""
     update.completion_date = completion_date if rag == Rag.BLUE else None
-    update.evidence = "\n".join(line.strip() for line in evidence.splitlines() if line.strip())
-    update.submitted_by = by
-    update.submitted_by_officer = officer or user_officer(by)
-    update.submitted_at = when
-    if update.pk is not None:
-        update.version += 1
-    update.updated_at = when
-    update._history_user = by
-    update._history_date = when
-    update.full_clean()
-    update.save()
+    update.evidence = _evidence_lines(evidence)
+    # The co-production typed with a draft goes onto the action now (from the caller's arguments, as below).
+    update.draft_coproduction_level = update.draft_coproduction_evidence = ""
+    _save_update(update, by=by, officer=officer, when=when)
 
     action.current_rag = rag
     if rag == Rag.BLUE:
@@ -178,6 +190,91 @@ def progress_update_submit(
     action._history_date = when
     action.full_clean()
     action.save()
+    return update
+
+
+def _evidence_lines(evidence: str) -> str:
+    return "\n".join(line.strip() for line in evidence.splitlines() if line.strip())
+
+
+def _save_update(update: ProgressUpdate, *, by, officer: Officer | None, when: datetime) -> None:
+    update.submitted_by = by
+    update.submitted_by_officer = officer or user_officer(by)
+    update.submitted_at = when
+    if update.pk is not None:
+        update.version += 1
+    update.updated_at = when
+    update._history_user = by
+    update._history_date = when
+    update.full_clean()
+    update.save()
+
+
+@transaction.atomic
+def progress_update_save_draft(
+    *,
+    action: Action,
+    period: ReportingPeriod,
+    rag: str = "",
+    progress: str = "",
+    impact: str = "",
+    recovery_note: str = "",
+    completion_date: date | None = None,
+    evidence: str = "",
+    coproduction_level: str | None = None,
+    coproduction_evidence: str | None = None,
+    by,
+    expected_version: int,
+    submitted_at: datetime | None = None,
+    officer: Officer | None = None,
+) -> ProgressUpdate:
+    """Save `action`'s update for `period` as a draft, as typed, to be submitted later with progress_update_submit.
+
+    The action itself is left as it is (rating, status, completion, co-production): a draft counts nowhere until
+    it is submitted. It takes the same lock as a submission, so a lead saving a draft cannot overwrite what another
+    lead saved or submitted meanwhile (StaleEditError), and the next save from a form loaded before this one is
+    refused. Refuses with ValidationError a period or action that takes no updates, and a period whose update is
+    already submitted: a submitted update is revised by submitting again, never by going back to a draft.
+    On a draft, `submitted_at` and `submitted_by` are when and by whom it was last saved.
+    """
+    errors = progress_update_draft_errors(action=action, period=period, rag=rag)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        claim_version(action, expected_version=expected_version)
+    except StaleEditError:
+        raise _stale_progress_error(action, expected_version) from None
+    update = ProgressUpdate.objects.filter(action=action, period=period).first()
+    if update is not None and not update.is_draft:
+        # Rolled back with the claim above by the transaction.
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: f"The update for {period.name} has already been submitted, so it cannot be saved "
+                "as a draft. To change it, revise it and submit it again."
+            }
+        )
+    if update is None:
+        update = ProgressUpdate(action=action, period=period, status=ProgressUpdate.Status.DRAFT)
+    when = submitted_at or timezone.now()
+    # Kept as typed, even fields the chosen rating does not need: the lead may still change the rating.
+    update.rag = rag
+    update.progress = progress.strip()
+    update.impact = impact.strip()
+    update.recovery_note = recovery_note.strip()
+    update.completion_date = completion_date
+    update.evidence = _evidence_lines(evidence)
+    update.draft_coproduction_level = action.coproduction_level if coproduction_level is None else coproduction_level
+    update.draft_coproduction_evidence = (
+        action.coproduction_evidence if coproduction_evidence is None else coproduction_evidence
+    ).strip()
+    _save_update(update, by=by, officer=officer, when=when)
+
+    # The claimed version is saved with a history row of its own (no field changes), so a later stale edit finds
+    # the version its form was loaded at and lists only what changed after it.
+    action.updated_at = when
+    action._history_user = by
+    action._history_date = when
+    action.save(update_fields=["version", "updated_at"])
     return update
 
 

@@ -25,7 +25,7 @@ from actions.permissions import (
     require_reader,
     user_roles,
 )
-from actions.services import plan_roll_forward, progress_update_submit
+from actions.services import plan_roll_forward, progress_update_save_draft, progress_update_submit
 from sendplan.forms import add_service_errors, form_status
 from sendplan.spreadsheets import spreadsheet_safe
 
@@ -108,12 +108,14 @@ def area_detail(request, pk):
 @require_GET
 def action_detail(request, pk):
     action = get_action_for_user(request.user, pk, queryset=selectors.action_queryset())
+    can_update = can_write_action(request.user, action)
     return render(
         request,
         "actions/action_detail.html",
         {
-            "page": selectors.action_page(action),
-            "can_update": can_write_action(request.user, action),
+            # Drafts are shown only to those who may update the action (and so submit them).
+            "page": selectors.action_page(action, show_draft=can_update),
+            "can_update": can_update,
             # Apps built on actions (governance) add tabs here, as they add panels to My actions.
             "extra_tabs": [import_string(path)(request, action) for path in settings.SENDPLAN_ACTION_TABS],
         },
@@ -127,13 +129,16 @@ def action_update(request, pk):
     if period is None:
         messages.error(request, "No reporting period is open for this plan, so there is nothing to update yet.")
         return redirect(action)
+    existing = action.updates.filter(period=period).first()
     stale = None
     if request.method == "POST":
-        form = ProgressUpdateForm(request.POST, action=action, period=period)
+        draft = ProgressUpdateForm.DRAFT_BUTTON in request.POST
+        form = ProgressUpdateForm(request.POST, action=action, period=period, draft=draft)
         if form.is_valid():
             data = form.cleaned_data
+            save = progress_update_save_draft if draft else progress_update_submit
             try:
-                progress_update_submit(
+                save(
                     action=action,
                     period=period,
                     rag=data["rag"],
@@ -152,21 +157,34 @@ def action_update(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}.")
+                if draft:
+                    messages.success(request, "Draft saved. It is not part of the plan's progress until you submit it.")
+                else:
+                    messages.success(
+                        request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}."
+                    )
                 return redirect(action)
     else:
-        form = ProgressUpdateForm(initial=_initial_update(action, period), action=action, period=period)
-    context = {"action": action, "period": period, "form": form, "stale": stale}
+        form = ProgressUpdateForm(initial=_initial_update(action, existing), action=action, period=period)
+    context = {
+        "action": action,
+        "period": period,
+        "form": form,
+        "stale": stale,
+        "draft": existing if existing is not None and existing.is_draft else None,
+        # A submitted update is revised by submitting again; it cannot go back to a draft.
+        "can_save_draft": existing is None or existing.is_draft,
+    }
     return render(request, "actions/action_update.html", context, status=form_status(form, stale))
 
 
-def _initial_update(action, period) -> dict:
+def _initial_update(action, existing) -> dict:
+    """The form as the lead left it: the period's update or draft, and the co-production a draft holds."""
     initial = {
         "version": action.version,
         "coproduction_level": action.coproduction_level,
         "coproduction_evidence": action.coproduction_evidence,
     }
-    existing = action.updates.filter(period=period).first()
     if existing:
         initial.update(
             rag=existing.rag,
@@ -176,6 +194,11 @@ def _initial_update(action, period) -> dict:
             completion_date=existing.completion_date,
             evidence=existing.evidence,
         )
+        if existing.is_draft:
+            initial.update(
+                coproduction_level=existing.draft_coproduction_level,
+                coproduction_evidence=existing.draft_coproduction_evidence,
+            )
     return initial
 
 

@@ -133,7 +133,10 @@ def plan_dashboard(
     period, previous = _current_periods(periods, on)
     period_start = {p.pk: p.start for p in periods}
     updates_by_action: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in rows_as_at(ProgressUpdate, when, period_id__in=list(period_start)):
+    # Drafts are nobody's rating: only submitted updates count, now and as at any past moment (an update never goes
+    # back to a draft, so filtering the history rows first leaves each update's latest submitted state).
+    submitted = ProgressUpdate.Status.SUBMITTED
+    for update in rows_as_at(ProgressUpdate, when, period_id__in=list(period_start), status=submitted):
         if update.action_id in action_ids:
             updates_by_action[update.action_id].append(update)
     for updates in updates_by_action.values():

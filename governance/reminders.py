@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from actions.models import Action, AreaOfWeakness, Officer, ReportingPeriod
-from actions.selectors import annotate_action_state, open_periods_by_plan
+from actions.selectors import annotate_action_state, annotate_draft_saved, open_periods_by_plan
 from boards.models import BoardAction
 from boards.selectors import open_board_actions
 from governance.models import Challenge, ReminderLog
@@ -36,11 +36,12 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 @dataclass
 class UpdateDue:
-    """An open action with no update yet in its plan's open reporting round."""
+    """An open action with no update yet in its plan's open reporting round (a draft is not one)."""
 
     action: Action
     period: ReportingPeriod
     late: bool  # the round's update deadline has passed
+    draft_saved: bool = False  # a draft waits to be submitted: told to the leads, who may see it
 
     @property
     def deadline(self) -> date | None:
@@ -141,7 +142,7 @@ def reminders_due(today: date | None = None) -> Reminders:
     # `overdue` from annotate_action_state is as at the real today; `--date` needs it as at `today`, so the
     # comparison with `effective_due` is made here.
     actions = (
-        annotate_action_state(Action.objects.filter(status=Action.Status.OPEN))
+        annotate_draft_saved(annotate_action_state(Action.objects.filter(status=Action.Status.OPEN)))
         .filter(Q(needs_update=True) | Q(effective_due__lt=today))
         .select_related("area__plan")
         .prefetch_related(
@@ -157,7 +158,8 @@ def reminders_due(today: date | None = None) -> Reminders:
         if action.needs_update and period is not None:
             late = period.update_deadline is not None and period.update_deadline < today
             for lead in leads:
-                section(lead.pk, "updates_due").append(UpdateDue(action=action, period=period, late=late))
+                due = UpdateDue(action=action, period=period, late=late, draft_saved=action.draft_saved)
+                section(lead.pk, "updates_due").append(due)
             if late:
                 for owner in action.area.owners.all():
                     areas = escalated.setdefault(owner.pk, {})

@@ -15,22 +15,25 @@ from kpis.models import Milestone
 
 @dataclass
 class Tally:
-    """Updates received out of those due, for one lead, organisation or round."""
+    """Updates received out of those due, for one lead, organisation or round. A draft is not an update received;
+    `drafted` counts the missing ones with a draft saved."""
 
     label: str
     done: int = 0
     total: int = 0
     missing: list[Action] = field(default_factory=list)
+    drafted: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
 
-    def add(self, action: Action, updated: bool) -> None:
+    def add(self, action: Action, updated: bool, drafted: bool = False) -> None:
         self.total += 1
         self.done += updated
         if not updated:
             self.missing.append(action)
+            self.drafted += drafted
 
 
 @dataclass
@@ -43,11 +46,15 @@ class RoundPage:
 
 def round_actions(period: ReportingPeriod) -> QuerySet[Action]:
     """The actions a round asks about: every open action of the plan, and any that were updated in it (an action
-    completed in this round is still counted as done)."""
-    updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
+    completed in this round is still counted as done). `updated` counts submitted updates only; `drafted` says a
+    draft waits to be submitted."""
+    in_round = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
     return (
         Action.objects.filter(area__plan_id=period.plan_id)
-        .annotate(updated=Exists(updated))
+        .annotate(
+            updated=Exists(in_round.filter(status=ProgressUpdate.Status.SUBMITTED)),
+            drafted=Exists(in_round.filter(status=ProgressUpdate.Status.DRAFT)),
+        )
         .filter(Q(status=Action.Status.OPEN) | Q(updated=True))
     )
 
@@ -63,10 +70,10 @@ def round_page(period: ReportingPeriod) -> RoundPage:
     leads: dict[int, Tally] = {}
     organisations: dict[int, Tally] = {}
     for action in actions:
-        overall.add(action, action.updated)
+        overall.add(action, action.updated, action.drafted)
         # An action led jointly counts once for each lead and once for each of their organisations.
         for tally_by, key, label in _lead_keys(action, leads, organisations):
-            tally_by.setdefault(key, Tally(label=label)).add(action, action.updated)
+            tally_by.setdefault(key, Tally(label=label)).add(action, action.updated, action.drafted)
     by_worst = lambda tally: (tally.percent, tally.label)  # noqa: E731 - the sort key reads best inline
     return RoundPage(
         period=period,
@@ -92,13 +99,21 @@ class RoundRow:
 
 
 def round_list(plan: Plan) -> list[RoundRow]:
-    periods = plan.periods.annotate(update_count=Count("updates")).order_by("-start")
+    submitted = Q(updates__status=ProgressUpdate.Status.SUBMITTED)
+    periods = plan.periods.annotate(update_count=Count("updates", filter=submitted)).order_by("-start")
     return [RoundRow(period=p, updates=p.update_count) for p in periods]
 
 
 def latest_update(action: Action) -> ProgressUpdate | None:
-    """The update that carries the action's current rating: its latest period's."""
-    return action.updates.select_related("period").order_by("-period__start").first()
+    """The update that carries the action's current rating: its latest period's submitted one."""
+    submitted = action.updates.filter(status=ProgressUpdate.Status.SUBMITTED)
+    return submitted.select_related("period").order_by("-period__start").first()
+
+
+def submitted_updates(action: Action) -> list[ProgressUpdate]:
+    """The action's updates others may see and comment on, latest period first (drafts are the leads' own)."""
+    submitted = action.updates.filter(status=ProgressUpdate.Status.SUBMITTED)
+    return list(submitted.select_related("period").order_by("-period__start"))
 
 
 def challenge_queryset() -> QuerySet[Challenge]:

@@ -134,18 +134,13 @@ def challenge_respond(
     claim_version(challenge, expected_version=expected_version)
     if resolution == Challenge.Resolution.ACCEPTED:
         revising = ProgressUpdate.objects.filter(action=action, period=open_period).first()
-        basis = revising or challenge.progress_update
         try:
             progress_update_submit(
                 action=action,
                 period=open_period,
                 rag=new_rag,
-                # Revising this round's update keeps its narrative; a new round's update starts from the response.
-                progress=revising.progress if revising else response,
-                impact=basis.impact if basis else "",
                 recovery_note=recovery_note,
-                completion_date=basis.completion_date if basis else None,
-                evidence=basis.evidence if basis else "",
+                **_accepted_update_fields(revising, challenge.progress_update, response),
                 by=by,
                 expected_version=Action.objects.values_list("version", flat=True).get(pk=action.pk),
                 submitted_at=when,
@@ -170,6 +165,34 @@ def challenge_respond(
     return challenge
 
 
+def _accepted_update_fields(revising: ProgressUpdate | None, challenged: ProgressUpdate | None, response: str) -> dict:
+    """What the update recording an accepted challenge says besides its rating. Revising this round's submitted
+    update keeps its narrative; a new round's update starts from the response and the challenged update. A draft in
+    the round is the lead's latest words for it: it is submitted (with its co-production), its blanks filled as a
+    new round's update's."""
+    if revising is not None and not revising.is_draft:
+        sources, progress = [revising], revising.progress
+    else:
+        sources = [update for update in (revising, challenged) if update is not None]
+        progress = (revising.progress if revising else "") or response
+
+    def first(name: str, blank):
+        return next((getattr(update, name) for update in sources if getattr(update, name)), blank)
+
+    fields = {
+        "progress": progress,
+        "impact": first("impact", ""),
+        "completion_date": first("completion_date", None),
+        "evidence": first("evidence", ""),
+    }
+    if revising is not None and revising.is_draft:
+        fields.update(
+            coproduction_level=revising.draft_coproduction_level,
+            coproduction_evidence=revising.draft_coproduction_evidence,
+        )
+    return fields
+
+
 @transaction.atomic
 def comment_record(
     *,
@@ -184,6 +207,9 @@ def comment_record(
         raise ValidationError({"text": "Write the comment: what families and the forum said about this action."})
     if progress_update is not None and progress_update.action_id != action.pk:
         raise ValidationError({"progress_update": "That update belongs to another action."})
+    if progress_update is not None and progress_update.is_draft:
+        # A draft is the leads' own until it is submitted; the forum comments on what was reported.
+        raise ValidationError({"progress_update": "That update has not been submitted yet."})
     when = at or timezone.now()
     comment = CoproductionComment(
         action=action,
@@ -201,12 +227,16 @@ def comment_record(
 
 
 @transaction.atomic
-def comment_respond(*, comment: CoproductionComment, response: str, by, expected_version: int) -> CoproductionComment:
-    """The lead's "we did": what changed because of what the forum said."""
+def comment_respond(
+    *, comment: CoproductionComment, response: str, by, expected_version: int, at: datetime | None = None
+) -> CoproductionComment:
+    """The lead's "we did": what changed because of what the forum said. `at` lets the demo record past answers."""
     if not response.strip():
         raise ValidationError({"response": "Say what was done because of this comment."})
     comment.response = response.strip()
     comment.responded_by = by
-    comment.responded_at = timezone.now()
+    comment.responded_at = at or timezone.now()
+    if at is not None:
+        comment._history_date = at  # So the termly report, read as at the term's end, has the answer.
     save_versioned(comment, expected_version=expected_version, by=by)
     return comment

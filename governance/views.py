@@ -83,6 +83,9 @@ def round_detail(request, pk):
         "plan": period.plan,
         "page": selectors.round_page(period),
         "can_run": can_run_rounds(request.user),
+        # Programme managers, who chase the round and may update every action, see which actions have a draft
+        # saved; nobody else learns of drafts here.
+        "show_drafts": can_run_rounds(request.user),
         "close_form": RoundCloseForm(initial={"version": period.version}),
     }
     return render(request, "governance/round_detail.html", context)
@@ -208,7 +211,7 @@ def challenge_respond_view(request, pk):
 def comment_new(request, pk):
     require_commenter(request.user)
     action = get_action_for_user(request.user, pk)
-    updates = list(action.updates.select_related("period").order_by("-period__start"))
+    updates = selectors.submitted_updates(action)
     form = CommentForm(request.POST or None, updates=updates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -116,3 +116,38 @@ def test_second_of_two_simultaneous_edits_is_refused_and_keeps_the_text(browser,
     assert_accessible(alice)
     update = ProgressUpdate.objects.get(action=world.shared_action, period=world.period)
     assert (update.rag, update.progress) == ("amber", "Bob: health advice audit started.")
+
+
+def test_lead_saves_a_draft_and_submits_it_later(page, live_server, world):
+    base = live_server.url
+    sign_in(page, base, "alice", PASSWORD)
+    page.goto(f"{base}/actions/{world.alice_action.pk}/update/")
+    page.get_by_label("Green").check()
+    page.get_by_label("Progress").fill("The panel now sits weekly; the March figures are still to come.")
+    # Green needs impact to be submitted, but a draft may be unfinished.
+    page.get_by_role("button", name="Save as draft").click()
+
+    expect(page.get_by_text("Draft saved. It is not part of the plan's progress until you submit it.")).to_be_visible()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("is a draft, saved by Head of SEND (Alice Moreno)")
+    expect(page.locator("p", has_text="Current rating:").locator(".govuk-tag")).to_have_text("Not rated")
+    assert_accessible(page)
+
+    page.goto(f"{base}/my-actions/")
+    expect(page.get_by_text("(1 with a draft saved, not yet submitted)")).to_be_visible()
+    expect(page.locator("strong.govuk-tag", has_text="Draft saved")).to_have_count(1)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Action 1.1: improve the 20-week EHCP timeline").click()
+    page.get_by_role("button", name="Continue the draft update for Spring 2026").click()
+    expect(page.get_by_label("Progress")).to_have_value(
+        "The panel now sits weekly; the March figures are still to come."
+    )
+    expect(page.get_by_label("Green")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("Impact").fill("Families hear the panel's decision within six weeks.")
+    page.get_by_role("button", name="Submit update").click()
+
+    expect(page.get_by_text("Update for Spring 2026 saved: 1.1 is now Green.")).to_be_visible()
+    expect(page.locator(".govuk-inset-text")).to_have_count(0)
+    update = ProgressUpdate.objects.get(action=world.alice_action, period=world.period)
+    assert (update.status, update.rag) == ("submitted", "green")

@@ -275,12 +275,13 @@ def test_action_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("alice")
     focus = partnership.focus
     # 1 session, 2 user, 3 role groups, 4 the action with area, plan, outcome, finding and accountable officer,
-    # 5 leads with organisations, 6 partners, 7 the plan's periods, 8 the action's updates with period and officer,
-    # 9 RAG key, 10 the action's history, 11 its updates' history (with period and the user's officer);
-    # labels for the history's foreign keys: 12 areas, 13 outcomes, 14 accountable officers;
-    # can she update it: 15 her officer record, 16 whether she leads it; 17 the actions carried from it, with area
-    # and plan (the action it was carried from comes with query 4); the "Challenges and comments" tab: 18 challenges
-    # to its ratings with who raised and answered them, 19 co-production comments with their authors and periods.
+    # 5 leads with organisations, 6 partners, 7 the actions carried from it, with area and plan (the action it was
+    # carried from comes with query 4); can she update it (and so see its draft): 8 her officer record, 9 whether
+    # she leads it; 10 the plan's periods, 11 the action's updates (and draft) with period and officer, 12 RAG key,
+    # 13 the action's history, 14 its updates' history (with period and the user's officer); labels for the
+    # history's foreign keys: 15 areas, 16 outcomes, 17 accountable officers; the "Challenges and comments" tab:
+    # 18 challenges to its ratings with who raised and answered them, 19 co-production comments with their authors
+    # and periods.
     with django_assert_num_queries(19):
         response = client.get(reverse("action-detail", args=[focus.pk]))
     assert response.status_code == 200
@@ -306,7 +307,7 @@ def test_action_detail_after_roll_forward(as_user, partnership, django_assert_nu
         by=partnership.users["morgan"],
     )
     client = as_user("alice")
-    # The same 19 as test_action_detail: the action it was carried to is query 17.
+    # The same 19 as test_action_detail: the action it was carried to is query 7.
     with django_assert_num_queries(19):
         response = client.get(reverse("action-detail", args=[partnership.focus.pk]))
     assert "Action 1.1 of Accelerated Progress Plan</a>" in response.content.decode()

@@ -50,7 +50,8 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         .order_by("area__order", "order", "ref")
     )
     updates = list(
-        ProgressUpdate.objects.filter(action__area__plan=plan)
+        # Drafts are the leads' unfinished work, not part of the plan (docs/import.md).
+        ProgressUpdate.objects.filter(action__area__plan=plan, status=ProgressUpdate.Status.SUBMITTED)
         .select_related("action", "period")
         .order_by("period__start", "action__area__order", "action__order", "action__ref")
     )

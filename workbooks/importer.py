@@ -18,7 +18,17 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from actions.locking import save_versioned
-from actions.models import Action, AreaOfWeakness, Finding, Officer, Organisation, Outcome, Plan, ReportingPeriod
+from actions.models import (
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Organisation,
+    Outcome,
+    Plan,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from actions.services import progress_update_submit
 from kpis.models import Kpi, Measurement
 from kpis.services import kpi_create, measurement_record, measurement_restate, milestone_add, milestone_assess
@@ -410,7 +420,8 @@ class _Importer:
     def submit_update(
         self, row: Row, action: Action, period: ReportingPeriod, rag: str, progress: str, impact: str, evidence=None
     ):
-        existing = action.updates.filter(period=period).first()
+        # A lead's draft for the period is not part of the plan: the imported update is submitted in its place.
+        existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
         if evidence is None:  # the Updates sheet has no evidence column: keep what is recorded
             evidence = existing.evidence if existing else ""
         if existing and (existing.rag, existing.progress, existing.impact, existing.evidence) == (
@@ -503,7 +514,7 @@ class _Importer:
             rag = self.parsed(row, "rag", parse_rag)
             if action is None or rag is None:
                 continue
-            existing = action.updates.filter(period=period).first()
+            existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
             if existing and existing.rag == rag and not (row.text("progress") or row.text("impact")):
                 # The tracker gives the current rating without narrative; the Updates sheet had it already.
                 self.result.count("unchanged", "Progress update")
