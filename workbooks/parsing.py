@@ -45,7 +45,8 @@ Leads (parse_leads)
 - A post takes at most one qualifier. After a comma, an acronym-like word (2-10 letters, at least two capitals,
   e.g. CYPDS, PaCiP) that is not an organisation is joined to the lead before it as its qualifier
   ("Service Leader, CYPDS"), but only when that lead is a post written in words, has no person, and is not
-  already qualified by a comma qualifier or by "of"/"for" ("Head of SEND, DCO" is two leads). Otherwise the
+  already qualified by a comma qualifier, by "of"/"for" or by an acronym of its own ("Head of SEND, DCO" and
+  "Designated Clinical Officer – DCO, DCO" are two leads each). Otherwise the
   acronym is a lead of its own, so "Service Leader, CYPDS, PaCiP" is [Service Leader, CYPDS] and [PaCiP] with
   or without `organisations`.
 - Known limits, so the importer should show the leads it read for confirmation: "Service Leader, Education
@@ -429,7 +430,8 @@ def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
             closed[-1] = True
             continue
         leads.append(Lead(post, person))
-        closed.append(bool(person or _is_acronym(post) or key in orgs or _QUALIFIED.search(post)))
+        has_acronym = any(_is_acronym(word) for word in re.findall(r"[A-Za-z]+", post))
+        closed.append(bool(person or has_acronym or key in orgs or _QUALIFIED.search(post)))
     return leads
 
 
