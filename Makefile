@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the test suite needs: a PostgreSQL server, Chromium for browser tests, poppler for PDF checks.
 TEST_DEBS := postgresql chromium chromium-driver poppler-utils
-DEMO_DEBS := nodejs npm python3-venv
+# The demo renders PDF reports too: WeasyPrint embeds Liberation Sans (Arial's metrics) and draws with Pango.
+DEMO_DEBS := nodejs npm python3-venv fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: demo test lint bench install system-deps-demo system-deps-test serve-demo clean
 
@@ -22,7 +23,7 @@ test: system-deps-test install lint
 # Benchmarks on a throwaway PostgreSQL: a table printed, not a test. More arrive with the production issue.
 bench: system-deps-test install
 	DJANGO_SETTINGS_MODULE=sendplan.settings_test scripts/with-postgres.sh sh -c \
-	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench_import --actions 50 500'
+	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench_import --actions 50 500 && $(PY) manage.py bench_reports --actions 50 500'
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -445,7 +445,7 @@ def plan_roll_forward(
 
 
 # The domain apps whose records a programme manager maintains in the admin.
-PROGRAMME_MANAGER_APPS = ["actions", "kpis", "risks", "boards", "governance"]
+PROGRAMME_MANAGER_APPS = ["actions", "kpis", "risks", "boards", "governance", "reports"]
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils import timezone
 from actions.demo import demo_user, plan_data
 from actions.models import Action, Plan
 from governance.models import Challenge, CoproductionComment
-from governance.services import challenge_raise, challenge_respond, comment_record
+from governance.services import challenge_raise, challenge_respond, comment_record, comment_respond
 
 
 def _at(day: str, hour: int = 11) -> datetime:
@@ -55,8 +55,12 @@ def _comment(plan: Plan, action: Action, spec: dict) -> CoproductionComment:
         at=_at(spec["on"]),
     )
     if spec.get("response"):
-        # The lead's "we did", as the forum will read it in the termly report.
-        CoproductionComment.objects.filter(pk=comment.pk).update(
-            response=spec["response"], responded_at=_at(spec["on"], 16)
+        # The "we did", as the forum will read it in the termly report (recorded by the programme manager).
+        comment_respond(
+            comment=comment,
+            response=spec["response"],
+            by=demo_user("manager"),
+            expected_version=comment.version,
+            at=_at(spec["on"], 16),
         )
     return comment

@@ -165,7 +165,11 @@ class HeatMap:
 
 def heat_map(plan: Plan, *, area=None, as_at: datetime | None = None) -> HeatMap:
     """Open risks by current likelihood and impact, and the ones that moved since the previous period."""
-    reg = register(plan, area=area, status=Risk.Status.OPEN, sort="ref", as_at=as_at)
+    return heat_map_of(register(plan, area=area, status=Risk.Status.OPEN, sort="ref", as_at=as_at))
+
+
+def heat_map_of(reg: Register) -> HeatMap:
+    """The heat map of a register's rows (the termly report draws one per area from a single register)."""
     cells = {(lik, imp): HeatCell(lik, imp, reg.bands.band(lik * imp), []) for lik in SCALE for imp in SCALE}
     for row in reg.rows:
         if row.position:

@@ -15,6 +15,9 @@ _SECTIONS = {
     "board-list": "board-list",
     "board-detail": "board-list",
     "meeting-detail": "board-list",
+    "report-index": "report-index",
+    "report-list": "report-index",
+    "report-detail": "report-index",
 }
 
 
@@ -34,6 +37,7 @@ def navigation(request):
         ("my-actions", "My actions"),
         ("dashboard-index", "Dashboard"),
         ("board-list", "Boards"),
+        ("report-index", "Reports"),
         ("plan-list", "Plans"),
         ("action-list", "All actions"),
     ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "risks",
     "boards",
     "governance",
+    "reports",
     "workbooks",
 ]
 
@@ -130,7 +131,12 @@ SENDPLAN_DEMO_EXTENSIONS = [
     "risks.demo.load_plan_risks",
 ]
 # ... and those that need the demo users (who challenge, comment, attend): each a callable(new plans).
-SENDPLAN_DEMO_AFTER_USERS = ["boards.demo.load_demo_boards", "governance.demo.load_demo_governance"]
+SENDPLAN_DEMO_AFTER_USERS = [
+    "boards.demo.load_demo_boards",
+    "governance.demo.load_demo_governance",
+    # After governance: the reports include the co-production comments.
+    "reports.demo.load_demo_reports",
+]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # For the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); see docs/reminders.md.

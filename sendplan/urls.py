@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("workbooks.urls")),
     path("", include("boards.urls")),
     path("", include("governance.urls")),
+    path("", include("reports.urls")),
     path("", include("actions.urls")),
 ]

@@ -4,13 +4,16 @@ Rows: (url name, method, {role or group of roles: status}). READERS are the role
 A URL added without rows here fails test_every_url_is_in_the_matrix.
 """
 
+import hashlib
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
 from django.db import transaction
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from actions.models import Action, Plan, ProgressUpdate, ReportingPeriod
 from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
@@ -18,6 +21,8 @@ from governance.models import Challenge, CoproductionComment
 from governance.services import challenge_raise, comment_record
 from kpis.models import Measurement, Milestone
 from kpis.services import measurement_record
+from reports.models import PublishedFile, TermlyReport
+from reports.services import report_approve, report_create, report_submit
 from risks.models import Risk, RiskReview
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld, World
 from tests.workbook_builders import workbook
@@ -35,6 +40,11 @@ def expect(default=None, **by_role):
     for role, status in by_role.items():
         table[role] = status
     return table
+
+
+def everyone(status):
+    """The public Local Offer pages: no login and no role needed, so every role (and nobody) gets the same."""
+    return {role: status for role in ALL}
 
 
 MATRIX = [
@@ -135,6 +145,40 @@ MATRIX = [
     ("board-list", None, "POST", expect(405, nobody=405)),
     ("board-detail", "board", "POST", expect(405, nobody=405)),
     ("meeting-detail", "meeting", "POST", expect(405, nobody=405)),
+    # Termly reports: everyone with a role reads every report, drafts included; the comms officer and the programme
+    # manager prepare, submit, publish and correct; only the board chair approves or sends back; the chair also
+    # writes the summary. Preview and PDF rows use the published report, which serves its stored page and bytes:
+    # a draft's PDF is rendered by WeasyPrint on each request, far too slow for every role here.
+    ("report-index", None, "GET", expect(200)),
+    ("report-list", "plan", "GET", expect(200)),
+    ("report-new", "plan", "GET", expect(403, comms=200, manager=200)),
+    ("report-new", "plan", "POST", expect(403, comms=302, manager=302)),
+    ("report-detail", "draft_report", "GET", expect(200)),
+    ("report-detail", "published_report", "GET", expect(200)),
+    ("report-edit", "draft_report", "GET", expect(403, comms=200, manager=200, chair=200)),
+    ("report-edit", "draft_report", "POST", expect(403, comms=302, manager=302, chair=302)),
+    ("report-preview", "published_report", "GET", expect(200)),
+    ("report-pdf", "published_report", "GET", expect(200)),
+    ("report-submit", "draft_report", "POST", expect(403, comms=302, manager=302)),
+    ("report-approve", "submitted_report", "POST", expect(403, chair=302)),
+    ("report-return", "submitted_report", "GET", expect(403, chair=200)),
+    ("report-return", "submitted_report", "POST", expect(403, chair=302)),
+    ("report-publish", "approved_report", "POST", expect(403, comms=302, manager=302)),
+    ("report-correct", "published_report", "GET", expect(403, comms=200, manager=200)),
+    ("report-correct", "published_report", "POST", expect(403, comms=302, manager=302)),
+    ("report-detail", "draft_report", "POST", expect(405, nobody=405)),
+    ("report-submit", "draft_report", "GET", expect(405, nobody=405)),
+    # The public Local Offer pages: published reports only, to the public and staff alike; a report not yet
+    # published (a draft, or approved but not published) does not exist there.
+    ("public-index", None, "GET", everyone(200)),
+    ("public-plan", "plan", "GET", everyone(200)),
+    ("public-report", "public_published", "GET", everyone(200)),
+    ("public-report", "public_draft", "GET", everyone(404)),
+    ("public-report", "public_approved", "GET", everyone(404)),
+    ("public-report-pdf", "public_published", "GET", everyone(200)),
+    ("public-report-pdf", "public_draft", "GET", everyone(404)),
+    ("public-report-pdf", "public_approved", "GET", everyone(404)),
+    ("public-report", "public_published", "POST", everyone(405)),
     # Signing in and out.
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
@@ -164,10 +208,17 @@ ARGS = {
     "closed_period": lambda w: [w.closed_period.pk],
     "challenge": lambda w: [w.challenge.pk],
     "comment": lambda w: [w.comment.pk],
+    "draft_report": lambda w: [w.reports.draft.pk],
+    "submitted_report": lambda w: [w.reports.submitted.pk],
+    "approved_report": lambda w: [w.reports.approved.pk],
+    "published_report": lambda w: [w.reports.published.pk],
+    "public_published": lambda w: [w.plan.slug, w.reports.published.pk],
+    "public_draft": lambda w: [w.plan.slug, w.reports.draft.pk],
+    "public_approved": lambda w: [w.plan.slug, w.reports.approved.pk],
 }
 
-# One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA and ACTION (in a
-# value, or in a name such as actions_AREA) stand for the pks of PLACEHOLDERS.
+# One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA, ACTION and
+# OPEN_PERIOD (in a value, or in a name such as actions_AREA) stand for the pks of PLACEHOLDERS.
 POST_DATA = {
     "board-new": {"name": "Matrix subgroup", "kind": "subgroup", "order": "0"},
     "board-edit": {
@@ -247,11 +298,20 @@ POST_DATA = {
         "note": "Matrix review",
         "version": "2",
     },
+    # Termly reports (see termly_reports for each report's version).
+    "report-new": {"period": "OPEN_PERIOD", "summary": "Matrix: the board's summary."},
+    "report-edit": {"summary": "Matrix: the summary, edited.", "version": "1"},
+    "report-submit": {"version": "1"},
+    "report-approve": {"version": "2"},
+    "report-return": {"note": "Matrix: say more about waiting times.", "version": "2"},
+    "report-publish": {"version": "3"},
+    "report-correct": {"note": "Matrix: action 1.1 was Amber, not Green."},
 }
 PLACEHOLDERS = {
     "OWNER": lambda w: w.head_of_send.pk,
     "AREA": lambda w: w.area.pk,
     "ACTION": lambda w: w.alice_action.pk,
+    "OPEN_PERIOD": lambda w: w.period.pk,
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
 
@@ -288,6 +348,57 @@ def rated_and_challenged(world):
     return challenge_raise(action=action, text="Is the impact evidenced?", by=world.member)
 
 
+FAKE_PDF = b"%PDF-1.7\n% matrix: not a real PDF\n%%EOF\n"
+
+
+def termly_reports(world):
+    """One termly report at each step, each in its own term (a term has one report in preparation at a time), and
+    Spring 2026, the open term, left without one for report-new. Three closed terms are added before the plan's.
+
+    The published report is written directly, with a few fake bytes as its PDF: publishing through
+    report_publish renders a real PDF with WeasyPrint (a second or more), and the matrix only needs a report that
+    is published, with a stored page and file to serve."""
+    plan, by = world.plan, world.comms
+    terms = [
+        ReportingPeriod.objects.create(plan=plan, name=name, start=start, end=end, status="closed")
+        for name, start, end in [
+            ("Autumn 2024", date(2024, 9, 1), date(2024, 12, 31)),
+            ("Spring 2025", date(2025, 1, 1), date(2025, 4, 30)),
+            ("Summer 2025", date(2025, 5, 1), date(2025, 8, 31)),
+        ]
+    ]
+    # Version 1, with a summary, in a closed term: ready to submit.
+    draft = report_create(plan=plan, period=world.closed_period, summary="Matrix: a draft summary.", by=by)
+    submitted = report_create(plan=plan, period=terms[0], summary="Matrix: submitted.", by=by)
+    submitted = report_submit(report=submitted, by=by, expected_version=1)  # version 2
+    approved = report_create(plan=plan, period=terms[1], summary="Matrix: approved.", by=by)
+    approved = report_submit(report=approved, by=by, expected_version=1)
+    approved = report_approve(report=approved, by=world.chair, expected_version=2)  # version 3
+    now = timezone.now()
+    digest = hashlib.sha256(FAKE_PDF).hexdigest()
+    published = TermlyReport.objects.create(
+        plan=plan,
+        period=terms[2],
+        summary="Matrix: published.",
+        status=TermlyReport.Status.PUBLISHED,
+        as_at=now,
+        created_by=by,
+        created_at=now,
+        submitted_by=by,
+        submitted_at=now,
+        approved_by=world.chair,
+        approved_at=now,
+        published_by=by,
+        published_at=now,
+        pdf_sha256=digest,
+        pdf_size=len(FAKE_PDF),
+    )
+    PublishedFile.objects.create(
+        report=published, pdf=FAKE_PDF, html="<h1>Matrix: published</h1>", sha256=digest, created_at=now
+    )
+    return SimpleNamespace(draft=draft, submitted=submitted, approved=approved, published=published)
+
+
 def login(client, world, role):
     if role != "anonymous":
         client.force_login(world.user(ROLE_USERS.get(role, role)))
@@ -318,6 +429,8 @@ def database_state():
         list(ReportingPeriod.objects.order_by("pk").values_list("version", "status")),
         list(Challenge.objects.order_by("pk").values_list("version", "status")),
         list(CoproductionComment.objects.order_by("pk").values_list("version", "response")),
+        list(TermlyReport.objects.order_by("pk").values_list("version", "status", "summary")),
+        PublishedFile.objects.count(),
     )
 
 
@@ -338,13 +451,16 @@ def matrix_world(django_db_setup, django_db_blocker):
         measurement_record(
             kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice
         )
+        world.reports = termly_reports(world)
         yield world
         transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize(("name", "key", "method", "role", "status"), CASES)
-def test_matrix(client, matrix_world, db, name, key, method, role, status):
+def test_matrix(client, matrix_world, db, monkeypatch, name, key, method, role, status):
     world = matrix_world
+    # Who may publish is the question here, not the PDF: WeasyPrint would take a second or more per publication.
+    monkeypatch.setattr("reports.services.render_pdf", lambda *args, **kwargs: FAKE_PDF)
     login(client, world, role)
     url = reverse(name, args=ARGS[key](world) if key else None)
     before = database_state()

@@ -1,0 +1,391 @@
+"""What a termly report says, assembled from history exactly as the plan stood at one moment.
+
+Every table is read through actions.as_at.rows_as_at (one query per table, whatever the plan's size), so the same
+report rebuilt a year later says the same thing, however the data has moved on since. The HTML page and the PDF
+render this one object with the same templates.
+
+What families must not see never enters it: challenges, internal notes and evidence links, e-mail addresses, draft
+updates, comments not marked publishable, and the names of officers who are not to be named (their post instead).
+Two things have no history and are read as they are now: who leads each action (a many-to-many) and the action's
+partner organisations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from actions.as_at import rows_as_at
+from actions.models import (
+    RAG_ORDER,
+    Action,
+    AreaOfWeakness,
+    Finding,
+    Officer,
+    Organisation,
+    Outcome,
+    Plan,
+    ProgressUpdate,
+    RagDefinition,
+    ReportingPeriod,
+)
+from actions.selectors import rag_counts
+from governance.charts import StackedBars, rag_stacked_bars
+from governance.dashboard import RAG_RANK
+from governance.models import CoproductionComment
+from governance.selectors import milestone_rating
+from kpis.charts import TrendChart, trend_chart
+from kpis.models import Kpi, Measurement, Milestone
+from reports.glossary import acronyms_used
+from risks.models import Risk
+from risks.selectors import HeatMap, Register, RiskRow, heat_map_of, positions_at
+from risks.services import bands_for
+from sendplan.timezones import end_of_day
+
+ORGANISATION_ORDER = ["council", "icb", "nhs_trust", "pcf", "school", "other"]
+
+
+@dataclass
+class ActionLine:
+    action: Action
+    leads: list[str]
+    update: ProgressUpdate | None
+    rag_label: str
+    rated_in: str = ""  # the earlier period the rating comes from, when there was no update this term
+
+    @property
+    def rag(self) -> str:
+        return self.update.rag if self.update else ""
+
+
+@dataclass
+class OutcomeGroup:
+    outcome: Outcome | None
+    lines: list[ActionLine]
+
+
+@dataclass
+class KpiLine:
+    kpi: Kpi
+    milestones: list[tuple[Milestone, bool, str]]  # (milestone, due by the end of the term, its rating)
+    measurements: list[Measurement]
+    chart: TrendChart | None
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+
+@dataclass
+class AreaSection:
+    area: AreaOfWeakness
+    findings: list[Finding]
+    groups: list[OutcomeGroup]
+    counts: list[tuple[str, str, int]]
+    kpis: list[KpiLine]
+    heat: HeatMap | None
+
+    @property
+    def anchor(self) -> str:
+        return f"area-{self.area.pk}"
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(group.lines) for group in self.groups)
+
+
+@dataclass
+class Movement:
+    line: ActionLine
+    before: str
+    before_label: str
+
+
+@dataclass
+class YouSaidWeDid:
+    action: Action
+    said: str
+    did: str
+
+
+@dataclass
+class ReportContent:
+    plan: Plan
+    period: ReportingPeriod
+    previous: ReportingPeriod | None
+    as_at: datetime
+    partners: list[str]
+    rag_key: list[RagDefinition]
+    chart: StackedBars
+    totals: list[tuple[str, str, int]]
+    area_counts: list[tuple[AreaOfWeakness, list[tuple[str, str, int]], int]]
+    areas: list[AreaSection]
+    plan_kpis: list[KpiLine] = field(default_factory=list)
+    plan_heat: HeatMap | None = None
+    improved: list[Movement] = field(default_factory=list)
+    worsened: list[Movement] = field(default_factory=list)
+    unchanged: int = 0
+    newly_rated: int = 0
+    you_said: list[YouSaidWeDid] = field(default_factory=list)
+    summary: str = ""
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def as_at_date(self) -> date:
+        return timezone.localdate(self.as_at)
+
+    @property
+    def action_count(self) -> int:
+        return sum(section.action_count for section in self.areas)
+
+
+def period_closed_at(period: ReportingPeriod) -> datetime | None:
+    """When the period's reporting round last closed (its updates are final from then), or None if it is not closed."""
+    closed_at = None
+    for status, when in period.history.order_by("history_date", "history_id").values_list("status", "history_date"):
+        if status != ReportingPeriod.Status.CLOSED:
+            closed_at = None
+        elif closed_at is None:
+            closed_at = when
+    return closed_at
+
+
+def report_content(
+    plan: Plan, period: ReportingPeriod, *, as_at: datetime | None = None, summary: str = ""
+) -> ReportContent:
+    """The report for `plan`'s `period`, as everything stood at `as_at` (default: now), with the board's summary."""
+    when = as_at or timezone.now()
+    plan = next(iter(rows_as_at(Plan, when, id=plan.pk)), plan)
+    periods = sorted(rows_as_at(ReportingPeriod, when, plan_id=plan.pk), key=lambda p: p.start)
+    period = next((p for p in periods if p.pk == period.pk), period)
+    earlier = [p for p in periods if p.start < period.start and p.status != ReportingPeriod.Status.PLANNED]
+    previous = earlier[-1] if earlier else None
+
+    areas = sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref))
+    area_ids = [a.pk for a in areas]
+    actions = sorted(rows_as_at(Action, when, area_id__in=area_ids), key=lambda a: (a.order, a.ref))
+    action_ids = [a.pk for a in actions]
+    findings = sorted(rows_as_at(Finding, when, area_id__in=area_ids), key=lambda f: (f.order, f.pk))
+    outcomes = sorted(rows_as_at(Outcome, when, area_id__in=area_ids), key=lambda o: (o.order, o.pk))
+    rag_key = sorted(rows_as_at(RagDefinition, when, plan_id=plan.pk), key=lambda d: d.pk)
+    labels = {code.value: code.label for code in RAG_ORDER} | {d.code: d.label for d in rag_key}
+
+    lead_links = list(Action.leads.through.objects.filter(action_id__in=action_ids).values_list("action", "officer"))
+    officers = _as_at_or_now(Officer, when, {officer for _, officer in lead_links})
+    leads: dict[int, list[str]] = defaultdict(list)
+    for action_id, officer_id in lead_links:
+        if officer_id in officers:
+            leads[action_id].append(officers[officer_id].public_name)
+    organisations = _as_at_or_now(Organisation, when, {o.organisation_id for o in officers.values()}).values()
+    partners = [o.name for o in sorted(organisations, key=lambda o: (ORGANISATION_ORDER.index(o.kind), o.name))]
+
+    rating = _ratings(actions, periods, period, previous, when)
+    lines = {
+        a.pk: ActionLine(
+            action=a,
+            leads=sorted(leads[a.pk]),
+            update=rating[a.pk][0],
+            rag_label=labels.get(rating[a.pk][0].rag, "") if rating[a.pk][0] else "Not rated",
+            rated_in=_rated_in(rating[a.pk][0], period, periods),
+        )
+        for a in actions
+    }
+
+    codes = [d.code for d in rag_key] or [code.value for code in RAG_ORDER]
+    by_area: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        by_area[action.area_id].append(action)
+    counters = {a.pk: Counter(lines[action.pk].rag for action in by_area[a.pk]) for a in areas}
+    totals: Counter = sum(counters.values(), Counter())
+    codes += [code for code in totals if code and code not in codes]
+    area_counts = [(a, _labelled(rag_counts(counters[a.pk], codes), labels), len(by_area[a.pk])) for a in areas]
+
+    kpi_lines = _kpi_lines(plan, period, when)
+    register = _risk_register(plan, previous, when)
+    sections = []
+    for area, counts, _ in area_counts:
+        groups = _outcome_groups([o for o in outcomes if o.area_id == area.pk], by_area[area.pk], lines)
+        rows = [row for row in register.rows if row.risk.area_id == area.pk]
+        sections.append(
+            AreaSection(
+                area=area,
+                findings=[f for f in findings if f.area_id == area.pk],
+                groups=groups,
+                counts=counts,
+                kpis=[line for line in kpi_lines if line.kpi.area_id == area.pk],
+                heat=_heat(register, rows),
+            )
+        )
+    content = ReportContent(
+        plan=plan,
+        period=period,
+        previous=previous,
+        as_at=when,
+        partners=partners,
+        rag_key=rag_key,
+        chart=rag_stacked_bars([(f"Area {a.ref}", str(a), counts) for a, counts, _ in area_counts]),
+        totals=_labelled(rag_counts(totals, codes), labels),
+        area_counts=area_counts,
+        areas=sections,
+        plan_kpis=[line for line in kpi_lines if line.kpi.area_id is None],
+        plan_heat=_heat(register, [row for row in register.rows if row.risk.area_id is None]),
+        summary=summary,
+    )
+    _add_movement(content, lines.values(), {a.pk: rating[a.pk][1] for a in actions}, labels)
+    content.you_said = _you_said(actions, previous, when)
+    content.glossary = acronyms_used(_texts(content))
+    return content
+
+
+def _as_at_or_now(model, when, ids) -> dict:
+    """People and organisations as they stood at `when`; one recorded only later (an import or the demo records
+    posts when it loads them, after the dates it reports on) is taken as it is now rather than left out."""
+    rows = {row.pk: row for row in rows_as_at(model, when, id__in=ids)}
+    missing = set(ids) - set(rows)
+    if missing:
+        rows.update(model.objects.in_bulk(missing))
+    return rows
+
+
+def _rated_in(update, period, periods) -> str:
+    if update is None or update.period_id == period.pk:
+        return ""
+    return next((p.name for p in periods if p.pk == update.period_id), "")
+
+
+def _labelled(counts, labels):
+    """rag_counts' rows, with the plan's own words for each rating."""
+    return [(code, labels.get(code, label), n) for code, label, n in counts]
+
+
+def _ratings(actions, periods, period, previous, when):
+    """Each action's rating for the term (its latest submitted update up to `period`) and for the term before."""
+    starts = {p.pk: p.start for p in periods}
+    begun = [pk for pk, start in starts.items() if start <= period.start]
+    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in rows_as_at(
+        ProgressUpdate, when, period_id__in=begun, action_id__in=[a.pk for a in actions], status="submitted"
+    ):
+        updates[update.action_id].append(update)
+
+    def upto(action_id, last):
+        if last is None:
+            return None
+        eligible = [u for u in updates[action_id] if starts[u.period_id] <= last.start]
+        return max(eligible, key=lambda u: starts[u.period_id]) if eligible else None
+
+    return {a.pk: (upto(a.pk, period), upto(a.pk, previous)) for a in actions}
+
+
+def _outcome_groups(outcomes, actions, lines) -> list[OutcomeGroup]:
+    groups = [OutcomeGroup(outcome=None, lines=[lines[a.pk] for a in actions if a.outcome_id is None])]
+    groups += [OutcomeGroup(outcome=o, lines=[lines[a.pk] for a in actions if a.outcome_id == o.pk]) for o in outcomes]
+    return [group for group in groups if group.lines]
+
+
+def _kpi_lines(plan, period, when) -> list[KpiLine]:
+    kpis = sorted(rows_as_at(Kpi, when, plan_id=plan.pk), key=lambda k: (k.order, k.ref))
+    kpi_ids = [k.pk for k in kpis]
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in sorted(rows_as_at(Milestone, when, kpi_id__in=kpi_ids), key=lambda m: (m.due_date, m.months)):
+        milestones[milestone.kpi_id].append(milestone)
+    measurements: dict[int, list[Measurement]] = defaultdict(list)
+    # Figures describing later months are not part of this term's story, even if already recorded.
+    for measurement in sorted(rows_as_at(Measurement, when, kpi_id__in=kpi_ids), key=lambda m: m.period_date):
+        if measurement.period_date <= period.end:
+            measurements[measurement.kpi_id].append(measurement)
+    result = []
+    for kpi in kpis:
+        own = milestones[kpi.pk]
+        values = measurements[kpi.pk]
+        numeric = [m for m in values if m.value is not None]
+        result.append(
+            KpiLine(
+                kpi=kpi,
+                milestones=[(m, m.due_date <= period.end, milestone_rating(m)) for m in own],
+                measurements=values,
+                chart=trend_chart(kpi, values, own) if len(numeric) > 1 else None,
+            )
+        )
+    return result
+
+
+def _risk_register(plan, previous, when) -> Register:
+    risks = rows_as_at(Risk, when, plan_id=plan.pk, status=Risk.Status.OPEN)
+    bands = bands_for(plan)
+    before = positions_at(plan, end_of_day(previous.end)) if previous else {}
+    rows = [RiskRow(risk=risk, band=risk.band(bands), previous_position=before.get(risk.pk)) for risk in risks]
+    rows.sort(key=lambda row: (-(row.risk.current_score or 0), row.risk.ref))
+    return Register(plan=plan, bands=bands, rows=rows, since=previous)
+
+
+def _heat(register: Register, rows: list[RiskRow]) -> HeatMap | None:
+    if not rows:
+        return None
+    return heat_map_of(Register(plan=register.plan, bands=register.bands, rows=rows, since=register.since))
+
+
+def _add_movement(content: ReportContent, lines, before: dict[int, ProgressUpdate | None], labels) -> None:
+    for line in lines:
+        earlier = before[line.action.pk]
+        if line.update is None:
+            continue
+        if earlier is None:
+            content.newly_rated += 1
+            continue
+        move = Movement(line=line, before=earlier.rag, before_label=labels.get(earlier.rag, earlier.rag))
+        if RAG_RANK[line.rag] > RAG_RANK[earlier.rag]:
+            content.improved.append(move)
+        elif RAG_RANK[line.rag] < RAG_RANK[earlier.rag]:
+            content.worsened.append(move)
+        else:
+            content.unchanged += 1
+
+
+def _you_said(actions, previous, when) -> list[YouSaidWeDid]:
+    """Publishable co-production comments raised or answered this term, with what was done about them."""
+    since = end_of_day(previous.end) if previous else None
+    by_id = {a.pk: a for a in actions}
+    entries = []
+    comments = rows_as_at(CoproductionComment, when, action_id__in=list(by_id), publishable=True)
+    for comment in sorted(comments, key=lambda c: c.created_at):
+        recent = since is None or comment.created_at > since or (comment.responded_at or comment.created_at) > since
+        if recent:
+            entries.append(YouSaidWeDid(action=by_id[comment.action_id], said=comment.text, did=comment.response))
+    return entries
+
+
+def _texts(content: ReportContent):
+    """Every piece of text the report prints, for the glossary (the templates' own headings use SEND and RAG)."""
+    yield "SEND RAG"
+    yield content.summary
+    yield content.plan.title
+    yield content.plan.get_plan_type_display()
+    yield from content.partners
+    for definition in content.rag_key:
+        yield definition.definition
+    for section in content.areas:
+        yield section.area.title
+        yield section.area.general_outcomes
+        yield section.area.closed_reason
+        yield from (f.text for f in section.findings)
+        for group in section.groups:
+            yield group.outcome.text if group.outcome else ""
+            for line in group.lines:
+                yield line.action.text
+                yield line.action.due_label
+                yield from line.leads
+                if line.update:
+                    yield from (line.update.progress, line.update.impact, line.update.recovery_note)
+        for kpi_line in section.kpis:
+            yield kpi_line.kpi.measure
+            yield from (m.target_text for m, _, _ in kpi_line.milestones)
+        if section.heat:
+            yield from (row.risk.risk for row in section.heat.register.rows)
+    for kpi_line in content.plan_kpis:
+        yield kpi_line.kpi.measure
+    for entry in content.you_said:
+        yield from (entry.said, entry.did)

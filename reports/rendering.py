@@ -1,0 +1,51 @@
+"""One report, two outputs: the public HTML page and a tagged PDF/UA-1 file, from the same templates and content.
+
+WeasyPrint draws the PDF from a standalone HTML document (reports/report_pdf.html) that includes the very same
+body as the web page (reports/_document.html), styled by the print stylesheet static/reports/report-print.css.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from reports.content import ReportContent
+
+PRINT_CSS = "reports/report-print.css"
+# A grey diagonal "DRAFT" behind every page of an unpublished report. As a page background it is an artifact, not
+# content, so screen readers skip it; the running header says "Draft" in words as well.
+DRAFT_CSS = """
+@page {
+  background: url("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='595' height='842'>\
+<text x='297' y='421' font-family='Liberation Sans, Arial, sans-serif' font-size='130' font-weight='bold' \
+fill='%23b1b4b6' fill-opacity='0.45' text-anchor='middle' transform='rotate(-50 297 421)'>DRAFT</text></svg>")
+    no-repeat center / 100% 100%;
+}
+"""
+
+
+def document_context(content: ReportContent, report=None, *, draft: bool) -> dict:
+    return {"content": content, "report": report, "draft": draft}
+
+
+def render_body(content: ReportContent, report=None, *, draft: bool) -> str:
+    """The report's body as HTML, for the web page (inside the site's layout)."""
+    return render_to_string("reports/_document.html", document_context(content, report, draft=draft))
+
+
+def render_pdf(content: ReportContent, report=None, *, draft: bool) -> bytes:
+    """The report as a tagged PDF/UA-1 file; `draft` adds the watermark."""
+    from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint's fonts costs every other request time.
+
+    html = render_to_string("reports/report_pdf.html", document_context(content, report, draft=draft))
+    stylesheets = [_print_css()] + ([CSS(string=DRAFT_CSS)] if draft else [])
+    return HTML(string=html, base_url=".").write_pdf(pdf_variant="pdf/ua-1", stylesheets=stylesheets)
+
+
+@cache
+def _print_css():
+    from weasyprint import CSS
+
+    return CSS(filename=finders.find(PRINT_CSS))

@@ -1,0 +1,79 @@
+"""Reads for the report pages: the lists staff work from and the public Local Offer pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from actions.models import Plan
+from reports.models import TermlyReport
+
+Status = TermlyReport.Status
+
+
+def report_queryset() -> QuerySet[TermlyReport]:
+    return TermlyReport.objects.select_related(
+        "plan", "period", "corrects", "created_by", "submitted_by", "approved_by", "published_by"
+    )
+
+
+def plan_reports(plan: Plan) -> list[TermlyReport]:
+    """Every version of every report for a plan, newest term first."""
+    return list(report_queryset().filter(plan=plan).order_by("-period__start", "-number"))
+
+
+def report_index() -> list[Plan]:
+    """Plans with how many reports each has in preparation and published."""
+    return list(
+        Plan.objects.annotate(
+            reports_preparing=Count("termly_reports", filter=~Q(termly_reports__status=Status.PUBLISHED)),
+            reports_published=Count("termly_reports", filter=Q(termly_reports__status=Status.PUBLISHED)),
+        ).order_by("local_area", "-start_date")
+    )
+
+
+@dataclass
+class PublicReport:
+    report: TermlyReport
+    replaced_by: TermlyReport | None  # a later published correction, which readers should read instead
+
+
+def public_plans() -> list[Plan]:
+    """Plans with at least one published report, for the Local Offer index."""
+    return list(
+        Plan.objects.annotate(
+            # Terms, not versions: a report and its correction are one term's report.
+            reports_published=Count(
+                "termly_reports__period", filter=Q(termly_reports__status=Status.PUBLISHED), distinct=True
+            )
+        )
+        .filter(reports_published__gt=0)
+        .order_by("local_area", "-start_date")
+    )
+
+
+def public_reports(plan: Plan) -> list[PublicReport]:
+    """A plan's published reports, newest term first; an earlier version says which correction replaced it."""
+    reports = list(
+        TermlyReport.objects.select_related("period", "corrects")
+        .filter(plan=plan, status=Status.PUBLISHED)
+        .order_by("-period__start", "-number")
+    )
+    latest: dict[int, TermlyReport] = {}
+    for report in reports:
+        latest.setdefault(report.period_id, report)
+    return [
+        PublicReport(report=r, replaced_by=None if latest[r.period_id] is r else latest[r.period_id]) for r in reports
+    ]
+
+
+def get_public_report(slug: str, pk: int) -> TermlyReport:
+    """A published report, or 404: drafts and reports waiting for approval do not exist for the public."""
+    # The page needs the stored HTML, not the PDF's bytes.
+    reports = TermlyReport.objects.select_related("plan", "period", "corrects__period", "published_file")
+    try:
+        return reports.defer("published_file__pdf").get(pk=pk, plan__slug=slug, status=Status.PUBLISHED)
+    except TermlyReport.DoesNotExist:
+        raise Http404("No published report here.") from None

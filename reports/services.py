@@ -1,0 +1,177 @@
+"""Writes for termly reports: draft -> submitted -> approved (board chair) -> published (comms officer).
+
+Each step checks the report's state and version (optimistic locking): two people acting on one report at once get
+a clear refusal, not a silent overwrite. Once published, a report and its file never change; a correction is a new
+version that says what it corrects and goes through the same steps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from actions.locking import claim_version, save_versioned
+from actions.models import Plan, ReportingPeriod
+from reports.content import period_closed_at, report_content
+from reports.models import PublishedFile, TermlyReport
+from reports.rendering import render_body, render_pdf
+
+Status = TermlyReport.Status
+
+
+def report_figures_as_at(report: TermlyReport):
+    """The moment a report's figures are read at: fixed on submission; until then, as the period stands now."""
+    return report.as_at or timezone.now()
+
+
+def report_content_for(report: TermlyReport):
+    return report_content(report.plan, report.period, as_at=report_figures_as_at(report), summary=report.summary)
+
+
+@transaction.atomic
+def report_create(*, plan: Plan, period: ReportingPeriod, summary: str = "", by) -> TermlyReport:
+    errors = {}
+    if period.plan_id != plan.pk:
+        errors["period"] = f"{period.name} is not a reporting period of {plan}."
+    elif period.status == ReportingPeriod.Status.PLANNED:
+        errors["period"] = f"{period.name} has not started yet. Open its reporting round first."
+    else:
+        existing = TermlyReport.objects.filter(plan=plan, period=period).order_by("-number").first()
+        if existing is not None and existing.status != Status.PUBLISHED:
+            errors["period"] = f"A report for {period.name} is already being prepared (version {existing.number})."
+        elif existing is not None:
+            errors["period"] = (
+                f"The report for {period.name} is published. To put something right, make a correction to it."
+            )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    report = TermlyReport(
+        plan=plan, period=period, summary=summary.strip(), created_by=by, created_at=now, updated_at=now
+    )
+    save_versioned(report, expected_version=1, by=by)
+    return report
+
+
+def _require(report: TermlyReport, *allowed: str, doing: str) -> None:
+    if report.status not in allowed:
+        raise ValidationError(f"This report is {report.get_status_display().lower()}, so it cannot be {doing}.")
+
+
+@transaction.atomic
+def report_edit(
+    *, report: TermlyReport, summary: str, correction_note: str | None = None, by, expected_version: int
+) -> TermlyReport:
+    _require(report, Status.DRAFT, doing="edited; ask the chair to send it back first")
+    report.summary = summary.strip()
+    if correction_note is not None and report.corrects_id:
+        if not correction_note.strip():
+            raise ValidationError({"correction_note": "Say what this version corrects: readers see it first."})
+        report.correction_note = correction_note.strip()
+    save_versioned(report, expected_version=expected_version, by=by)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: TermlyReport, by, expected_version: int) -> TermlyReport:
+    """Send the draft to the board chair. Its figures are fixed from now: the chair approves what readers will see."""
+    _require(report, Status.DRAFT, doing="submitted")
+    errors = {}
+    if not report.summary.strip():
+        errors["summary"] = "Write the board's summary of the term before submitting the report for approval."
+    closed_at = period_closed_at(report.period)
+    if closed_at is None:
+        errors["period"] = (
+            f"The reporting round for {report.period.name} is still open, so its ratings may still change. "
+            "Submit the report once the programme manager has closed the round."
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    # A first version reports the term as it closed; a correction reports it with the corrections made since.
+    report.as_at = now if report.corrects_id else closed_at
+    report.status = Status.SUBMITTED
+    report.submitted_by, report.submitted_at = by, now
+    report.returned_note = ""
+    save_versioned(report, expected_version=expected_version, by=by)
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: TermlyReport, by, expected_version: int) -> TermlyReport:
+    _require(report, Status.SUBMITTED, doing="approved")
+    report.status = Status.APPROVED
+    report.approved_by, report.approved_at = by, timezone.now()
+    save_versioned(report, expected_version=expected_version, by=by)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: TermlyReport, note: str, by, expected_version: int) -> TermlyReport:
+    """The chair sends the report back to draft, saying what to change. Its figures are live again until resubmitted."""
+    _require(report, Status.SUBMITTED, Status.APPROVED, doing="sent back")
+    if not note.strip():
+        raise ValidationError({"note": "Say what needs to change, so the comms officer can put it right."})
+    report.status = Status.DRAFT
+    report.returned_note = note.strip()
+    report.as_at = None
+    report.submitted_by = report.submitted_at = report.approved_by = report.approved_at = None
+    save_versioned(report, expected_version=expected_version, by=by)
+    return report
+
+
+@transaction.atomic
+def report_publish(*, report: TermlyReport, by, expected_version: int) -> TermlyReport:
+    """Render the approved report once, store the PDF and the page with the PDF's SHA-256, and make it public."""
+    _require(report, Status.APPROVED, doing="published until the board chair approves it")
+    # Claim the version before rendering: a second click or a second comms officer is refused, not rendered twice.
+    # On PostgreSQL the claim also holds the row until this transaction commits.
+    claim_version(report, expected_version=expected_version)
+    now = timezone.now()
+    # Set before rendering: the cover says when it was published.
+    report.status = Status.PUBLISHED
+    report.published_by, report.published_at = by, now
+    content = report_content_for(report)
+    pdf = render_pdf(content, report, draft=False)
+    digest = hashlib.sha256(pdf).hexdigest()
+    PublishedFile.objects.create(
+        report=report, pdf=pdf, html=render_body(content, report, draft=False), sha256=digest, created_at=now
+    )
+    report.pdf_sha256, report.pdf_size = digest, len(pdf)
+    report.updated_at = now
+    report._history_user = by
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_correct(*, report: TermlyReport, note: str, by) -> TermlyReport:
+    """Start a new version of a published report that says what it corrects."""
+    _require(report, Status.PUBLISHED, doing="corrected")
+    siblings = TermlyReport.objects.select_for_update().filter(plan_id=report.plan_id, period_id=report.period_id)
+    if siblings.exclude(status=Status.PUBLISHED).exists():
+        raise ValidationError({"note": "A correction to this report is already being prepared."})
+    latest = siblings.aggregate(latest=Max("number"))["latest"]
+    if report.number != latest:
+        raise ValidationError({"note": f"Version {latest} replaced this one. Correct that version instead."})
+    if not note.strip():
+        raise ValidationError({"note": "Say what this version corrects: readers see it first."})
+    now = timezone.now()
+    correction = TermlyReport(
+        plan_id=report.plan_id,
+        period_id=report.period_id,
+        number=report.number + 1,
+        summary=report.summary,
+        corrects=report,
+        correction_note=note.strip(),
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+    )
+    save_versioned(correction, expected_version=1, by=by)
+    return correction

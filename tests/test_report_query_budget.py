@@ -1,0 +1,34 @@
+"""Assembling a termly report costs the same number of queries for 50 actions as for 500 (6 periods of updates,
+KPIs, risks, comments): one per table read from history. Its own module, because the module-scoped plans stay in
+the database while its tests run."""
+
+import pytest
+from django.db import transaction
+
+from actions.models import Action
+from governance.models import CoproductionComment
+from reports.content import report_content
+from tests.test_dashboard_query_budget import build_plan
+
+
+@pytest.fixture(scope="module", params=[50, 500], ids=lambda n: f"{n}-actions")
+def big_plan(request, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan = build_plan(request.param)
+        for action in Action.objects.filter(area__plan=plan)[:: max(1, request.param // 10)]:
+            CoproductionComment.objects.create(action=action, text="Parents said", response="We did")
+        yield plan
+        transaction.set_rollback(True)
+
+
+# Plan, periods, areas, actions, findings, outcomes, RAG key, lead links, officers, organisations, updates,
+# KPIs, milestones, measurements, open risks, risk bands, risk positions at the previous period's end, comments.
+REPORT_QUERIES = 18
+
+
+def test_report_assembly_query_count_is_flat(db, big_plan, django_assert_num_queries):
+    period = big_plan.periods.get(name="Period 5")
+    with django_assert_num_queries(REPORT_QUERIES):
+        content = report_content(big_plan, period)
+    assert content.action_count == Action.objects.filter(area__plan=big_plan).count()
+    assert len(content.you_said) == 10
