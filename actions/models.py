@@ -287,7 +287,8 @@ class Action(VersionedModel):
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
-    history = HistoricalRecords()
+    # Who leads the action is history too, so a report rebuilt as at a past term names the leads of that term.
+    history = HistoricalRecords(m2m_fields=[leads])
 
     class Meta:
         ordering = ["area__plan", "area__order", "order", "ref"]

@@ -6,8 +6,8 @@ render this one object with the same templates.
 
 What families must not see never enters it: challenges, internal notes and evidence links, e-mail addresses, draft
 updates, comments not marked publishable, and the names of officers who are not to be named (their post instead).
-Two things have no history and are read as they are now: who leads each action (a many-to-many) and the action's
-partner organisations.
+An action's partner organisations have no history and are read as they are now; who leads it is read from the
+action's history (for history older than lead tracking, as it is now).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from actions.as_at import rows_as_at
+from actions.as_at import leads_as_at, rows_as_at
 from actions.models import (
     RAG_ORDER,
     Action,
@@ -167,18 +167,16 @@ def report_content(
     areas = sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref))
     area_ids = [a.pk for a in areas]
     actions = sorted(rows_as_at(Action, when, area_id__in=area_ids), key=lambda a: (a.order, a.ref))
-    action_ids = [a.pk for a in actions]
     findings = sorted(rows_as_at(Finding, when, area_id__in=area_ids), key=lambda f: (f.order, f.pk))
     outcomes = sorted(rows_as_at(Outcome, when, area_id__in=area_ids), key=lambda o: (o.order, o.pk))
     rag_key = sorted(rows_as_at(RagDefinition, when, plan_id=plan.pk), key=lambda d: d.pk)
     labels = {code.value: code.label for code in RAG_ORDER} | {d.code: d.label for d in rag_key}
 
-    lead_links = list(Action.leads.through.objects.filter(action_id__in=action_ids).values_list("action", "officer"))
-    officers = _as_at_or_now(Officer, when, {officer for _, officer in lead_links})
-    leads: dict[int, list[str]] = defaultdict(list)
-    for action_id, officer_id in lead_links:
-        if officer_id in officers:
-            leads[action_id].append(officers[officer_id].public_name)
+    lead_ids = leads_as_at(actions)
+    officers = _as_at_or_now(Officer, when, {officer for ids in lead_ids.values() for officer in ids})
+    leads = {
+        pk: [officers[officer].public_name for officer in ids if officer in officers] for pk, ids in lead_ids.items()
+    }
     organisations = _as_at_or_now(Organisation, when, {o.organisation_id for o in officers.values()}).values()
     partners = [o.name for o in sorted(organisations, key=lambda o: (ORGANISATION_ORDER.index(o.kind), o.name))]
 

@@ -151,11 +151,14 @@ def test_regenerated_after_later_changes_says_the_same(term):
     area.title = "Renamed area"
     area.save()
     Action.objects.create(area=area, ref="1.9", text="A later action")
+    Action.objects.get(pk=term.bob_action.pk).leads.set([term.council_colleague])  # a new lead for 1.2
     comment_record(action=term.bob_action, text="A later comment", by=term.pcf)
 
     after = render_body(content_of(term), draft=False)
     assert after == before
-    assert "Renamed area" in render_body(report_content(term.plan, term.period, summary=SUMMARY), draft=False)
+    now = report_content(term.plan, term.period, summary=SUMMARY)
+    assert "Renamed area" in render_body(now, draft=False)
+    assert lines_by_ref(now)["1.2"].leads == ["SEN Casework Manager (Cara Dune)"]
 
 
 # The workflow.
