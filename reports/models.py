@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from actions.models import Plan, ReportingPeriod, VersionedModel
@@ -86,7 +87,8 @@ class TermlyReport(VersionedModel):
     @property
     def filename(self) -> str:
         version = f"-v{self.number}" if self.number > 1 else ""
-        return f"{self.plan.slug}-{self.period.name.lower().replace(' ', '-')}{version}.pdf"
+        # Slugified: a period's name is typed by people and goes into a Content-Disposition header.
+        return f"{self.plan.slug}-{slugify(self.period.name)}{version}.pdf"
 
 
 class PublishedFile(models.Model):

@@ -265,3 +265,9 @@ def test_render_report_command_writes_a_pdf(term, tmp_path):
     assert pdf.startswith(b"%PDF-")
     assert "Two therapists recruited." in pdf_text(pdf)
     assert hashlib.sha256(pdf).hexdigest() in stdout.getvalue()
+
+
+def test_the_pdf_file_name_is_safe_in_a_header(term):
+    term.period.name = 'Spring "2026"; term/1'
+    report = TermlyReport(plan=term.plan, period=term.period, number=2)
+    assert report.filename == "riverside-wsoa-spring-2026-term1-v2.pdf"
