@@ -13,9 +13,13 @@ def snapshot_current_leads(apps, schema_editor):
     HistoricalAction = apps.get_model("actions", "HistoricalAction")
     Leads = apps.get_model("actions", "HistoricalAction_leads")
     latest = dict(HistoricalAction.objects.values_list("id").annotate(last=Max("history_id")))
-    links = Action._meta.get_field("leads").remote_field.through.objects.values_list("action_id", "officer_id")
+    through = Action._meta.get_field("leads").remote_field.through
     Leads.objects.bulk_create(
-        [Leads(history_id=latest[action], action_id=action, officer_id=officer) for action, officer in links if action in latest]
+        [
+            Leads(id=link, history_id=latest[action], action_id=action, officer_id=officer)
+            for link, action, officer in through.objects.values_list("id", "action_id", "officer_id")
+            if action in latest
+        ]
     )
 
 
