@@ -7,6 +7,7 @@ appears once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 
@@ -51,3 +52,36 @@ def _historical_leads_model():
     from django.apps import apps
 
     return apps.get_model("actions", "HistoricalAction_leads")
+
+
+class RatingsAsAt:
+    """Each action's submitted progress updates as they stood at `when`, to ask its rating as at any period's end.
+
+    Drafts are nobody's rating: only submitted updates count, now and at any past moment (an update never goes back
+    to a draft, so filtering the history rows first leaves each update's latest submitted state). One query; the
+    board chair's dashboard and the termly report both read ratings through it."""
+
+    def __init__(self, when: datetime, periods: list, action_ids):
+        from actions.models import ProgressUpdate
+
+        self._start = {p.pk: p.start for p in periods}
+        self._updates: dict[int, list] = defaultdict(list)
+        submitted = ProgressUpdate.Status.SUBMITTED
+        records = rows_as_at(
+            ProgressUpdate, when, period_id__in=list(self._start), action_id__in=list(action_ids), status=submitted
+        )
+        for update in records:
+            self._updates[update.action_id].append(update)
+        for updates in self._updates.values():
+            updates.sort(key=lambda u: self._start[u.period_id])
+
+    def updates(self, action_id: int) -> list:
+        """The action's submitted updates, earliest period first."""
+        return self._updates[action_id]
+
+    def upto(self, action_id: int, period):
+        """The action's rating as at `period`: its latest update in that period or an earlier one (None if none)."""
+        if period is None:
+            return None
+        eligible = [u for u in self._updates[action_id] if self._start[u.period_id] <= period.start]
+        return eligible[-1] if eligible else None

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from actions.as_at import rows_as_at
+from actions.as_at import RatingsAsAt, rows_as_at
 from actions.models import RAG_ORDER, Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
 from actions.selectors import rag_counts
 from governance.charts import StackedBars, rag_stacked_bars
@@ -131,24 +131,8 @@ def plan_dashboard(
 
     periods = sorted(rows_as_at(ReportingPeriod, when, plan_id=plan.pk), key=lambda p: p.start)
     period, previous = _current_periods(periods, on)
-    period_start = {p.pk: p.start for p in periods}
-    updates_by_action: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    # Drafts are nobody's rating: only submitted updates count, now and as at any past moment (an update never goes
-    # back to a draft, so filtering the history rows first leaves each update's latest submitted state).
-    submitted = ProgressUpdate.Status.SUBMITTED
-    for update in rows_as_at(ProgressUpdate, when, period_id__in=list(period_start), status=submitted):
-        if update.action_id in action_ids:
-            updates_by_action[update.action_id].append(update)
-    for updates in updates_by_action.values():
-        updates.sort(key=lambda u: period_start[u.period_id])
-
-    def rating_upto(action_id: int, upto: ReportingPeriod | None) -> ProgressUpdate | None:
-        if upto is None:
-            return None
-        eligible = [u for u in updates_by_action[action_id] if period_start[u.period_id] <= upto.start]
-        return eligible[-1] if eligible else None
-
-    current_rating = {a.pk: rating_upto(a.pk, period) for a in actions}
+    ratings = RatingsAsAt(when, periods, action_ids)
+    current_rating = {a.pk: ratings.upto(a.pk, period) for a in actions}
     by_area: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
         by_area[action.area_id].append(action)
@@ -187,7 +171,7 @@ def plan_dashboard(
     )
 
     for action in actions:
-        now_update, before_update = current_rating[action.pk], rating_upto(action.pk, previous)
+        now_update, before_update = current_rating[action.pk], ratings.upto(action.pk, previous)
         if now_update is None:
             continue
         move = Move(action=action, before=before_update.rag if before_update else "", after=now_update.rag)
@@ -206,7 +190,7 @@ def plan_dashboard(
         key=lambda a: a.effective_due_date,
     )
     if period is not None and period.status == ReportingPeriod.Status.OPEN:
-        dashboard.round = _round_tally(period, actions, updates_by_action)
+        dashboard.round = _round_tally(period, actions, ratings)
 
     red_by_area = _add_kpis(dashboard, plan, when, on, area)
     rated = ((a, current_rating[a.pk].rag) for a in actions if current_rating[a.pk])
@@ -217,11 +201,11 @@ def plan_dashboard(
     return dashboard
 
 
-def _round_tally(period, actions, updates_by_action) -> Tally:
+def _round_tally(period, actions, ratings: RatingsAsAt) -> Tally:
     """As governance.selectors.round_page counts it: open actions, and any updated in the round."""
     tally = Tally(label=period.name)
     for action in actions:
-        updated = any(u.period_id == period.pk for u in updates_by_action[action.pk])
+        updated = any(u.period_id == period.pk for u in ratings.updates(action.pk))
         if action.status == Action.Status.OPEN or updated:
             tally.add(action, updated)
     return tally

@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from actions.as_at import leads_as_at, rows_as_at
+from actions.as_at import RatingsAsAt, leads_as_at, rows_as_at
 from actions.models import (
     RAG_ORDER,
     Action,
@@ -41,8 +41,8 @@ from kpis.charts import TrendChart, trend_chart
 from kpis.models import Kpi, Measurement, Milestone
 from reports.glossary import acronyms_used
 from risks.models import Risk
-from risks.selectors import HeatMap, Register, RiskRow, heat_map_of, positions_at
-from risks.services import bands_for
+from risks.selectors import HeatMap, Register, RiskRow, heat_map_of
+from risks.selectors import register as risk_register
 from sendplan.timezones import end_of_day
 
 ORGANISATION_ORDER = ["council", "icb", "nhs_trust", "pcf", "school", "other"]
@@ -180,7 +180,8 @@ def report_content(
     organisations = _as_at_or_now(Organisation, when, {o.organisation_id for o in officers.values()}).values()
     partners = [o.name for o in sorted(organisations, key=lambda o: (ORGANISATION_ORDER.index(o.kind), o.name))]
 
-    rating = _ratings(actions, periods, period, previous, when)
+    ratings = RatingsAsAt(when, periods, [a.pk for a in actions])
+    rating = {a.pk: (ratings.upto(a.pk, period), ratings.upto(a.pk, previous)) for a in actions}
     lines = {
         a.pk: ActionLine(
             action=a,
@@ -202,7 +203,7 @@ def report_content(
     area_counts = [(a, _labelled(rag_counts(counters[a.pk], codes), labels), len(by_area[a.pk])) for a in areas]
 
     kpi_lines = _kpi_lines(plan, period, when)
-    register = _risk_register(plan, previous, when)
+    register = risk_register(plan, status=Risk.Status.OPEN, as_at=when, since=previous)
     sections = []
     for area, counts, _ in area_counts:
         groups = _outcome_groups([o for o in outcomes if o.area_id == area.pk], by_area[area.pk], lines)
@@ -259,25 +260,6 @@ def _labelled(counts, labels):
     return [(code, labels.get(code, label), n) for code, label, n in counts]
 
 
-def _ratings(actions, periods, period, previous, when):
-    """Each action's rating for the term (its latest submitted update up to `period`) and for the term before."""
-    starts = {p.pk: p.start for p in periods}
-    begun = [pk for pk, start in starts.items() if start <= period.start]
-    updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in rows_as_at(
-        ProgressUpdate, when, period_id__in=begun, action_id__in=[a.pk for a in actions], status="submitted"
-    ):
-        updates[update.action_id].append(update)
-
-    def upto(action_id, last):
-        if last is None:
-            return None
-        eligible = [u for u in updates[action_id] if starts[u.period_id] <= last.start]
-        return max(eligible, key=lambda u: starts[u.period_id]) if eligible else None
-
-    return {a.pk: (upto(a.pk, period), upto(a.pk, previous)) for a in actions}
-
-
 def _outcome_groups(outcomes, actions, lines) -> list[OutcomeGroup]:
     groups = [OutcomeGroup(outcome=None, lines=[lines[a.pk] for a in actions if a.outcome_id is None])]
     groups += [OutcomeGroup(outcome=o, lines=[lines[a.pk] for a in actions if a.outcome_id == o.pk]) for o in outcomes]
@@ -309,15 +291,6 @@ def _kpi_lines(plan, period, when) -> list[KpiLine]:
             )
         )
     return result
-
-
-def _risk_register(plan, previous, when) -> Register:
-    risks = rows_as_at(Risk, when, plan_id=plan.pk, status=Risk.Status.OPEN)
-    bands = bands_for(plan)
-    before = positions_at(plan, end_of_day(previous.end)) if previous else {}
-    rows = [RiskRow(risk=risk, band=risk.band(bands), previous_position=before.get(risk.pk)) for risk in risks]
-    rows.sort(key=lambda row: (-(row.risk.current_score or 0), row.risk.ref))
-    return Register(plan=plan, bands=bands, rows=rows, since=previous)
 
 
 def _heat(register: Register, rows: list[RiskRow]) -> HeatMap | None:

@@ -106,6 +106,10 @@ SORTS = {
 }
 
 
+# register()'s default for `since`: the period before now (or before `as_at`).
+LAST_PERIOD = object()
+
+
 def register(
     plan: Plan,
     *,
@@ -116,8 +120,11 @@ def register(
     overdue: bool = False,
     sort: str = "score",
     as_at: datetime | None = None,
+    since: ReportingPeriod | None | object = LAST_PERIOD,
 ) -> Register:
-    """The plan's risks, now or (`as_at`) as they stood at a past moment, read from history."""
+    """The plan's risks, now or (`as_at`) as they stood at a past moment, read from history. Movement is measured
+    from the end of `since` (default: the last period closed, or for a past moment the last that had ended; the
+    termly report names its term's previous period, None for a plan's first term)."""
     filters = {"plan_id": plan.pk}
     if area is not None:
         filters["area_id"] = area.pk
@@ -127,10 +134,12 @@ def register(
         filters["status"] = status
     if as_at is None:
         risks = risk_queryset().filter(**filters)
-        since = previous_period(plan)
+        if since is LAST_PERIOD:
+            since = previous_period(plan)
     else:
         risks = rows_as_at(Risk, as_at, **filters)
-        since = plan.periods.filter(end__lt=timezone.localdate(as_at)).order_by("-end").first()
+        if since is LAST_PERIOD:
+            since = plan.periods.filter(end__lt=timezone.localdate(as_at)).order_by("-end").first()
     bands = bands_for(plan)
     before = positions_at(plan, end_of_day(since.end)) if since else {}
     rows = [RiskRow(risk=risk, band=risk.band(bands), previous_position=before.get(risk.pk)) for risk in risks]
