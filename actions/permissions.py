@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.security_log import log_event
 from actions.models import Action
 
 
@@ -94,6 +95,12 @@ def can_write_owned(user, owner_id: int | None) -> bool:
     return Role.SEND_LEAD in roles and officer is not None and owner_id == officer.pk
 
 
+def log_out_of_scope(user, model, pk) -> None:
+    """Log a write refused because the record is outside the user's scope. The user is answered 404, exactly as
+    for a missing record; the security log still tells the two apart."""
+    log_event("authorisation_refused", user_id=user.pk, reason="out_of_scope", record=model._meta.label, record_id=pk)
+
+
 def get_owned_for_user(user, queryset: QuerySet, pk: int, *, write: bool = False):
     """The access check for owned records, as for actions: 404 if missing or not the user's to change, 403 if the
     user's role only reads."""
@@ -106,6 +113,7 @@ def get_owned_for_user(user, queryset: QuerySet, pk: int, *, write: bool = False
         if not (user_roles(user) & WRITING_ROLES):
             raise PermissionDenied("Your role can read this plan but not change it.")
         if not can_write_owned(user, record.owner_id):
+            log_out_of_scope(user, queryset.model, pk)
             raise Http404(f"No such {queryset.model._meta.verbose_name}")
     return record
 
@@ -113,12 +121,16 @@ def get_owned_for_user(user, queryset: QuerySet, pk: int, *, write: bool = False
 def get_action_for_user(user, pk: int, *, write: bool = False, queryset: QuerySet[Action] | None = None) -> Action:
     """The one access check for actions: 404 if missing or outside the write scope, 403 if read-only."""
     require_reader(user)
-    base = queryset if queryset is not None else Action.objects.all()
+    unscoped = queryset if queryset is not None else Action.objects.all()
+    base = unscoped
     if write:
         if not (user_roles(user) & WRITING_ROLES):
             raise PermissionDenied("Your role can read this plan but not change it.")
-        base = base.filter(pk__in=writable_actions(user).values("pk"))
+        base = unscoped.filter(pk__in=writable_actions(user).values("pk"))
     try:
         return base.get(pk=pk)
     except Action.DoesNotExist:
+        # The user sees a missing page either way; the security log tells a refusal from a mistyped address.
+        if write and unscoped.filter(pk=pk).exists():
+            log_out_of_scope(user, Action, pk)
         raise Http404("No such action") from None

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from actions.permissions import Role, require_reader, user_officer, user_roles
+from actions.permissions import Role, log_out_of_scope, require_reader, user_officer, user_roles
 from boards.models import BoardAction
 
 
@@ -56,5 +56,6 @@ def get_board_action_for_user(user, pk: int, *, write: bool = False, queryset: Q
     if write and not can_edit_board_action(user, board_action):
         if user_officer(user) is None:
             raise PermissionDenied("Your role can read board actions but not change them.")
+        log_out_of_scope(user, BoardAction, pk)
         raise Http404("No such board action")
     return board_action

@@ -8,7 +8,7 @@ As elsewhere, a record outside the user's write scope answers 404 and a role tha
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from actions.permissions import WRITING_ROLES, Role, require_reader, user_roles, writable_actions
+from actions.permissions import WRITING_ROLES, Role, log_out_of_scope, require_reader, user_roles, writable_actions
 from governance.models import Challenge
 
 CHALLENGING_ROLES = {Role.BOARD_CHAIR, Role.BOARD_MEMBER, Role.PCF_REPRESENTATIVE}
@@ -59,4 +59,6 @@ def get_challenge_for_user(user, pk: int, *, respond: bool = False, queryset=Non
     try:
         return base.get(pk=pk)
     except Challenge.DoesNotExist:
+        if respond and Challenge.objects.filter(pk=pk).exists():
+            log_out_of_scope(user, Challenge, pk)
         raise Http404("No such challenge") from None

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.security_log import log_event
 from actions.locking import claim_version, save_versioned
 from actions.models import Plan, ReportingPeriod
 from reports.content import period_closed_at, report_content
@@ -146,6 +147,17 @@ def report_publish(*, report: TermlyReport, by, expected_version: int) -> Termly
     report._history_user = by
     report.full_clean()
     report.save()
+    # Logged once the publication is committed: a rolled-back one was never public.
+    transaction.on_commit(
+        lambda: log_event(
+            "report_published",
+            user_id=by.pk,
+            report_id=report.pk,
+            plan_id=report.plan_id,
+            version=report.number,
+            sha256=digest,
+        )
+    )
     return report
 
 
@@ -174,4 +186,14 @@ def report_correct(*, report: TermlyReport, note: str, by) -> TermlyReport:
         updated_at=now,
     )
     save_versioned(correction, expected_version=1, by=by)
+    transaction.on_commit(
+        lambda: log_event(
+            "report_corrected",
+            user_id=by.pk,
+            report_id=correction.pk,
+            corrects_report_id=report.pk,
+            plan_id=report.plan_id,
+            version=correction.number,
+        )
+    )
     return correction

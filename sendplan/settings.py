@@ -3,17 +3,25 @@
 SQLite is the embedded default (for `make demo`); production and the test suite use PostgreSQL via DATABASE_URL.
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from sendplan.env import env_bool, env_list, env_str
+from sendplan.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # Outside DEBUG there is no default: a production server must be given its own key.
-SECRET_KEY = env_str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else None)
+if not DEBUG and not os.environ.get("SECRET_KEY"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is required when DJANGO_DEBUG is off: set it to a long random string, e.g. the output of "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))', kept secret and the same on every app server"
+    )
+SECRET_KEY = env_str("SECRET_KEY", default="dev-only-insecure-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="127.0.0.1,localhost")
 
 INSTALLED_APPS = [
@@ -23,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_filters",
     "simple_history",
     "actions",
@@ -32,21 +41,46 @@ INSTALLED_APPS = [
     "governance",
     "reports",
     "workbooks",
+    # Management commands only (seed_bench, bench: docs/benchmarks.md); no models, no pages.
+    "benchmarks",
+    # Sign-in throttling, two-factor and session rules (accounts app). axes before accounts: its receivers mark a
+    # locked-out request before accounts logs the failed sign-in.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects and errors included) and every log line of the request carry the id.
+    "sendplan.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Gives request.user.is_verified(): whether this session has entered a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on every history row written during a request (admin edits included).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Login is required everywhere except the login page and static files.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Idle timeout and absolute lifetime, then the two-factor code, then logging refused authorisations.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.SecurityEventMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
+]
+
+# axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "sendplan.urls"
@@ -108,8 +142,9 @@ STORAGES = {
         "BACKEND": env_str("STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
-# Without collectstatic (make demo, tests) whitenoise serves straight from the finders.
-WHITENOISE_USE_FINDERS = True
+# In production (`make serve`) whitenoise serves collectstatic's output in STATIC_ROOT only: hashed names, cached
+# for a year. Without collectstatic (make demo, tests: settings_test turns it on) it serves from the finders.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Branding of the local area running this instance.
@@ -149,7 +184,118 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="sendplan <noreply@lo
 # Emails (reminders) carry absolute links: the address people reach this instance at, without a trailing slash.
 SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+# Hardening (docs/security.md, "Settings and headers"). SENDPLAN_HTTPS says the site is reached over HTTPS: on by
+# default outside DEBUG; off only to serve plain http on loopback (tests, benchmarks, `make serve` on a laptop).
+SENDPLAN_HTTPS = env_bool("SENDPLAN_HTTPS", default=not DEBUG)
+if env_bool("SENDPLAN_BEHIND_PROXY", default=False):
+    # TLS ends at the proxy or load balancer, which must set this header (and strip any the client sent).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = SENDPLAN_HTTPS
+# Load balancers probe over plain http; the pattern is matched against the path without its leading slash.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = SENDPLAN_HTTPS
+CSRF_COOKIE_SECURE = SENDPLAN_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if SENDPLAN_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+# Origins (scheme and host) allowed to post forms when they differ from the Host header, e.g. behind some proxies.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default="")
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Addresses of plans, actions and reports stay inside the site; links out send no referrer at all.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Everything comes from this site: no inline script, style or event handler (static/js/app.js sets GOV.UK
+# Frontend's js-enabled class). SVG charts use presentation attributes, which the policy allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Logs go to standard output (the platform collects them), one key=value line per record in UTC with the request
+# id (sendplan/log_format.py, sendplan/request_id.py). Handlers sit on the root logger so every logger, and
+# pytest's caplog, sees every record.
+LOG_LEVEL = env_str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "sendplan.request_id.RequestIdFilter"}},
+    "formatters": {"key_value": {"()": "sendplan.log_format.KeyValueFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "key_value",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (console only under DEBUG, mail to ADMINS) give way to the root's.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # 4xx as warnings, 5xx as errors with their traceback; not every successful request.
+        "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # Security events (sign-ins, lockouts, refusals, publications): kept at INFO whatever LOG_LEVEL says.
+        "sendplan.security": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes notes every sign-in at INFO; accounts.security_log already records them by user id.
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+        # WeasyPrint notes every page it lays out at INFO: hundreds of lines per termly report.
+        "weasyprint": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
+}
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Sign-in, sessions and two-factor (accounts app; docs/security.md) ------------------------------------------------
+# django-axes counts failed sign-ins per username, not per IP address: a council's staff share one proxy address, so
+# locking an address would lock them all out. Unknown usernames are counted too, so a lockout reveals nothing.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env_int("SENDPLAN_LOGIN_FAILURE_LIMIT", default=5)
+SENDPLAN_LOGIN_COOLOFF_MINUTES = env_int("SENDPLAN_LOGIN_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or SENDPLAN_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("SENDPLAN_LOGIN_FAILURE_LIMIT and SENDPLAN_LOGIN_COOLOFF_MINUTES must be 1 or more")
+AXES_COOLOFF_TIME = timedelta(minutes=SENDPLAN_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the username's earlier failures
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The security log (accounts.security_log) records sign-ins by user id; axes' own table of every successful
+# sign-in would keep usernames, IP addresses and browsers besides. Failed attempts stay in AccessAttempt (the
+# admin's "Access attempts": delete a row to unlock a username).
+AXES_DISABLE_ACCESS_LOG = True
+# axes' own log lines never name the username or the address (its default masks both; kept explicit), nor the
+# browser (AXES_VERBOSE would add it).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+AXES_VERBOSE = False
+# axes warns that a lockout without the IP address can be dodged by changing browser or address. Not with its
+# database handler, which adds up a username's failures from every address and browser
+# (tests/test_sign_in_throttling.py checks it); adding the address would lock out a whole council behind its proxy.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however busy
+# (accounts/middleware.py). The cookie lasts as long as the longest session.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", default=10)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# Two-factor authentication (TOTP, django-otp) for programme managers, comms officers and admins; others may opt
+# in from "Your account". Off by default under DEBUG so `make demo` logins work with a password alone.
+SENDPLAN_TWO_FACTOR = env_bool("SENDPLAN_TWO_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = SENDPLAN_BRAND_NAME  # the name authenticator apps show beside the code
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 ... seconds before the next try (django-otp)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key or QR code

@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# The test client and live servers speak plain http; production settings are checked by tests/test_deploy_settings.py.
+os.environ.setdefault("SENDPLAN_HTTPS", "0")
+# Most tests sign in with a password only; tests/test_two_factor.py turns two-factor on where it is the subject.
+os.environ.setdefault("SENDPLAN_TWO_FACTOR", "0")
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check would refuse the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -11,4 +15,5 @@ from sendplan.settings import STORAGES  # noqa: E402
 
 # The manifest storage needs collectstatic first; tests serve static files straight from the finders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only

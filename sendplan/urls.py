@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from sendplan import health
 from sendplan.forms import GovukAuthenticationForm
 
 admin.site.site_header = "sendplan administration"
 admin.site.site_title = "sendplan admin"
+# The 500 page quotes the request id and must not fail in turn (sendplan/errors.py).
+handler500 = "sendplan.errors.server_error"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path(
         "accounts/login/",
         login_not_required(
@@ -17,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("kpis.urls")),
     path("", include("risks.urls")),

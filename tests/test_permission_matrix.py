@@ -179,9 +179,20 @@ MATRIX = [
     ("public-report-pdf", "public_draft", "GET", everyone(404)),
     ("public-report-pdf", "public_approved", "GET", everyone(404)),
     ("public-report", "public_published", "POST", everyone(405)),
+    # The load balancers' health check: no login, GET only.
+    ("healthz", None, "GET", everyone(200)),
+    ("healthz", None, "POST", everyone(405)),
     # Signing in and out.
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
+    # Your account: anyone signed in, with a role or not. The two-factor pages exist only with SENDPLAN_TWO_FACTOR
+    # on, which the test settings turn off (tests/test_two_factor.py checks them per role with it on).
+    ("account", None, "GET", expect(200, nobody=200)),
+    ("account", None, "POST", expect(405, nobody=405)),
+    ("two-factor-verify", None, "GET", expect(404, nobody=404)),
+    ("two-factor-verify", None, "POST", expect(404, nobody=404)),
+    ("two-factor-setup", None, "GET", expect(404, nobody=404)),
+    ("two-factor-setup", None, "POST", expect(404, nobody=404)),
 ]
 
 ARGS = {
@@ -518,6 +529,37 @@ def test_admin_is_for_programme_managers_only(client, matrix_world, db, role):
             assert "/login/" in response["Location"]
     user_admin = client.get(reverse("admin:auth_user_changelist"))
     assert user_admin.status_code == (403 if role == "manager" else 302)
+
+
+# Sign-in records (django-axes' failed attempts, django-otp's authenticator apps) stay with superusers too: a
+# programme manager who could add an app to another account, or clear its lockouts, could take it over.
+SIGN_IN_ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label in ("axes", "otp_totp")]
+
+
+@pytest.mark.parametrize("role", [*ALL, "superuser"])
+def test_sign_in_records_are_for_superusers_only(client, matrix_world, db, role):
+    from axes.models import AccessAttempt
+    from django.contrib.auth.models import User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    world = matrix_world
+    AccessAttempt.objects.create(username="alice", failures_since_start=2, attempt_time=timezone.now())
+    TOTPDevice.objects.create(user=world.comms, name="Authenticator app")
+    if role == "superuser":
+        client.force_login(User.objects.create_superuser("matrix-root", password="matrix-root-password"))
+    else:
+        login(client, world, role)
+    assert {meta.label for meta in SIGN_IN_ADMIN_MODELS} >= {"axes.AccessAttempt", "otp_totp.TOTPDevice"}
+    for meta in SIGN_IN_ADMIN_MODELS:
+        prefix = f"admin:{meta.app_label}_{meta.model_name}"
+        urls = [reverse(f"{prefix}_changelist")]
+        instance = meta.model._default_manager.first()
+        if instance is not None:
+            urls.append(reverse(f"{prefix}_change", args=[instance.pk]))
+        for url in urls:
+            response = client.get(url)
+            expected = {"superuser": 200, "manager": 403}.get(role, 302)
+            assert response.status_code == expected, url
 
 
 def test_every_url_is_in_the_matrix():

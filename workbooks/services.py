@@ -8,6 +8,7 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.security_log import log_event
 from workbooks.importer import ImportResult, import_workbook
 from workbooks.models import WorkbookUpload
 
@@ -19,7 +20,10 @@ def upload_stage(*, filename: str, content: bytes, by) -> tuple[WorkbookUpload, 
     upload = WorkbookUpload.objects.create(
         filename=filename[:255], content=content, sha256=hashlib.sha256(content).hexdigest(), uploaded_by=by
     )
-    return upload, import_workbook(io.BytesIO(content), by=by, dry_run=True)
+    result = import_workbook(io.BytesIO(content), by=by, dry_run=True)
+    if not result.ok:
+        log_event("import_refused", user_id=by.pk, upload_id=upload.pk, stage="preview", problems=len(result.problems))
+    return upload, result
 
 
 @transaction.atomic
@@ -31,4 +35,19 @@ def upload_confirm(*, upload: WorkbookUpload, by) -> ImportResult:
         upload.status = WorkbookUpload.Status.IMPORTED
         upload.imported_at = timezone.now()
         upload.save(update_fields=["status", "imported_at"])
+        transaction.on_commit(lambda: log_imported(result, user_id=by.pk, upload_id=upload.pk))
+    else:
+        log_event("import_refused", user_id=by.pk, upload_id=upload.pk, stage="confirm", problems=len(result.problems))
     return result
+
+
+def log_imported(result: ImportResult, *, user_id: int | None, **fields) -> None:
+    """The security event for an applied import: which plan, and how many records it created and changed."""
+    log_event(
+        "workbook_imported",
+        user_id=user_id,
+        plan_id=result.plan.pk,
+        records_created=sum(result.created.values()),
+        records_changed=sum(result.changed.values()),
+        **fields,
+    )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.models import Plan
-from actions.permissions import Role, require_reader, user_roles
+from actions.permissions import Role, log_out_of_scope, require_reader, user_roles
 from workbooks import exporter
 from workbooks.forms import UploadForm
 from workbooks.models import WorkbookUpload
@@ -45,6 +45,7 @@ def confirm(request, pk):
     _require_programme_manager(request.user)
     staged = get_object_or_404(WorkbookUpload, pk=pk, status=WorkbookUpload.Status.PREVIEWED)
     if staged.uploaded_by_id != request.user.pk:
+        log_out_of_scope(request.user, WorkbookUpload, pk)
         raise Http404("No such upload")
     result = upload_confirm(upload=staged, by=request.user)
     if not result.applied:

@@ -1,0 +1,123 @@
+"""Your account, and the two-factor pages: enter a code, set up an authenticator app (docs/security.md)."""
+
+from __future__ import annotations
+
+import math
+from base64 import b32encode
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+
+from accounts import selectors, services
+from accounts.forms import CodeForm
+from accounts.qr import qr_svg
+from accounts.security_log import log_event
+from actions.permissions import user_roles
+
+
+def _next_url(request) -> str:
+    """Where to go once the code is accepted: the page asked for, if it is on this site, else the start page."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+def _require_two_factor_on() -> None:
+    if not selectors.two_factor_enabled():
+        raise Http404("Two-factor authentication is not used on this service")
+
+
+def _accepted(request, device, event: str) -> None:
+    """The session now counts as verified, under a new key: the one used before the code was entered is dead."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    log_event(event, user_id=request.user.pk)
+
+
+def _refused(request, form: CodeForm, check: services.CodeCheck, stage: str) -> None:
+    wait = None
+    if check.wait_until is not None:
+        wait = max(1, math.ceil((check.wait_until - timezone.now()).total_seconds()))
+    log_event("two_factor_failed", user_id=request.user.pk, stage=stage, throttled=wait is not None)
+    form.refuse(wait)
+
+
+@require_GET
+def account(request):
+    user = request.user
+    context = {
+        "roles": sorted(role.value for role in user_roles(user)),
+        "two_factor_enabled": selectors.two_factor_enabled(),
+        "two_factor_required": selectors.two_factor_required(user),
+        "device": selectors.confirmed_device(user),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    _require_two_factor_on()
+    user = request.user
+    next_url = _next_url(request)
+    if user.is_verified():
+        return redirect(next_url)
+    if selectors.confirmed_device(user) is None:
+        return redirect(f"{reverse('two-factor-setup')}?{urlencode({'next': next_url})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.totp_verify(user=user, token=form.cleaned_data["code"])
+        if check.ok:
+            _accepted(request, check.device, "two_factor_verified")
+            return redirect(next_url)
+        _refused(request, form, check, stage="sign_in")
+    context = {"form": form, "next": next_url}
+    return render(request, "accounts/two_factor_verify.html", context, status=400 if form.errors else 200)
+
+
+def _manual_key(device) -> str:
+    """The key as authenticator apps take it typed in: base32, in groups of four."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@never_cache  # the page shows the secret key
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    _require_two_factor_on()
+    user = request.user
+    next_url = _next_url(request)
+    if selectors.confirmed_device(user) is not None and not user.is_verified():
+        # Replacing an app needs a code from the current one: a stolen password alone must not add a thief's phone.
+        return redirect(f"{reverse('two-factor-verify')}?{urlencode({'next': request.get_full_path()})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.totp_setup_confirm(user=user, token=form.cleaned_data["code"])
+        if check.ok:
+            _accepted(request, check.device, "two_factor_enrolled")
+            messages.success(
+                request, "Two-factor authentication is set up. You will be asked for a code when you sign in."
+            )
+            return redirect(next_url)
+        _refused(request, form, check, stage="set_up")
+    # Reused while unconfirmed (see totp_setup_start), so this GET changes nothing after the first visit.
+    device = services.totp_setup_start(user=user)
+    context = {
+        "form": form,
+        "next": next_url,
+        "replacing": selectors.confirmed_device(user) is not None,
+        "qr_code": qr_svg(device.config_url, title="QR code to scan with your authenticator app"),
+        "manual_key": _manual_key(device),
+    }
+    return render(request, "accounts/two_factor_setup.html", context, status=400 if form.errors else 200)
