@@ -33,14 +33,24 @@ class FieldChange:
 class StaleEditError(Exception):
     """Raised when a save is based on a version someone else has since replaced."""
 
-    def __init__(self, changes: list[FieldChange]):
+    def __init__(self, changes: list[FieldChange], *, saved_by: str | None = None, saved_at: datetime | None = None):
         self.changes = changes
+        # Who saved last and when, for a save that changed no tracked field (e.g. a risk review with the same
+        # scores): the refusal still names who got there first.
+        self.saved_by = saved_by
+        self.saved_at = saved_at
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
         if not self.changes:
-            return "Someone else saved this record while you were editing it. Your changes have not been saved."
+            if self.saved_by is None:
+                return "Someone else saved this record while you were editing it. Your changes have not been saved."
+            when = timezone.localtime(self.saved_at).strftime("%H:%M on %-d %B %Y")
+            return (
+                f"{self.saved_by} saved this record at {when}, while you were editing. "
+                "Your changes have not been saved: check the record, then submit yours again."
+            )
         latest = self.changes[-1]
         when = timezone.localtime(latest.when).strftime("%H:%M on %-d %B %Y")
         fields = ", ".join(dict.fromkeys(change.field for change in self.changes))
@@ -159,7 +169,17 @@ def claim_version(instance: models.Model, *, expected_version: int) -> None:
     )
     if not claimed:
         current = model._default_manager.get(pk=instance.pk)
-        raise StaleEditError(changes_since(current, expected_version))
+        last_saved = (
+            current.history.filter(version__gt=expected_version)
+            .select_related("history_user__officer")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        raise StaleEditError(
+            changes_since(current, expected_version),
+            saved_by=history_user_label(last_saved) if last_saved else None,
+            saved_at=last_saved.history_date if last_saved else None,
+        )
     instance.version = expected_version + 1
 
 

@@ -172,3 +172,28 @@ def test_actions_from_another_plan_cannot_be_linked(risk_world):
     with pytest.raises(ValidationError) as raised:
         risk_save(risk=risk, actions=[other], by=risk_world.world.manager, expected_version=risk.version)
     assert "belong to another plan" in raised.value.message_dict["actions"][0]
+
+
+def test_a_stale_review_that_changes_no_score_still_names_who_reviewed_first(risk_world):
+    """Two reviews with the same scores on the same day change no tracked field of the risk: the second reviewer is
+    still told who saved first, not just "someone"."""
+    from actions.locking import StaleEditError
+
+    on = timezone.localdate()
+    review(risk_world, 3, 3, on=on)
+    risk = Risk.objects.get(pk=risk_world.schools.pk)
+    loaded_version = risk.version
+    review(risk_world, 3, 3, on=on, note="Reviewed again: no change")
+    stale = Risk.objects.get(pk=risk.pk)
+    with pytest.raises(StaleEditError) as raised:
+        risk_review_record(
+            risk=stale,
+            reviewed_on=on,
+            likelihood=3,
+            impact=3,
+            note="Same scores, reviewed from a page loaded before the first review",
+            by=risk_world.world.manager,
+            expected_version=loaded_version,
+        )
+    assert raised.value.changes == []
+    assert raised.value.message.startswith(f"{risk_world.world.alice.officer} saved this record at ")
