@@ -10,22 +10,44 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from django.db import router
+
+# The values read for each history row: its id and kind, then the model's own fields.
+_HISTORY_ID, _HISTORY_TYPE = 0, 1
+
+
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _latest_values(model, when: datetime, attnames: list[str] | None = None, **filters) -> tuple[list[str], list]:
+    """The latest history row of each record of `model` at `when` (deletions dropped), as value tuples: the
+    history id, its kind, then `attnames` (default: the model's concrete fields in order, returned). One query.
+
+    Tuples rather than history instances: a plan's history runs to thousands of rows, and building two model
+    instances per row (the history record, then the record it describes) was most of the dashboard's time."""
+    attnames = attnames or _attnames(model)
+    # Unordered: the latest row of each record is picked here, so the history's default ordering is a wasted sort.
+    records = model.history.filter(history_date__lte=when, **filters).latest_of_each().order_by()
+    latest: dict[object, tuple] = {}
+    id_index = 2 + attnames.index(model._meta.pk.attname)
+    for values in records.values_list("history_id", "history_type", *attnames):
+        kept = latest.get(values[id_index])
+        if kept is None or values[_HISTORY_ID] > kept[_HISTORY_ID]:
+            latest[values[id_index]] = values
+    return attnames, [values for values in latest.values() if values[_HISTORY_TYPE] != "-"]
+
+
+def _instance(model, attnames: list[str], values: tuple):
+    instance = model.from_db(router.db_for_read(model), attnames, values[2:])
+    instance.as_at_history_id = values[_HISTORY_ID]  # for leads_as_at
+    return instance
+
 
 def rows_as_at(model, when: datetime, **filters) -> list:
     """Instances of `model` as they were at `when`, filtered on the history table's fields. One query."""
-    records = model.history.filter(history_date__lte=when, **filters).latest_of_each()
-    latest = {}
-    for record in records:
-        kept = latest.get(record.id)
-        if kept is None or record.history_id > kept.history_id:
-            latest[record.id] = record
-    rows = []
-    for record in latest.values():
-        if record.history_type != "-":
-            instance = record.instance
-            instance.as_at_history_id = record.history_id  # for leads_as_at
-            rows.append(instance)
-    return rows
+    attnames, rows = _latest_values(model, when, **filters)
+    return [_instance(model, attnames, values) for values in rows]
 
 
 def leads_as_at(actions: list) -> dict[int, list[int]]:
@@ -59,29 +81,81 @@ class RatingsAsAt:
 
     Drafts are nobody's rating: only submitted updates count, now and at any past moment (an update never goes back
     to a draft, so filtering the history rows first leaves each update's latest submitted state). One query; the
-    board chair's dashboard and the termly report both read ratings through it."""
+    board chair's dashboard and the termly report both read ratings through it. An update becomes a model instance
+    only when asked for.
 
-    def __init__(self, when: datetime, periods: list, action_ids):
+    With `words=False` the query reads each update's rating but not its words (progress, impact, recovery note),
+    for a page that shows the ratings of every action but the words of only a few: `rag_upto` and `updated_in`
+    need nothing more, and `upto_each` reads the words of the updates it returns in one more query."""
+
+    def __init__(self, when: datetime, periods: list, action_ids, *, words: bool = True):
         from actions.models import ProgressUpdate
 
         self._start = {p.pk: p.start for p in periods}
-        self._updates: dict[int, list] = defaultdict(list)
-        submitted = ProgressUpdate.Status.SUBMITTED
-        records = rows_as_at(
-            ProgressUpdate, when, period_id__in=list(self._start), action_id__in=list(action_ids), status=submitted
+        self._words = words
+        attnames, rows = _latest_values(
+            ProgressUpdate,
+            when,
+            None if words else ["id", "action_id", "period_id", "rag"],
+            period_id__in=list(self._start),
+            action_id__in=list(action_ids),
+            status=ProgressUpdate.Status.SUBMITTED,
         )
-        for update in records:
-            self._updates[update.action_id].append(update)
-        for updates in self._updates.values():
-            updates.sort(key=lambda u: self._start[u.period_id])
+        self._attnames = attnames
+        action, period, rag = (2 + attnames.index(name) for name in ("action_id", "period_id", "rag"))
+        # Per action, (period start, period id, rating, row values), earliest period first.
+        self._rows: dict[int, list[tuple]] = defaultdict(list)
+        for values in rows:
+            self._rows[values[action]].append((self._start[values[period]], values[period], values[rag], values))
+        for entries in self._rows.values():
+            entries.sort(key=lambda entry: entry[0])
+        self._instances: dict[int, object] = {}  # by history id
+
+    def _update(self, entry: tuple):
+        from actions.models import ProgressUpdate
+
+        values = entry[3]
+        update = self._instances.get(values[_HISTORY_ID])
+        if update is None:
+            if not self._words:
+                raise RuntimeError("These ratings were read without their words: ask upto_each for updates.")
+            update = self._instances[values[_HISTORY_ID]] = _instance(ProgressUpdate, self._attnames, values)
+        return update
+
+    def _upto(self, action_id: int, period) -> tuple | None:
+        if period is None:
+            return None
+        eligible = [entry for entry in self._rows.get(action_id, ()) if entry[0] <= period.start]
+        return eligible[-1] if eligible else None
 
     def updates(self, action_id: int) -> list:
         """The action's submitted updates, earliest period first."""
-        return self._updates[action_id]
+        return [self._update(entry) for entry in self._rows.get(action_id, ())]
+
+    def updated_in(self, action_id: int, period) -> bool:
+        """Whether the action has a submitted update for `period`."""
+        return any(entry[1] == period.pk for entry in self._rows.get(action_id, ()))
 
     def upto(self, action_id: int, period):
         """The action's rating as at `period`: its latest update in that period or an earlier one (None if none)."""
-        if period is None:
-            return None
-        eligible = [u for u in self._updates[action_id] if self._start[u.period_id] <= period.start]
-        return eligible[-1] if eligible else None
+        entry = self._upto(action_id, period)
+        return self._update(entry) if entry else None
+
+    def rag_upto(self, action_id: int, period) -> str:
+        """The code of that rating ("" if none), without building the update."""
+        entry = self._upto(action_id, period)
+        return entry[2] if entry else ""
+
+    def upto_each(self, action_ids, period) -> dict:
+        """`upto` for each of `action_ids` (action id -> update or None); read without words, one query for theirs
+        (none when none is rated)."""
+        from actions.models import ProgressUpdate
+
+        entries = {action_id: self._upto(action_id, period) for action_id in action_ids}
+        missing = [e[3][_HISTORY_ID] for e in entries.values() if e and e[3][_HISTORY_ID] not in self._instances]
+        if missing and not self._words:
+            attnames = _attnames(ProgressUpdate)
+            records = ProgressUpdate.history.filter(history_id__in=missing).order_by()
+            for values in records.values_list("history_id", "history_type", *attnames):
+                self._instances[values[_HISTORY_ID]] = _instance(ProgressUpdate, attnames, values)
+        return {action_id: self._update(entry) if entry else None for action_id, entry in entries.items()}

@@ -122,24 +122,20 @@ def plan_dashboard(
         areas = [a for a in areas if a.pk == area.pk]
     area_ids = [a.pk for a in areas]
     actions = sorted(rows_as_at(Action, when, area_id__in=area_ids), key=lambda a: (a.order, a.ref))
-    leads: dict[int, list[Officer]] = defaultdict(list)
-    for link in Action.leads.through.objects.filter(action__area__plan=plan).select_related("officer"):
-        leads[link.action_id].append(link.officer)
+    leads = _leads(plan)
     if organisation is not None:
         actions = [a for a in actions if any(o.organisation_id == organisation.pk for o in leads[a.pk])]
     action_ids = {a.pk for a in actions}
 
     periods = sorted(rows_as_at(ReportingPeriod, when, plan_id=plan.pk), key=lambda p: p.start)
     period, previous = _current_periods(periods, on)
-    ratings = RatingsAsAt(when, periods, action_ids)
-    current_rating = {a.pk: ratings.upto(a.pk, period) for a in actions}
+    # Every action's rating, but the words (recovery notes) only of those rated Red: read apart, below.
+    ratings = RatingsAsAt(when, periods, action_ids, words=False)
+    current_rating = {a.pk: ratings.rag_upto(a.pk, period) for a in actions}
     by_area: dict[int, list[Action]] = defaultdict(list)
     for action in actions:
         by_area[action.area_id].append(action)
-    ratings_by_area = {
-        each.pk: Counter(current_rating[a.pk].rag if current_rating[a.pk] else "" for a in by_area[each.pk])
-        for each in areas
-    }
+    ratings_by_area = {each.pk: Counter(current_rating[a.pk] for a in by_area[each.pk]) for each in areas}
     totals: Counter = sum(ratings_by_area.values(), Counter())
     # Columns: the plan's key, plus any code still in use that the key has since dropped (as on the plan page).
     key = [line.code for line in plan.rag_key.all()] or [code.value for code in RAG_ORDER]
@@ -170,11 +166,12 @@ def plan_dashboard(
         chart=rag_stacked_bars([(f"Area {s.area.ref}", str(s.area), s.counts) for s in summaries]),
     )
 
+    red_actions = []
     for action in actions:
-        now_update, before_update = current_rating[action.pk], ratings.upto(action.pk, previous)
-        if now_update is None:
+        after, before = current_rating[action.pk], ratings.rag_upto(action.pk, previous)
+        if not after:
             continue
-        move = Move(action=action, before=before_update.rag if before_update else "", after=now_update.rag)
+        move = Move(action=action, before=before, after=after)
         if not move.before:
             dashboard.newly_rated.append(move)
         elif RAG_RANK[move.after] > RAG_RANK[move.before]:
@@ -183,8 +180,10 @@ def plan_dashboard(
             dashboard.worsened.append(move)
         else:
             dashboard.unchanged.append(move)
-        if now_update.rag == Rag.RED:
-            dashboard.reds.append(Red(action=action, update=now_update))
+        if after == Rag.RED:
+            red_actions.append(action)
+    red_updates = ratings.upto_each([action.pk for action in red_actions], period)
+    dashboard.reds = [Red(action=action, update=red_updates[action.pk]) for action in red_actions]
     dashboard.overdue = sorted(
         (a for a in actions if a.status == Action.Status.OPEN and (a.effective_due_date or on) < on),
         key=lambda a: a.effective_due_date,
@@ -193,7 +192,7 @@ def plan_dashboard(
         dashboard.round = _round_tally(period, actions, ratings)
 
     red_by_area = _add_kpis(dashboard, plan, when, on, area)
-    rated = ((a, current_rating[a.pk].rag) for a in actions if current_rating[a.pk])
+    rated = ((a, current_rating[a.pk]) for a in actions if current_rating[a.pk])
     flags = unsupported_ratings(rated, red_by_area)
     dashboard.flags = sorted(flags, key=lambda flag: (flag.action.area_id, flag.action.order, flag.action.ref))
     _add_risks(dashboard, plan, when, area)
@@ -201,11 +200,26 @@ def plan_dashboard(
     return dashboard
 
 
+def _leads(plan: Plan) -> dict[int, list[Officer]]:
+    """Who leads each of the plan's actions now. One query; each officer is built once, not once per action."""
+    names = [field.attname for field in Officer._meta.concrete_fields]
+    links = Action.leads.through.objects.filter(action__area__plan=plan)
+    leads: dict[int, list[Officer]] = defaultdict(list)
+    officers: dict[int, Officer] = {}
+    pk = names.index(Officer._meta.pk.attname)
+    for action_id, *values in links.values_list("action_id", *(f"officer__{name}" for name in names)):
+        officer = officers.get(values[pk])
+        if officer is None:
+            officer = officers[values[pk]] = Officer.from_db(links.db, names, values)
+        leads[action_id].append(officer)
+    return leads
+
+
 def _round_tally(period, actions, ratings: RatingsAsAt) -> Tally:
     """As governance.selectors.round_page counts it: open actions, and any updated in the round."""
     tally = Tally(label=period.name)
     for action in actions:
-        updated = any(u.period_id == period.pk for u in ratings.updates(action.pk))
+        updated = ratings.updated_in(action.pk, period)
         if action.status == Action.Status.OPEN or updated:
             tally.add(action, updated)
     return tally

@@ -37,9 +37,18 @@ def render_body(content: ReportContent, report=None, *, draft: bool) -> str:
 
 def render_pdf(content: ReportContent, report=None, *, draft: bool) -> bytes:
     """The report as a tagged PDF/UA-1 file; `draft` adds the watermark."""
+    return pdf_from_document(render_pdf_document(content, report, draft=draft), draft=draft)
+
+
+def render_pdf_document(content: ReportContent, report=None, *, draft: bool) -> str:
+    """The standalone HTML document WeasyPrint draws the PDF from."""
+    return render_to_string("reports/report_pdf.html", document_context(content, report, draft=draft))
+
+
+def pdf_from_document(html: str, *, draft: bool) -> bytes:
+    """WeasyPrint's part alone (the benchmarks time it apart from assembling and templates)."""
     from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint's fonts costs every other request time.
 
-    html = render_to_string("reports/report_pdf.html", document_context(content, report, draft=draft))
     stylesheets = [_print_css()] + ([CSS(string=DRAFT_CSS)] if draft else [])
     return HTML(string=html, base_url=".").write_pdf(pdf_variant="pdf/ua-1", stylesheets=stylesheets)
 

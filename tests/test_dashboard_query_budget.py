@@ -114,11 +114,12 @@ def big_plan(request, django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-# Session, user, roles, plan; areas, actions, leads, periods, updates, RAG key, KPIs, milestones, risk bands,
-# risk positions before, risks, their linked actions, challenges, challengers; the filter form's areas and
-# organisations.
-DASHBOARD_QUERIES = 21
-PAST_AREA_QUERIES = 16  # no challenges had been raised by then, so no challengers to read
+# Session, user, roles, plan; areas, actions, leads, periods, updates (their ratings), the Red updates' words,
+# RAG key, KPIs, milestones, risk bands, risk positions before, risks, their linked actions, challenges,
+# challengers; the filter form's areas and organisations.
+DASHBOARD_QUERIES = 22
+# Nothing had been rated or challenged by then: no Red updates' words, no challengers to read.
+PAST_AREA_QUERIES = 16
 
 
 def test_dashboard_query_count_is_flat(client, db, big_plan, django_assert_num_queries):
