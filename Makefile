@@ -8,7 +8,7 @@ TEST_DEBS := postgresql chromium chromium-driver poppler-utils
 # The demo renders PDF reports too: WeasyPrint embeds Liberation Sans (Arial's metrics) and draws with Pango.
 DEMO_DEBS := nodejs npm python3-venv fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: demo test lint bench install system-deps-demo system-deps-test serve-demo clean
+.PHONY: demo test lint check-deploy bench install serve system-deps-demo system-deps-test serve-demo clean
 
 demo: system-deps-demo install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -17,13 +17,34 @@ demo: system-deps-demo install
 	@echo "sendplan demo: open http://127.0.0.1:8000 and sign in with a login above (Ctrl+C stops the server)."
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-deps-test install lint
+test: system-deps-test install lint check-deploy
 	scripts/with-postgres.sh $(PY) -m pytest
 
-# Benchmarks on a throwaway PostgreSQL: a table printed, not a test. More arrive with the production issue.
-bench: system-deps-test install
+# Benchmarks on a throwaway PostgreSQL (docs/benchmarks.md): figures, not tests. Pages, termly report, import and a
+# 60 s load test with locust against gunicorn, at 50 and 500 actions; the tables are printed and written into the doc.
+bench: system-deps-test install $(VENV)/.installed-bench
 	DJANGO_SETTINGS_MODULE=sendplan.settings_test scripts/with-postgres.sh sh -c \
-	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench_import --actions 50 500 && $(PY) manage.py bench_reports --actions 50 500'
+	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench --actions 50 500 --write docs/benchmarks.md'
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# Django's deployment checks on the production settings (DEBUG off, HTTPS on, a throwaway random key): any warning
+# fails. The check reads settings only, so the SQLite default DATABASE_URL is enough.
+check-deploy: install
+	env -u DJANGO_DEBUG DJANGO_SETTINGS_MODULE=sendplan.settings SENDPLAN_HTTPS=1 ALLOWED_HOSTS=sendplan.example.org \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Production app server: gunicorn on PostgreSQL, static files by whitenoise (docs/deployment.md). Needs
+# DATABASE_URL (postgresql://...) and SECRET_KEY, checked before anything is installed; SENDPLAN_HTTPS=0 to try it
+# over plain http on loopback. The demo's Debian packages are the server's too (npm builds the CSS, Pango and
+# Liberation Sans draw the PDFs).
+serve:
+	@scripts/serve.sh --check
+	@$(MAKE) --no-print-directory system-deps-demo install
+	scripts/serve.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
