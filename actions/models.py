@@ -421,3 +421,20 @@ class ProgressUpdate(VersionedModel):
     @property
     def evidence_items(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+
+class DataVersion(models.Model):
+    """One row whose token changes whenever a transaction that wrote plan data commits (actions.data_version).
+
+    Written only by database triggers, never by Django: a cached page keyed on the token can never outlive the data
+    it shows, whichever way the data was written (a form, the admin, an import, a bulk update, SQL by hand)."""
+
+    token = models.CharField(max_length=36)
+    # The transaction that set the token: the triggers change it once per transaction, not once per row written.
+    transaction_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self) -> str:
+        return self.token

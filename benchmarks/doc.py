@@ -136,10 +136,12 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
     if run.pages:
         largest = run.sizes[-1] if run.sizes[-1] in run.pages else max(run.pages)
         dashboard = next(t for t in run.pages[largest] if t.label == "Dashboard")
+        afresh = next((t for t in run.pages[largest] if t.label.startswith("Dashboard, first view")), None)
         rows.append(
             (
                 f"Dashboard median < {DASHBOARD_MS} ms at {largest} actions",
-                f"{dashboard.median_ms:.0f} ms",
+                f"{dashboard.median_ms:.0f} ms"
+                + (f" (first view after a change: {afresh.median_ms:.0f} ms)" if afresh else ""),
                 dashboard.median_ms < DASHBOARD_MS,
             )
         )

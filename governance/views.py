@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.locking import StaleEditError
@@ -38,6 +40,7 @@ from governance.services import (
     round_open,
 )
 from sendplan.forms import add_service_errors, form_status
+from sendplan.page_cache import cached_html
 from sendplan.timezones import end_of_day
 
 
@@ -56,14 +59,18 @@ def dashboard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     form = DashboardFilterForm(request.GET or None, plan=plan, organisations=selectors.organisations_leading(plan))
     filters = form.cleaned_data if form.is_valid() else {}
-    as_at = filters.get("as_at")
-    board = plan_dashboard(
-        plan,
-        as_at=end_of_day(as_at) if as_at else None,
-        area=filters.get("area"),
-        organisation=filters.get("organisation"),
-    )
-    context = {"plan": plan, "form": form, "board": board}
+    as_at, area, organisation = filters.get("as_at"), filters.get("area"), filters.get("organisation")
+
+    def render_body():
+        board = plan_dashboard(plan, as_at=end_of_day(as_at) if as_at else None, area=area, organisation=organisation)
+        return render_to_string("governance/_dashboard_body.html", {"plan": plan, "board": board})
+
+    # Everything below the filters is the same for every reader, and a board's members open it again and again
+    # between updates: cached until plan data changes (sendplan.page_cache). Today's date is part of the key:
+    # "overdue" and "due in the next three months" move with it.
+    vary_on = (plan.pk, as_at, area and area.pk, organisation and organisation.pk, timezone.localdate())
+    body = cached_html("dashboard", vary_on, render_body)
+    context = {"plan": plan, "form": form, "as_at": as_at, "now": timezone.now(), "body": body}
     return render(request, "governance/dashboard.html", context, status=400 if form.errors else 200)
 
 

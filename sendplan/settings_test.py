@@ -11,9 +11,13 @@ os.environ.setdefault("SENDPLAN_TWO_FACTOR", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sendplan.settings import *  # noqa: E402,F403
-from sendplan.settings import STORAGES  # noqa: E402
+from sendplan.settings import CACHES, STORAGES  # noqa: E402
 
 # The manifest storage needs collectstatic first; tests serve static files straight from the finders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only
+# A test's transaction is rolled back, never committed, so the data-version token (actions.data_version) does not
+# change within a test and a cached dashboard would outlive the test's own edits. Tests of the cache turn it back
+# on, with committed transactions: tests/test_page_cache.py.
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

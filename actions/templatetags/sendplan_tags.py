@@ -1,5 +1,7 @@
 """Template helpers for GOV.UK components: RAG tags, form fields with their errors, the error summary."""
 
+import functools
+
 from django import forms, template
 from django.utils.html import format_html
 
@@ -13,6 +15,12 @@ register = template.Library()
 def rag_tag(code: str, label: str = ""):
     """The same HTML as components/rag_tag.html, built without rendering a template: a 500-action dashboard or
     list has hundreds of tags, and an inclusion tag's template render each was a good part of the page's time."""
+    return _rag_tag(code, label)
+
+
+@functools.lru_cache(maxsize=128)
+def _rag_tag(code: str, label: str):
+    # A handful of codes and labels, each tag the same every time: built once per process.
     if not code:
         css, label = "govuk-tag--grey", label or "Not rated"
     else:
