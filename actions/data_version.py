@@ -55,10 +55,12 @@ def install_triggers(using: str = "default") -> list[str]:
     if connection.vendor != "postgresql":
         return []
     with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+        if DataVersion._meta.db_table not in existing:
+            return []  # migrated back before the data version: a trigger now would fail every write
         cursor.execute(_FUNCTION.format(table=connection.ops.quote_name(DataVersion._meta.db_table)))
         cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = %s", [TRIGGER])
         present = {name.strip('"') for (name,) in cursor.fetchall()}
-        existing = set(connection.introspection.table_names(cursor))
         missing = [table for table in data_tables() if table in existing and table not in present]
         for table in missing:
             # Constraint triggers cannot be CREATE OR REPLACEd: hence the check for the ones present.
@@ -68,6 +70,14 @@ def install_triggers(using: str = "default") -> list[str]:
                 f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()"
             )
     return missing
+
+
+def drop_triggers(using: str = "default") -> None:
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}() CASCADE")  # and every trigger that runs it
 
 
 def current_token() -> str | None:

@@ -3,6 +3,19 @@
 from django.db import migrations, models
 
 
+def install_triggers(apps, schema_editor):
+    from actions.data_version import install_triggers
+
+    install_triggers(schema_editor.connection.alias)
+
+
+def drop_triggers(apps, schema_editor):
+    # Before the table goes: a trigger left behind would fail every later write.
+    from actions.data_version import drop_triggers
+
+    drop_triggers(schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -21,4 +34,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'data version',
             },
         ),
+        migrations.RunPython(install_triggers, drop_triggers),
     ]
