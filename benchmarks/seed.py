@@ -32,7 +32,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.models import (
     Action,
@@ -630,8 +630,13 @@ class _Seeder:
                     milestone.suggested_rag = milestone.rag = suggestion
                     milestone.version, milestone.updated_at, milestone._history_date = 2, self.now, self.now
                     changed.append(milestone)
-        Milestone.objects.bulk_update(changed, ["suggested_rag", "rag", "version", "updated_at"], batch_size=BATCH)
-        Milestone.history.bulk_history_create(changed, update=True, default_user=self.manager, batch_size=BATCH)
+        bulk_update_with_history(
+            changed,
+            Milestone,
+            ["suggested_rag", "rag", "version", "updated_at"],
+            batch_size=BATCH,
+            default_user=self.manager,
+        )
 
     def _risks(self) -> None:
         """40 scored risks, each reviewed once a period (its position moving a step at a time) and linked to two
@@ -731,8 +736,7 @@ class _Seeder:
             challenges.append(challenge)
             if rng.random() < 0.5:
                 answered.append((challenge, update, self.between(raised, self.now)))
-        Challenge.objects.bulk_create(challenges)
-        Challenge.history.bulk_history_create(challenges)
+        bulk_create_with_history(challenges, Challenge)
         for challenge, update, when in answered:
             challenge.status, challenge.resolution = Challenge.Status.RESOLVED, Challenge.Resolution.EXPLAINED
             challenge.response = texts.CHALLENGE_RESPONSE
@@ -743,10 +747,9 @@ class _Seeder:
             challenge.responded_at = challenge.updated_at = challenge._history_date = when
             challenge.version = 2
         if answered:
-            done = [c for c, _, _ in answered]
-            Challenge.history.bulk_history_create(done, update=True)
-            Challenge.objects.bulk_update(
-                done,
+            bulk_update_with_history(
+                [c for c, _, _ in answered],
+                Challenge,
                 ["status", "resolution", "response", "responded_by", "responded_by_officer", "responded_at"]
                 + ["updated_at", "version"],
             )
@@ -769,16 +772,15 @@ class _Seeder:
             comments.append(comment)
             if rng.random() < 0.5:
                 responded.append((comment, update, self.between(written, self.now)))
-        CoproductionComment.objects.bulk_create(comments)
-        CoproductionComment.history.bulk_history_create(comments)
+        bulk_create_with_history(comments, CoproductionComment)
         for comment, update, when in responded:
             comment.response = texts.WE_DID
             comment.responded_by_id = update.submitted_by_id
             comment.responded_at = comment.updated_at = comment._history_date = when
             comment.version = 2
         if responded:
-            done = [c for c, _, _ in responded]
-            CoproductionComment.history.bulk_history_create(done, update=True)
-            CoproductionComment.objects.bulk_update(
-                done, ["response", "responded_by", "responded_at", "updated_at", "version"]
+            bulk_update_with_history(
+                [c for c, _, _ in responded],
+                CoproductionComment,
+                ["response", "responded_by", "responded_at", "updated_at", "version"],
             )
