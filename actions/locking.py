@@ -169,6 +169,9 @@ def claim_version(instance: models.Model, *, expected_version: int) -> None:
     )
     if not claimed:
         current = model._default_manager.get(pk=instance.pk)
+        changes = changes_since(current, expected_version)
+        if changes:
+            raise StaleEditError(changes)  # the changes name who saved them
         last_saved = (
             current.history.filter(version__gt=expected_version)
             .select_related("history_user__officer")
@@ -176,7 +179,7 @@ def claim_version(instance: models.Model, *, expected_version: int) -> None:
             .first()
         )
         raise StaleEditError(
-            changes_since(current, expected_version),
+            [],
             saved_by=history_user_label(last_saved) if last_saved else None,
             saved_at=last_saved.history_date if last_saved else None,
         )
