@@ -93,10 +93,6 @@ class Dashboard:
     leads: dict[int, list[Officer]] = field(default_factory=dict)
     chart: StackedBars | None = None
 
-    @property
-    def as_at_date(self) -> date:
-        return timezone.localdate(self.as_at)
-
 
 def _current_periods(periods: list[ReportingPeriod], on: date):
     """The round open at the moment (or failing that the latest begun), and the one before it."""

@@ -5,6 +5,7 @@ These tests commit (transaction=True): the token changes when a writing transact
 rolled-back transaction never does. The cache is on here as in production; the rest of the suite runs without it.
 """
 
+import datetime
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.data_version import TRIGGER, current_token, data_tables, install_triggers
 from actions.models import Action, DataVersion, Officer, Rag
@@ -147,10 +149,6 @@ def test_each_filter_and_each_day_has_its_own_entry(client, world, page_cache, b
     client.get(url, {"area": world.area.pk})
     assert len(builds) == 2
     # Tomorrow, with no data changed: built again, since what is overdue or due soon moves with the date.
-    import datetime
-
-    from django.utils import timezone
-
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(views.timezone, "localdate", lambda *args, **kwargs: tomorrow)
     client.get(url)
