@@ -1,29 +1,30 @@
 """The board chair's dashboard: one plan's position, now or exactly as it stood at any past moment.
 
 Everything is read from the history tables (actions.as_at.rows_as_at), so "now" and "as at 1 March" are the
-same code path: a handful of queries, each returning every row the page needs, whatever the plan's size. Two things
-have no history and are read as they are now: who leads each action (a many-to-many) and the plan's RAG key.
+same code path: a handful of queries, each returning every row the page needs, whatever the plan's size. The areas,
+actions, periods, RAG key, ratings, movement and counts per area come from actions.snapshot.plan_snapshot, the same
+reading the termly report makes, so a board paper and the published report show the same figures for the same
+moment. Who leads each action is read as it is now (the names beside Red and overdue actions, and the
+organisation filter).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from actions.as_at import RatingsAsAt, rows_as_at
-from actions.models import RAG_ORDER, Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
-from actions.selectors import rag_counts
+from actions.as_at import rows_as_at
+from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
+from actions.snapshot import Move, PlanSnapshot, plan_snapshot
 from governance.charts import StackedBars, rag_stacked_bars
 from governance.models import Challenge
 from governance.selectors import RatingFlag, Tally, milestone_rating, unsupported_ratings
 from kpis.models import Kpi, Milestone
 from risks.selectors import HeatMap, heat_map
 
-# Worst to best, for movement: Red (major concerns) is worse than White (not started).
-RAG_RANK = {Rag.RED: 0, Rag.WHITE: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.BLUE: 4}
 # How far ahead the dashboard looks for KPI milestones falling due.
 MILESTONE_LOOKAHEAD = timedelta(days=92)
 COPRODUCED = {Action.Coproduction.COPRODUCED, Action.Coproduction.INVOLVED}
@@ -31,7 +32,8 @@ COPRODUCED = {Action.Coproduction.COPRODUCED, Action.Coproduction.INVOLVED}
 
 @dataclass
 class AreaSummary:
-    area: AreaOfWeakness
+    area: AreaOfWeakness  # as it stood: closed_on and closed_reason say when and why it was closed
+    closed: bool  # closed on or before the moment
     counts: list[tuple[str, str, int]]  # (code, label, n) in key order, then "not rated"
     total: int
     coproduced: int  # co-produced or involved
@@ -41,13 +43,6 @@ class AreaSummary:
     @property
     def coproduced_percent(self) -> int:
         return round(100 * self.coproduced / self.total) if self.total else 0
-
-
-@dataclass
-class Move:
-    action: Action
-    before: str
-    after: str
 
 
 @dataclass
@@ -71,11 +66,12 @@ class Dashboard:
     plan: Plan
     as_at: datetime
     is_now: bool
-    period: ReportingPeriod | None
-    previous: ReportingPeriod | None
-    areas: list[AreaSummary]
-    totals: list[tuple[str, str, int]]
-    action_count: int
+    period: ReportingPeriod | None = None
+    previous: ReportingPeriod | None = None
+    areas: list[AreaSummary] = field(default_factory=list)
+    totals: list[tuple[str, str, int]] = field(default_factory=list)
+    action_count: int = 0
+    started: bool = True  # False for a moment before the plan's start date: there is nothing to show
     improved: list[Move] = field(default_factory=list)
     worsened: list[Move] = field(default_factory=list)
     unchanged: list[Move] = field(default_factory=list)
@@ -94,56 +90,34 @@ class Dashboard:
     chart: StackedBars | None = None
 
 
-def _current_periods(periods: list[ReportingPeriod], on: date):
-    """The round open at the moment (or failing that the latest begun), and the one before it."""
-    begun = [p for p in periods if p.status != ReportingPeriod.Status.PLANNED and p.start <= on]
-    current = next((p for p in begun if p.status == ReportingPeriod.Status.OPEN), None) or (
-        begun[-1] if begun else None
-    )
-    if current is None:
-        return None, None
-    earlier = [p for p in begun if p.start < current.start]
-    return current, (earlier[-1] if earlier else None)
-
-
 def plan_dashboard(
     plan: Plan, *, as_at: datetime | None = None, area: AreaOfWeakness | None = None, organisation=None
 ) -> Dashboard:
     is_now = as_at is None
     when = as_at or timezone.now()
     on = timezone.localdate(when)
+    if on < plan.start_date:
+        return Dashboard(plan=plan, as_at=when, is_now=is_now, started=False)
 
-    areas = sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref))
-    if area is not None:
-        areas = [a for a in areas if a.pk == area.pk]
-    area_ids = [a.pk for a in areas]
-    actions = sorted(rows_as_at(Action, when, area_id__in=area_ids), key=lambda a: (a.order, a.ref))
     leads = _leads(plan)
+    keep = None
     if organisation is not None:
-        actions = [a for a in actions if any(o.organisation_id == organisation.pk for o in leads[a.pk])]
-    action_ids = {a.pk for a in actions}
 
-    periods = sorted(rows_as_at(ReportingPeriod, when, plan_id=plan.pk), key=lambda p: p.start)
-    period, previous = _current_periods(periods, on)
+        def keep(action):
+            return any(o.organisation_id == organisation.pk for o in leads[action.pk])
+
     # Every action's rating, but the words (recovery notes) only of those rated Red: read apart, below.
-    ratings = RatingsAsAt(when, periods, action_ids, words=False)
-    current_rating = {a.pk: ratings.rag_upto(a.pk, period) for a in actions}
-    by_area: dict[int, list[Action]] = defaultdict(list)
-    for action in actions:
-        by_area[action.area_id].append(action)
-    ratings_by_area = {each.pk: Counter(current_rating[a.pk] for a in by_area[each.pk]) for each in areas}
-    totals: Counter = sum(ratings_by_area.values(), Counter())
-    # Columns: the plan's key, plus any code still in use that the key has since dropped (as on the plan page).
-    key = [line.code for line in plan.rag_key.all()] or [code.value for code in RAG_ORDER]
-    codes = key + [code for code in totals if code and code not in key]
+    snapshot = plan_snapshot(plan, as_at=when, area=area, keep=keep, words=False)
+    period, actions = snapshot.period, snapshot.actions
     summaries = []
-    for each in areas:
-        levels = Counter(a.coproduction_level for a in by_area[each.pk])
+    for each in snapshot.areas:
+        levels = Counter(a.coproduction_level for a in each.actions)
         summaries.append(
             AreaSummary(
-                area=each,
-                counts=rag_counts(ratings_by_area[each.pk], codes),
-                total=len(by_area[each.pk]),
+                area=each.area,
+                closed=each.closed,
+                counts=each.counts,
+                total=each.total,
                 coproduced=sum(levels[level] for level in COPRODUCED),
                 consulted=levels[Action.Coproduction.CONSULTED] + levels[Action.Coproduction.INFORMED],
                 coproduction_unknown=levels[""],
@@ -154,41 +128,35 @@ def plan_dashboard(
         as_at=when,
         is_now=is_now,
         period=period,
-        previous=previous,
+        previous=snapshot.previous,
         areas=summaries,
-        totals=rag_counts(totals, codes),
-        action_count=len(actions),
+        totals=snapshot.totals,
+        action_count=snapshot.action_count,
+        improved=snapshot.improved,
+        worsened=snapshot.worsened,
+        unchanged=snapshot.unchanged,
+        newly_rated=snapshot.newly_rated,
         leads=leads,
         chart=rag_stacked_bars([(f"Area {s.area.ref}", str(s.area), s.counts) for s in summaries]),
     )
 
-    red_actions = []
-    for action in actions:
-        after, before = current_rating[action.pk], ratings.rag_upto(action.pk, previous)
-        if not after:
-            continue
-        move = Move(action=action, before=before, after=after)
-        if not move.before:
-            dashboard.newly_rated.append(move)
-        elif RAG_RANK[move.after] > RAG_RANK[move.before]:
-            dashboard.improved.append(move)
-        elif RAG_RANK[move.after] < RAG_RANK[move.before]:
-            dashboard.worsened.append(move)
-        else:
-            dashboard.unchanged.append(move)
-        if after == Rag.RED:
-            red_actions.append(action)
-    red_updates = ratings.upto_each([action.pk for action in red_actions], period)
+    red_actions = [action for action in actions if snapshot.rating[action.pk] == Rag.RED]
+    red_updates = snapshot.ratings.upto_each([action.pk for action in red_actions], period)
     dashboard.reds = [Red(action=action, update=red_updates[action.pk]) for action in red_actions]
+    # An action whose area had closed is no longer chased: not overdue, not awaited in the round.
     dashboard.overdue = sorted(
-        (a for a in actions if a.status == Action.Status.OPEN and (a.effective_due_date or on) < on),
+        (
+            a
+            for a in actions
+            if a.status == Action.Status.OPEN and (a.effective_due_date or on) < on and snapshot.monitored(a)
+        ),
         key=lambda a: a.effective_due_date,
     )
     if period is not None and period.status == ReportingPeriod.Status.OPEN:
-        dashboard.round = _round_tally(period, actions, ratings)
+        dashboard.round = _round_tally(period, snapshot)
 
     red_by_area = _add_kpis(dashboard, plan, when, on, area)
-    rated = ((a, current_rating[a.pk]) for a in actions if current_rating[a.pk])
+    rated = ((a, snapshot.rating[a.pk]) for a in actions if snapshot.rating[a.pk])
     flags = unsupported_ratings(rated, red_by_area)
     dashboard.flags = sorted(flags, key=lambda flag: (flag.action.area_id, flag.action.order, flag.action.ref))
     _add_risks(dashboard, plan, when, area)
@@ -211,12 +179,12 @@ def _leads(plan: Plan) -> dict[int, list[Officer]]:
     return leads
 
 
-def _round_tally(period, actions, ratings: RatingsAsAt) -> Tally:
-    """As governance.selectors.round_page counts it: open actions, and any updated in the round."""
+def _round_tally(period, snapshot: PlanSnapshot) -> Tally:
+    """As governance.selectors.round_page counts it: open actions still monitored, and any updated in the round."""
     tally = Tally(label=period.name)
-    for action in actions:
-        updated = ratings.updated_in(action.pk, period)
-        if action.status == Action.Status.OPEN or updated:
+    for action in snapshot.actions:
+        updated = snapshot.ratings.updated_in(action.pk, period)
+        if (action.status == Action.Status.OPEN and snapshot.monitored(action)) or updated:
             tally.add(action, updated)
     return tally
 

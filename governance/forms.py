@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from actions.models import Organisation, Rag
 from governance.models import Challenge
@@ -84,6 +85,13 @@ class DashboardFilterForm(forms.Form):
         self.fields["area"].queryset = plan.areas.all()
         self.fields["area"].label_from_instance = lambda area: f"{area.ref}. {area.title[:70]}"
         self.fields["organisation"].queryset = organisations
+
+    def clean_as_at(self):
+        # A date to come has no position yet: showing today's figures labelled "Past position" would mislead.
+        as_at = self.cleaned_data["as_at"]
+        if as_at and as_at > timezone.localdate():
+            raise forms.ValidationError("As at must be today or in the past")
+        return as_at
 
 
 class CommentResponseForm(forms.Form):

@@ -1,8 +1,10 @@
 """What a termly report says, assembled from history exactly as the plan stood at one moment.
 
 Every table is read through actions.as_at.rows_as_at (one query per table, whatever the plan's size), so the same
-report rebuilt a year later says the same thing, however the data has moved on since. The HTML page and the PDF
-render this one object with the same templates.
+report rebuilt a year later says the same thing, however the data has moved on since. The areas, actions, periods,
+RAG key, ratings, movement and counts per area come from actions.snapshot.plan_snapshot, the reading the board's
+dashboard makes too, so the report and a board paper for the same moment show the same figures. The HTML page and
+the PDF render this one object with the same templates.
 
 What families must not see never enters it: challenges, internal notes and evidence links, e-mail addresses, draft
 updates, comments not marked publishable, and the names of officers who are not to be named (their post instead).
@@ -12,15 +14,14 @@ action's history (for history older than lead tracking, as it is now).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
 
-from actions.as_at import RatingsAsAt, leads_as_at, rows_as_at
+from actions.as_at import leads_as_at, rows_as_at
 from actions.models import (
-    RAG_ORDER,
     Action,
     AreaOfWeakness,
     Finding,
@@ -32,9 +33,8 @@ from actions.models import (
     RagDefinition,
     ReportingPeriod,
 )
-from actions.selectors import rag_counts
+from actions.snapshot import PlanSnapshot, plan_snapshot
 from governance.charts import StackedBars, rag_stacked_bars
-from governance.dashboard import RAG_RANK
 from governance.models import CoproductionComment
 from governance.selectors import milestone_rating
 from kpis.charts import TrendChart, trend_chart
@@ -159,18 +159,12 @@ def report_content(
     """The report for `plan`'s `period`, as everything stood at `as_at` (default: now), with the board's summary."""
     when = as_at or timezone.now()
     plan = next(iter(rows_as_at(Plan, when, id=plan.pk)), plan)
-    periods = sorted(rows_as_at(ReportingPeriod, when, plan_id=plan.pk), key=lambda p: p.start)
-    period = next((p for p in periods if p.pk == period.pk), period)
-    earlier = [p for p in periods if p.start < period.start and p.status != ReportingPeriod.Status.PLANNED]
-    previous = earlier[-1] if earlier else None
-
-    areas = sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref))
+    snapshot = plan_snapshot(plan, as_at=when, period=period)
+    period, previous, periods, actions = snapshot.period, snapshot.previous, snapshot.periods, snapshot.actions
+    areas = [each.area for each in snapshot.areas]
     area_ids = [a.pk for a in areas]
-    actions = sorted(rows_as_at(Action, when, area_id__in=area_ids), key=lambda a: (a.order, a.ref))
     findings = sorted(rows_as_at(Finding, when, area_id__in=area_ids), key=lambda f: (f.order, f.pk))
     outcomes = sorted(rows_as_at(Outcome, when, area_id__in=area_ids), key=lambda o: (o.order, o.pk))
-    rag_key = sorted(rows_as_at(RagDefinition, when, plan_id=plan.pk), key=lambda d: d.pk)
-    labels = {code.value: code.label for code in RAG_ORDER} | {d.code: d.label for d in rag_key}
 
     lead_ids = leads_as_at(actions)
     officers = _as_at_or_now(Officer, when, {officer for ids in lead_ids.values() for officer in ids})
@@ -180,27 +174,19 @@ def report_content(
     organisations = _as_at_or_now(Organisation, when, {o.organisation_id for o in officers.values()}).values()
     partners = [o.name for o in sorted(organisations, key=lambda o: (ORGANISATION_ORDER.index(o.kind), o.name))]
 
-    ratings = RatingsAsAt(when, periods, [a.pk for a in actions])
-    rating = {a.pk: (ratings.upto(a.pk, period), ratings.upto(a.pk, previous)) for a in actions}
+    updates = snapshot.ratings.upto_each([a.pk for a in actions], period)
     lines = {
         a.pk: ActionLine(
             action=a,
             leads=sorted(leads[a.pk]),
-            update=rating[a.pk][0],
-            rag_label=labels.get(rating[a.pk][0].rag, "") if rating[a.pk][0] else "Not rated",
-            rated_in=_rated_in(rating[a.pk][0], period, periods),
+            update=updates[a.pk],
+            rag_label=snapshot.labels.get(updates[a.pk].rag, "") if updates[a.pk] else "Not rated",
+            rated_in=_rated_in(updates[a.pk], period, periods),
         )
         for a in actions
     }
-
-    codes = [d.code for d in rag_key] or [code.value for code in RAG_ORDER]
-    by_area: dict[int, list[Action]] = defaultdict(list)
-    for action in actions:
-        by_area[action.area_id].append(action)
-    counters = {a.pk: Counter(lines[action.pk].rag for action in by_area[a.pk]) for a in areas}
-    totals: Counter = sum(counters.values(), Counter())
-    codes += [code for code in totals if code and code not in codes]
-    area_counts = [(a, _labelled(rag_counts(counters[a.pk], codes), labels), len(by_area[a.pk])) for a in areas]
+    by_area = {each.area.pk: each.actions for each in snapshot.areas}
+    area_counts = [(each.area, each.counts, each.total) for each in snapshot.areas]
 
     kpi_lines = _kpi_lines(plan, period, when)
     register = risk_register(plan, status=Risk.Status.OPEN, as_at=when, since=previous)
@@ -224,16 +210,16 @@ def report_content(
         previous=previous,
         as_at=when,
         partners=partners,
-        rag_key=rag_key,
+        rag_key=snapshot.rag_key,
         chart=rag_stacked_bars([(f"Area {a.ref}", str(a), counts) for a, counts, _ in area_counts]),
-        totals=_labelled(rag_counts(totals, codes), labels),
+        totals=snapshot.totals,
         area_counts=area_counts,
         areas=sections,
         plan_kpis=[line for line in kpi_lines if line.kpi.area_id is None],
         plan_heat=_heat(register, [row for row in register.rows if row.risk.area_id is None]),
         summary=summary,
     )
-    _add_movement(content, lines.values(), {a.pk: rating[a.pk][1] for a in actions}, labels)
+    _add_movement(content, snapshot, lines)
     content.you_said = _you_said(actions, previous, when)
     content.glossary = acronyms_used(_texts(content))
     return content
@@ -253,11 +239,6 @@ def _rated_in(update, period, periods) -> str:
     if update is None or update.period_id == period.pk:
         return ""
     return next((p.name for p in periods if p.pk == update.period_id), "")
-
-
-def _labelled(counts, labels):
-    """rag_counts' rows, with the plan's own words for each rating."""
-    return [(code, labels.get(code, label), n) for code, label, n in counts]
 
 
 def _outcome_groups(outcomes, actions, lines) -> list[OutcomeGroup]:
@@ -299,21 +280,16 @@ def _heat(register: Register, rows: list[RiskRow]) -> HeatMap | None:
     return heat_map_of(Register(plan=register.plan, bands=register.bands, rows=rows, since=register.since))
 
 
-def _add_movement(content: ReportContent, lines, before: dict[int, ProgressUpdate | None], labels) -> None:
-    for line in lines:
-        earlier = before[line.action.pk]
-        if line.update is None:
-            continue
-        if earlier is None:
-            content.newly_rated += 1
-            continue
-        move = Movement(line=line, before=earlier.rag, before_label=labels.get(earlier.rag, earlier.rag))
-        if RAG_RANK[line.rag] > RAG_RANK[earlier.rag]:
-            content.improved.append(move)
-        elif RAG_RANK[line.rag] < RAG_RANK[earlier.rag]:
-            content.worsened.append(move)
-        else:
-            content.unchanged += 1
+def _add_movement(content: ReportContent, snapshot: PlanSnapshot, lines: dict[int, ActionLine]) -> None:
+    """The snapshot's movement, with each action's line and the plan's word for its earlier rating."""
+    for name in ("improved", "worsened"):
+        moves = getattr(snapshot, name)
+        getattr(content, name).extend(
+            Movement(line=lines[m.action.pk], before=m.before, before_label=snapshot.labels.get(m.before, m.before))
+            for m in moves
+        )
+    content.unchanged = len(snapshot.unchanged)
+    content.newly_rated = len(snapshot.newly_rated)
 
 
 def _you_said(actions, previous, when) -> list[YouSaidWeDid]:
