@@ -3,6 +3,8 @@ shows the challenge resolved, now and (as at an earlier date) still open. The pr
 representative records a co-production comment and the lead answers it. axe-core on every governance page visited,
 errors included."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -81,17 +83,37 @@ def test_challenge_answered_and_shown_resolved_on_the_dashboard(page, live_serve
     expect(challenges).to_contain_text("0 open, 1 resolved.")
     expect(page.get_by_role("img", name="RAG ratings of actions in each area")).to_be_visible()
     assert_accessible(page)
-    # The same dashboard before the plan started: nothing had happened yet.
+    # The same dashboard before the plan started: it says so rather than showing empty figures.
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("1")
     page.get_by_label("Year").fill("2020")
     page.get_by_role("button", name="Show the dashboard").click()
     expect(page.get_by_text("As the data stood at the end of 1 January 2020")).to_be_visible()
-    expect(challenges).to_contain_text("0 open, 0 resolved.")
+    expect(page.get_by_text("The plan had not started on 1 January 2020")).to_be_visible()
+    expect(page.get_by_text("updated this round")).to_have_count(0)
     assert_accessible(page)
+    # On its first day, the position then: the challenge was not raised yet.
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_role("button", name="Show the dashboard").click()
+    expect(challenges).to_contain_text("0 open, 0 resolved.")
     page.get_by_label("Year").fill("20x0")
     page.get_by_role("button", name="Show the dashboard").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("As at must be a real date")
+    assert_accessible(page)
+    # A date to come is refused, not shown as a "Past position".
+    page.get_by_label("Year").fill("2030")
+    page.get_by_role("button", name="Show the dashboard").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("As at must be today or in the past")
+    expect(page.get_by_text("Past position")).to_have_count(0)
+    assert_accessible(page)
+    # A closed area shows as closed, with its date and reason.
+    world.area.closed_on, world.area.closed_reason = date(2026, 3, 1), "The revisit found the timeliness target met."
+    world.area.save()
+    page.goto(f"{base}/plans/{world.plan.slug}/dashboard/")
+    area_row = page.get_by_role("row").filter(has_text="Timeliness of EHC plans").first
+    expect(area_row).to_contain_text("Closed on 1 March 2026: The revisit found the timeliness target met.")
     assert_accessible(page)
 
 

@@ -118,6 +118,7 @@ def test_as_at_the_end_of_autumn_shows_the_autumn_ratings_and_no_round_open(stor
 
 def test_as_at_before_the_plan_existed_is_empty(story):
     board = plan_dashboard(story.plan, as_at=end_of_day(date(2025, 8, 1)))
+    assert not board.started  # the page says the plan had not started
     assert board.action_count == 0
     assert board.period is None
 
