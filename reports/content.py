@@ -87,6 +87,7 @@ class AreaSection:
     counts: list[tuple[str, str, int]]
     kpis: list[KpiLine]
     heat: HeatMap | None
+    closed: bool = False  # closed on or before the moment (area.closed_on and closed_reason say when and why)
 
     @property
     def anchor(self) -> str:
@@ -191,7 +192,8 @@ def report_content(
     kpi_lines = _kpi_lines(plan, period, when)
     register = risk_register(plan, status=Risk.Status.OPEN, as_at=when, since=previous)
     sections = []
-    for area, counts, _ in area_counts:
+    for each in snapshot.areas:
+        area = each.area
         groups = _outcome_groups([o for o in outcomes if o.area_id == area.pk], by_area[area.pk], lines)
         rows = [row for row in register.rows if row.risk.area_id == area.pk]
         sections.append(
@@ -199,9 +201,10 @@ def report_content(
                 area=area,
                 findings=[f for f in findings if f.area_id == area.pk],
                 groups=groups,
-                counts=counts,
+                counts=each.counts,
                 kpis=[line for line in kpi_lines if line.kpi.area_id == area.pk],
                 heat=_heat(register, rows),
+                closed=each.closed,
             )
         )
     content = ReportContent(
@@ -317,7 +320,8 @@ def _texts(content: ReportContent):
     for section in content.areas:
         yield section.area.title
         yield section.area.general_outcomes
-        yield section.area.closed_reason
+        if section.closed:
+            yield section.area.closed_reason
         yield from (f.text for f in section.findings)
         for group in section.groups:
             yield group.outcome.text if group.outcome else ""

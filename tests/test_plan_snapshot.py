@@ -145,6 +145,20 @@ def test_a_closed_area_shows_closed_and_its_actions_are_not_chased(client, story
     assert "This area was closed on 1 March 2026: Inspectors found the timeliness" in render_body(content, draft=True)
 
 
+def test_an_area_recorded_with_a_closing_date_to_come_is_open_until_then_in_both(story):  # noqa: F811
+    # Imported with its closing date already filled in, before that date came.
+    close_area(story.area, date(2026, 3, 1), "Target met (CAMHS waits).", at(date(2025, 9, 2)))
+
+    assert not plan_dashboard(story.plan, as_at=MOMENT).areas[0].closed
+    content = report_content(story.plan, story.period, as_at=MOMENT)
+    assert not content.areas[0].closed
+    body = render_body(content, draft=True)
+    assert "This area was closed" not in body and "CAMHS" not in dict(content.glossary)
+
+    assert plan_dashboard(story.plan).areas[0].closed
+    assert report_content(story.plan, story.period).areas[0].closed
+
+
 def test_the_as_at_date_refuses_the_future(client, story):  # noqa: F811
     client.force_login(story.chair)
     url = reverse("dashboard", args=[story.plan.slug])
