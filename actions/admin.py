@@ -23,7 +23,11 @@ from actions.services import record_save
 
 
 class VersionedAdminForm(forms.ModelForm):
-    """Carries the version the form was loaded at and refuses the save if the row has moved on since."""
+    """Carries the version the form was loaded at and refuses the save if the row has moved on since.
+
+    An edit must say which version it was loaded at: a POST without it is refused, never saved unchecked. A refused
+    form lists what others changed since (old -> new) and moves on to the version saved now, keeping what the
+    user typed, so saving again after checking their changes saves."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -34,20 +38,36 @@ class VersionedAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        if self.instance.pk is None or expected is None:
+        if self.instance.pk is None:
             return cleaned
+        expected = cleaned.get("expected_version")
         current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
-        if current and current[0] != expected:
+        if not current:
+            return cleaned  # deleted meanwhile: the admin says so itself
+        if expected is None:
+            self._carry_version(current[0])
+            raise ValidationError(
+                "This form did not say which version of the record it was loaded at, so saving it could overwrite "
+                "someone else's changes. Nothing has been saved: check the record below, then save again."
+            )
+        if current[0] != expected:
             changes = changes_since(self.instance, expected)
             detail = "; ".join(
-                f"{c.who} changed {c.field} to “{c.new[:60]}” at {c.when:%H:%M on %d %b %Y}" for c in changes
+                f"{c.who} changed {c.field} from “{c.old[:60]}” to “{c.new[:60]}” at {c.when:%H:%M on %d %b %Y}"
+                for c in changes
             )
+            self._carry_version(current[0])
             raise ValidationError(
                 f"Someone else saved this record while you were editing it ({detail or 'no detail recorded'}). "
-                "Nothing has been saved: reload the page to see their changes, then make yours again."
+                "Nothing has been saved yet: your text is still in the form. Check their changes, then save again "
+                "to save yours."
             )
         return cleaned
+
+    def _carry_version(self, version: int) -> None:
+        data = self.data.copy()
+        data[self.add_prefix("expected_version")] = str(version)
+        self.data = data
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -55,7 +75,8 @@ class VersionedAdmin(SimpleHistoryAdmin):
     readonly_fields = ("version", "updated_at")
 
     def save_model(self, request, obj, form, change):
-        expected = form.cleaned_data.get("expected_version") or obj.version
+        # A change was checked against its version in the form's clean(); a new record has none to check.
+        expected = form.cleaned_data["expected_version"] if change else obj.version
         record_save(instance=obj, expected_version=expected, by=request.user)
 
 

@@ -28,13 +28,25 @@ class FieldChange:
     new: str
     who: str
     when: datetime
+    # The model field's name, so a refused form can show what the user typed for the same field beside it.
+    name: str = ""
 
 
 class StaleEditError(Exception):
     """Raised when a save is based on a version someone else has since replaced."""
 
-    def __init__(self, changes: list[FieldChange], *, saved_by: str | None = None, saved_at: datetime | None = None):
+    def __init__(
+        self,
+        changes: list[FieldChange],
+        *,
+        saved_by: str | None = None,
+        saved_at: datetime | None = None,
+        current_version: int | None = None,
+    ):
         self.changes = changes
+        # The version saved now: the form shown again carries it, so once the user has seen the other changes,
+        # submitting again saves (docs/decisions/0010-stale-edit-recovery.md).
+        self.current_version = current_version
         # Who saved last and when, for a save that changed no tracked field (e.g. a risk review with the same
         # scores): the refusal still names who got there first.
         self.saved_by = saved_by
@@ -49,14 +61,14 @@ class StaleEditError(Exception):
             when = timezone.localtime(self.saved_at).strftime("%H:%M on %-d %B %Y")
             return (
                 f"{self.saved_by} saved this record at {when}, while you were editing. "
-                "Your changes have not been saved: check the record, then submit yours again."
+                "Your changes have not been saved yet: check the record, then submit yours again to save them."
             )
         latest = self.changes[-1]
         when = timezone.localtime(latest.when).strftime("%H:%M on %-d %B %Y")
         fields = ", ".join(dict.fromkeys(change.field for change in self.changes))
         return (
             f"{latest.who} changed {fields} at {when}, while you were editing. "
-            "Your changes have not been saved: check their changes below, then submit yours again."
+            "Your changes have not been saved yet: check their changes below, then submit yours again to save them."
         )
 
 
@@ -105,16 +117,17 @@ def _related_labels(model: type[models.Model], records: list) -> dict:
     return labels
 
 
-def field_changes(model: type[models.Model], records: list, object_label) -> list[FieldChange]:
+def field_changes(model: type[models.Model], records: list, object_label, *, anchors=()) -> list[FieldChange]:
     """Turn history records (any order, possibly several objects) into field-level changes, oldest first.
 
     `object_label(record)` names the object a record belongs to (e.g. "Update for June 18").
-    The first record of each object is its creation: listed as one row per non-blank field.
+    The first record of each object is its creation: listed as one row per non-blank field, unless `anchors`
+    holds a record of that object, the state the changes are counted from (not itself listed).
     """
     fields = _tracked_fields(model)
-    labels = _related_labels(model, records)
+    labels = _related_labels(model, [*anchors, *records])
     ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
-    previous_by_object: dict = {}
+    previous_by_object: dict = {anchor.id: anchor for anchor in anchors}
     changes: list[FieldChange] = []
     for record in ordered:
         previous = previous_by_object.get(record.id)
@@ -134,27 +147,37 @@ def field_changes(model: type[models.Model], records: list, object_label) -> lis
                     new=_display(field, new, labels),
                     who=who,
                     when=record.history_date,
+                    name=field.name,
                 )
             )
         previous_by_object[record.id] = record
     return changes
 
 
+def loaded_state(instance: models.Model, version: int):
+    """The history record of `instance` as the user loaded it at `version`: the latest one saved at or before it.
+
+    Several records can share a version (simple-history adds one when the leads change), and the user saw the
+    last of them; a version with no record of its own (bumped by a bare claim) was the record before it."""
+    return (
+        instance.history.model.objects.filter(id=instance.pk, version__lte=version)
+        .order_by("-version", "-history_date", "-history_id")
+        .first()
+    )
+
+
 def changes_since(instance: models.Model, version: int) -> list[FieldChange]:
-    """What others changed on `instance` after the version the user loaded."""
+    """What others changed on `instance` after the version the user loaded: each field that moved on, old -> new,
+    never what the user had already seen."""
     history = instance.history.model
-    records = list(
-        history.objects.filter(id=instance.pk, version__gte=version)
+    later = list(
+        history.objects.filter(id=instance.pk, version__gt=version)
         .select_related("history_user__officer")
         .order_by("history_date", "history_id")
     )
-    baseline = [r for r in records if r.version == version][:1]
-    later = [r for r in records if r.version > version]
-    changes = field_changes(type(instance), baseline + later, lambda r: capfirst(str(instance._meta.verbose_name)))
-    if baseline:
-        # The baseline row only anchors the diff; drop the "(new)" rows it produced.
-        changes = [c for c in changes if c.old != "(new)"]
-    return changes
+    anchor = loaded_state(instance, version)
+    label = capfirst(str(instance._meta.verbose_name))
+    return field_changes(type(instance), later, lambda r: label, anchors=[anchor] if anchor else [])
 
 
 def claim_version(instance: models.Model, *, expected_version: int) -> None:
@@ -171,7 +194,7 @@ def claim_version(instance: models.Model, *, expected_version: int) -> None:
         current = model._default_manager.get(pk=instance.pk)
         changes = changes_since(current, expected_version)
         if changes:
-            raise StaleEditError(changes)  # the changes name who saved them
+            raise StaleEditError(changes, current_version=current.version)  # the changes name who saved them
         last_saved = (
             current.history.filter(version__gt=expected_version)
             .select_related("history_user__officer")
@@ -182,6 +205,7 @@ def claim_version(instance: models.Model, *, expected_version: int) -> None:
             [],
             saved_by=history_user_label(last_saved) if last_saved else None,
             saved_at=last_saved.history_date if last_saved else None,
+            current_version=current.version,
         )
     instance.version = expected_version + 1
 

@@ -16,7 +16,14 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from actions.locking import StaleEditError, changes_since, claim_version, field_changes, save_versioned
+from actions.locking import (
+    StaleEditError,
+    changes_since,
+    claim_version,
+    field_changes,
+    loaded_state,
+    save_versioned,
+)
 from actions.models import (
     Action,
     AreaOfWeakness,
@@ -109,15 +116,28 @@ def progress_update_errors(
     return errors
 
 
-def _stale_progress_error(action: Action, expected_version: int) -> StaleEditError:
-    """What others changed on the action and its updates since the user loaded version `expected_version`."""
+def _stale_progress_error(action: Action, expected_version: int, refused: StaleEditError) -> StaleEditError:
+    """What others changed on the action and its updates since the user loaded version `expected_version`.
+
+    An update is compared with the state it had when the user loaded the form, so a revised update lists only the
+    fields revised since, not the ones the user had already seen."""
     changes = changes_since(action, expected_version)
-    baseline = action.history.filter(version=expected_version).order_by("history_date").first()
+    loaded = loaded_state(action, expected_version)
     records = ProgressUpdate.history.filter(action_id=action.pk).select_related("history_user__officer", "period")
-    if baseline is not None:
-        records = records.filter(history_date__gt=baseline.history_date)
-    update_changes = field_changes(ProgressUpdate, list(records), ProgressUpdate.history_label)
-    return StaleEditError(sorted(changes + update_changes, key=lambda c: c.when))
+    seen: dict[int, object] = {}  # update id -> its record as the user loaded it
+    later = []
+    for record in records.order_by("history_date", "history_id"):
+        if loaded is not None and record.history_date <= loaded.history_date:
+            seen[record.id] = record
+        else:
+            later.append(record)
+    update_changes = field_changes(ProgressUpdate, later, ProgressUpdate.history_label, anchors=list(seen.values()))
+    return StaleEditError(
+        sorted(changes + update_changes, key=lambda c: c.when),
+        saved_by=refused.saved_by,
+        saved_at=refused.saved_at,
+        current_version=refused.current_version,
+    )
 
 
 @transaction.atomic
@@ -159,8 +179,8 @@ def progress_update_submit(
         raise ValidationError(errors)
     try:
         claim_version(action, expected_version=expected_version)
-    except StaleEditError:
-        raise _stale_progress_error(action, expected_version) from None
+    except StaleEditError as refused:
+        raise _stale_progress_error(action, expected_version, refused) from None
 
     when = submitted_at or timezone.now()
     update = ProgressUpdate.objects.filter(action=action, period=period).first()
@@ -242,8 +262,8 @@ def progress_update_save_draft(
         raise ValidationError(errors)
     try:
         claim_version(action, expected_version=expected_version)
-    except StaleEditError:
-        raise _stale_progress_error(action, expected_version) from None
+    except StaleEditError as refused:
+        raise _stale_progress_error(action, expected_version, refused) from None
     update = ProgressUpdate.objects.filter(action=action, period=period).first()
     if update is not None and not update.is_draft:
         # Rolled back with the claim above by the transaction.

@@ -19,7 +19,21 @@ def add_service_errors(form, error) -> None:
 
 
 def form_status(form, stale=None) -> int:
-    """409 for a refused stale edit, 400 for input with errors (shown again, as typed), 200 otherwise."""
+    """409 for a refused stale edit, 400 for input with errors (shown again, as typed), 200 otherwise.
+
+    Every form view renders its refusal through here, so here a refused stale edit's form also moves on to the
+    version saved now: the user has been shown the other changes beside theirs, and submitting again saves
+    (docs/decisions/0010-stale-edit-recovery.md)."""
     if stale is not None:
+        carry_current_version(form, stale)
         return 409
     return 400 if form.errors else 200
+
+
+def carry_current_version(form, stale, field: str = "version") -> None:
+    """Put the version saved now into the bound form's hidden `field`, keeping everything else the user typed."""
+    if stale.current_version is None or not form.is_bound or field not in form.fields:
+        return
+    data = form.data.copy()  # a request's QueryDict is immutable
+    data[form.add_prefix(field)] = str(stale.current_version)
+    form.data = data

@@ -91,3 +91,24 @@ def evidence_link(line: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def typed_value(form, name: str) -> str:
+    """What the user submitted for field `name`, as people read it, for a refused stale edit's "Yours" column
+    ('' where the form has no such field, so a change the user could not have typed shows nothing beside it)."""
+    if form is None or not getattr(form, "is_bound", False) or name not in form.fields:
+        return ""
+    field = form.fields[name]
+    value = getattr(form, "cleaned_data", {}).get(name, form[name].value())
+    if value in (None, "", [], ()):
+        return "(blank)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(str(item) for item in value)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
