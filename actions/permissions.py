@@ -134,3 +134,19 @@ def get_action_for_user(user, pk: int, *, write: bool = False, queryset: QuerySe
         if write and unscoped.filter(pk=pk).exists():
             log_out_of_scope(user, Action, pk)
         raise Http404("No such action") from None
+
+
+def action_write_refusal(user, action: Action) -> str:
+    """Why `user` may not update `action`, or '' if they may.
+
+    Every role reads every action, so a refused update of an action that exists says why (403) rather than
+    answering as if the action were missing."""
+    if not (user_roles(user) & WRITING_ROLES):
+        return "Your role can read this plan but not change it."
+    if not can_write_action(user, action):
+        leads = ", ".join(str(officer) for officer in action.leads.all()) or "no one yet"
+        return (
+            f"You do not lead action {action.ref}, so you cannot update it. Its leads are: {leads}. "
+            "If you should be one of them, ask the programme manager to add you."
+        )
+    return ""

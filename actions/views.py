@@ -2,7 +2,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +15,10 @@ from actions import selectors
 from actions.filters import ActionFilter
 from actions.forms import ProgressUpdateForm, RollForwardForm
 from actions.locking import StaleEditError
-from actions.models import AreaOfWeakness, Plan, ReportingPeriod
+from actions.models import Action, AreaOfWeakness, Plan, ReportingPeriod
 from actions.permissions import (
     Role,
+    action_write_refusal,
     can_manage_plans,
     can_write_action,
     get_action_for_user,
@@ -124,11 +125,14 @@ def action_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def action_update(request, pk):
-    action = get_action_for_user(request.user, pk, write=True, queryset=selectors.action_queryset())
+    action = get_action_for_user(request.user, pk, queryset=selectors.action_queryset())
     period = ReportingPeriod.objects.filter(plan=action.area.plan, status=ReportingPeriod.Status.OPEN).first()
-    if period is None:
-        messages.error(request, "No reporting period is open for this plan, so there is nothing to update yet.")
-        return redirect(action)
+    refusal = action_write_refusal(request.user, action)
+    if refusal:
+        raise PermissionDenied(refusal)  # logged as a refused authorisation
+    if closed := _closed_to_updates(action, period):
+        # Not an authorisation matter, so not logged as one: the page says why and where to go.
+        return render(request, "403.html", {"exception": closed, "back": action}, status=403)
     existing = action.updates.filter(period=period).first()
     stale = None
     if request.method == "POST":
@@ -176,6 +180,21 @@ def action_update(request, pk):
         "can_save_draft": existing is None or existing.is_draft,
     }
     return render(request, "actions/action_update.html", context, status=form_status(form, stale))
+
+
+def _closed_to_updates(action, period) -> str:
+    """Why `action` takes no update now, or '' if it takes one in `period` (the plan's open period, or None)."""
+    if action.status != Action.Status.OPEN:
+        return (
+            f"Action {action.ref} is {action.get_status_display().lower()}, so it takes no more updates. "
+            "Its earlier updates stay on its page."
+        )
+    if period is None:
+        return (
+            f"{action.area.plan.title} has no open reporting period, so there is nothing to update yet. "
+            "The programme manager opens a period for each round of updates."
+        )
+    return ""
 
 
 def _initial_update(action, existing) -> dict:

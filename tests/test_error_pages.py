@@ -20,12 +20,12 @@ def test_read_only_user_sees_why_they_cannot_update(client, world):
     assert 'class="govuk-heading-l">You cannot do that' in response.content.decode()
 
 
-def test_out_of_scope_action_looks_exactly_like_a_missing_one(client, world):
+def test_an_action_the_lead_does_not_lead_says_why_and_a_missing_one_is_not_found(client, world):
     client.force_login(world.bob)
-    out_of_scope = client.get(reverse("action-update", args=[world.alice_action.pk]))
+    not_theirs = client.get(reverse("action-update", args=[world.alice_action.pk]))
     missing = client.get(reverse("action-update", args=[999999]))
-    assert out_of_scope.status_code == missing.status_code == 404
-    assert without_csrf_token(out_of_scope.content) == without_csrf_token(missing.content)
+    assert (not_theirs.status_code, missing.status_code) == (403, 404)
+    assert "You do not lead action 1.1, so you cannot update it." in not_theirs.content.decode()
     assert "Page not found" in missing.content.decode()
 
 

@@ -141,18 +141,14 @@ def test_a_refused_page(client, world, events):
     assert_only_the_id(record, "charlie")
 
 
-def test_a_record_outside_the_users_scope_is_logged_but_a_missing_one_is_not(client, world, events):
+def test_an_action_the_lead_does_not_lead_is_logged_but_a_missing_one_is_not(client, world, events):
     client.force_login(world.bob)
     assert client.get(reverse("action-update", args=[999999])).status_code == 404
     assert events("authorisation_refused") == []
-    assert client.get(reverse("action-update", args=[world.alice_action.pk])).status_code == 404
+    url = reverse("action-update", args=[world.alice_action.pk])
+    assert client.get(url).status_code == 403  # bob reads the action, so he is told why he cannot update it
     record = one(events, "authorisation_refused")
-    assert (record.user_id, record.reason, record.record, record.record_id) == (
-        world.bob.pk,
-        "out_of_scope",
-        "actions.Action",
-        world.alice_action.pk,
-    )
+    assert (record.user_id, record.path, record.method) == (world.bob.pk, url, "GET")
 
 
 def test_an_owned_record_outside_the_users_scope(client, kpi_world, events):
