@@ -468,7 +468,7 @@ def parse_rag(value) -> str:
         if _two_in_one(words, _RAG):
             raise ParseError(f"{_show(value)} gives two ratings in one cell: choose one")
     raise ParseError(
-        f"{_show(value)} is not a RAG rating: use Blue (or Complete), Green, Amber, Red or White (or Not started), "
+        f"{_show(value)} is not a RAG rating: use Blue (or Completed), Green, Amber, Red or White (or Not started), "
         "or their first letters, or leave the cell empty"
     )
 
