@@ -3,7 +3,9 @@ are optimistic-locked (a stale form is refused with who changed what) and record
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
+from django.db import router
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.locking import changes_since
@@ -78,6 +80,43 @@ class VersionedAdmin(SimpleHistoryAdmin):
         # A change was checked against its version in the form's clean(); a new record has none to check.
         expected = form.cleaned_data["expected_version"] if change else obj.version
         record_save(instance=obj, expected_version=expected, by=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting a plan, area or action would take its progress updates with it: those submitted for a closed
+        period are the record, so they are listed as protected and the admin refuses the delete (one record or
+        several from the list alike)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        records = updates_on_record(objs)
+        if records:
+            # The admin would only say "no permission to delete progress updates": say why instead.
+            perms_needed.discard(ProgressUpdate._meta.verbose_name)
+            protected = [
+                *protected,
+                *(
+                    f"{update}: submitted for a closed period, so it is the record and cannot be deleted"
+                    for update in records
+                ),
+            ]
+        return deleted, counts, perms_needed, protected
+
+
+def is_on_record(update: ProgressUpdate) -> bool:
+    return update.status == ProgressUpdate.Status.SUBMITTED and update.period.status == ReportingPeriod.Status.CLOSED
+
+
+def updates_on_record(objs) -> list[ProgressUpdate]:
+    """The submitted updates of closed periods among `objs` and everything deleting them would delete."""
+    objs = list(objs)
+    if not objs:
+        return []
+    collector = NestedObjects(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    ids = [update.pk for update in collector.data.get(ProgressUpdate, ())]
+    return list(
+        ProgressUpdate.objects.filter(
+            pk__in=ids, status=ProgressUpdate.Status.SUBMITTED, period__status=ReportingPeriod.Status.CLOSED
+        ).select_related("action", "period")
+    )
 
 
 @admin.register(Organisation)
@@ -163,3 +202,8 @@ class ProgressUpdateAdmin(VersionedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A submitted update of a closed period is the record, which nothing removes; a draft or an update of the
+        # open period goes with its action. There is no bulk delete here (obj is None), so no record goes by mistake.
+        return obj is not None and not is_on_record(obj)
