@@ -7,8 +7,9 @@ from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
 from django.db import router
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from actions.locking import changes_since
+from actions.locking import changes_since, readable_value
 from actions.models import (
     Action,
     AreaOfWeakness,
@@ -72,9 +73,29 @@ class VersionedAdminForm(forms.ModelForm):
         self.data = data
 
 
+class ReadableHistory(HistoricalRecordContextHelper):
+    """The admin History page's changes as people read them: labels rather than codes, names rather than lists
+    ("Leads: (none) -> Head of SEND (Alice Moreno)"), dates written out, "(blank)" rather than None."""
+
+    def stringify_delta_change_values(self, change, old, new):
+        field = self.model._meta.get_field(change.field)
+        return readable_value(field, old), readable_value(field, new)
+
+
 class VersionedAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
     readonly_fields = ("version", "updated_at")
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # "Changed by" names the person by their post and name (locking.user_label), read with the page.
+        return (
+            super()
+            .get_history_queryset(request, history_manager, pk_name, object_id)
+            .select_related("history_user__officer")
+        )
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
         # A change was checked against its version in the form's clean(); a new record has none to check.

@@ -98,6 +98,15 @@ def _display(field: models.Field, value, related_labels: dict) -> str:
     return str(value)
 
 
+def readable_value(field: models.Field, value) -> str:
+    """A field's value as people read it, whether it came as a raw value, a related object or a list of them."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value) or "(none)"
+    if isinstance(value, models.Model):
+        return str(value)
+    return _display(field, value, {})
+
+
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
     # A model may hide links and bookkeeping that the "who" and "what" columns already say.
     hidden = _SKIPPED_FIELDS | set(getattr(model, "HISTORY_HIDDEN_FIELDS", ()))

@@ -5,6 +5,7 @@ import functools
 from django import forms, template
 from django.utils.html import format_html
 
+from actions.locking import history_user_label
 from actions.models import RAG_TAG_CLASS, Rag
 from sendplan.fields import GovukDateWidget
 
@@ -112,3 +113,9 @@ def typed_value(form, name: str) -> str:
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return str(dict(field.choices).get(value, value))
     return str(value)
+
+
+@register.filter
+def changed_by(record) -> str:
+    """Who saved a history record, as people know them (post and name), or "System" for a command or import."""
+    return history_user_label(record)
