@@ -145,8 +145,5 @@ def action_write_refusal(user, action: Action) -> str:
         return "Your role can read this plan but not change it."
     if not can_write_action(user, action):
         leads = ", ".join(str(officer) for officer in action.leads.all()) or "no one yet"
-        return (
-            f"You do not lead action {action.ref}, so you cannot update it. Its leads are: {leads}. "
-            "If you should be one of them, ask the programme manager to add you."
-        )
+        return f"You do not lead action {action.ref}, so you cannot update it. Its leads are: {leads}."
     return ""
