@@ -10,6 +10,8 @@ from actions.locking import StaleEditError, changes_since
 from actions.models import Action, ProgressUpdate
 from actions.services import progress_update_submit, record_save
 from boards.models import Board
+from governance.models import CoproductionComment
+from governance.services import comment_record
 from risks.models import Risk
 from tests.test_admin import action_form
 
@@ -181,3 +183,21 @@ def test_the_admin_refuses_an_edit_that_does_not_say_its_version(client, world):
     assert action.text != "Unchecked wording"
     # The form shown again carries the version, so saving it from there is checked and saves.
     assert refused.context["adminform"].form["expected_version"].value() == str(action.version)
+
+
+def test_the_answer_to_a_forum_comment_recovers_from_a_stale_edit(client, world):
+    comment = comment_record(action=world.shared_action, text="Letters are hard to read.", by=world.pcf)
+    url = reverse("comment-respond", args=[comment.pk])
+    client.force_login(world.bob)
+    assert client.post(url, {"response": "Bob's answer", "version": 1}).status_code == 302
+    client.force_login(world.alice)  # her form was loaded before bob answered
+    refused = client.post(url, {"response": "Alice's fuller answer", "version": 1})
+    assert refused.status_code == 409
+    assert [(c.field, c.new) for c in refused.context["stale"].changes if c.name == "response"] == [
+        ("What we did", "Bob's answer")
+    ]
+    form = refused.context["form"]
+    assert form["response"].value() == "Alice's fuller answer"
+    again = client.post(url, {"response": form["response"].value(), "version": form["version"].value()})
+    assert again.status_code == 302
+    assert CoproductionComment.objects.get(pk=comment.pk).response == "Alice's fuller answer"
