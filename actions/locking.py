@@ -68,7 +68,7 @@ class StaleEditError(Exception):
         fields = ", ".join(dict.fromkeys(change.field for change in self.changes))
         return (
             f"{latest.who} changed {fields} at {when}, while you were editing. "
-            "Your changes have not been saved yet: check their changes below, then submit yours again to save them."
+            "Your changes have not been saved yet: check their changes, then submit yours again to save them."
         )
 
 
