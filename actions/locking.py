@@ -104,6 +104,8 @@ def readable_value(field: models.Field, value) -> str:
         return ", ".join(str(item) for item in value) or "(none)"
     if isinstance(value, models.Model):
         return str(value)
+    if hasattr(value, "model") and hasattr(value, "pk"):  # simple-history's DeletedObject: a link gone or never set
+        return "(blank)" if value.pk is None else f"(deleted {value.model._meta.verbose_name})"
     return _display(field, value, {})
 
 

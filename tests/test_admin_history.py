@@ -39,3 +39,13 @@ def test_a_change_made_by_a_command_is_shown_as_by_the_system(client, world):
     page = client.get(reverse("admin:actions_organisation_history", args=[org.pk])).content.decode()
     assert "System" in page
     assert "(blank)" in page and "RICB" in page
+
+
+def test_a_link_set_for_the_first_time_was_blank_not_a_deleted_record(client, world):
+    officer = world.council_colleague
+    officer.user = world.nobody
+    record_save(instance=officer, expected_version=officer.version, by=world.manager)
+    client.force_login(world.manager)
+    page = client.get(reverse("admin:actions_officer_history", args=[officer.pk])).content.decode()
+    assert "Deleted user" not in page
+    assert "(blank)" in page and "nora" in page
