@@ -14,6 +14,7 @@ from actions.services import progress_update_submit
 from governance.services import challenge_raise
 from kpis.services import measurement_record
 from reports.services import report_approve, report_create, report_publish, report_submit
+from tests import factories
 from tests.browser import assert_accessible, sign_in
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld
 from tests.factories import PASSWORD
@@ -29,12 +30,21 @@ LONG_PROGRESS = (
 
 
 class PhoneWorld:
-    """The test world with something in every table: alice's and bob's actions rated (with history), KPI values,
-    risks, boards and a meeting, a challenge to alice's rating, and (for the report pages, which need them) a draft
-    and a published termly report."""
+    """The test world with something in every table: an overdue action of alice's, alice's and bob's actions rated
+    (with history), KPI values, risks, boards and a meeting, a challenge to bob's rating, and (for the report pages,
+    which need them) a draft and a published termly report."""
 
     def __init__(self, world):
         self.world = world
+        # As plans word them: a lettered ref, a long action, a due date given as a term, overdue.
+        self.overdue = factories.make_action(
+            world.area,
+            "1.3b(2)",
+            [world.head_of_send],
+            text="Co-produce system changes so that every element of service delivery is shaped by families",
+            due_date=date(2025, 12, 31),
+            due_label="Termly, beginning Dec 2025",
+        )
         for action, rag, by in [(world.alice_action, Rag.RED, world.alice), (world.bob_action, Rag.GREEN, world.bob)]:
             progress_update_submit(
                 action=action,
