@@ -129,6 +129,13 @@ def test_dashboard_prints_as_a_board_pack_document(page, live_server, printable,
     last_line = max(w[3] for w in last)
     assert grey_rows_below(pdf, len(pages), last_line + 12, A4_HEIGHT - MARGIN_BOTTOM) == 0
 
+    # A page left open before printing says when it was printed, not when it was loaded.
+    printed = page.locator("[data-app-printed]")
+    page.evaluate("() => { document.querySelector('[data-app-printed]').textContent = ''; }")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    # (The browser's clock and time zone, so the day is checked by its form, not against the server's.)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ 20\d\d, \d\d:\d\d", printed.text_content())
+
     # In print, at the page's content width: rows are not split, and every chart label is at least 9pt (12px)
     # as drawn, its SVG's scaling included.
     page.set_viewport_size({"width": A4_CONTENT_WIDTH_PX, "height": 1000})
