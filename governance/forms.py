@@ -60,7 +60,18 @@ class CommentForm(forms.Form):
         required=False,
     )
     progress_update = forms.TypedChoiceField(label="About the update for", required=False, coerce=int, empty_value=None)
-    publishable = forms.BooleanField(label='May be published in "You said, we did"', required=False, initial=True)
+    # Not ticked unless the representative ticks it: a comment said in confidence must never reach the public
+    # report because nobody remembered to untick a box.
+    publishable = forms.BooleanField(
+        label='Publish this comment in the termly report\'s "You said, we did"',
+        help_text=(
+            "If you tick this, the comment and the lead's answer appear in the published termly report: on the "
+            "public Local Offer web pages and in the report's PDF, which anyone can read. If you leave it unticked, "
+            "only people signed in to this service see the comment."
+        ),
+        required=False,
+        initial=False,
+    )
 
     def __init__(self, *args, updates, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,7 +84,7 @@ class CoproductionComment(VersionedModel):
     )
     text = models.TextField("comment")
     publishable = models.BooleanField(
-        default=True, help_text='May appear in the published "You said, we did" section of termly reports.'
+        default=False, help_text='May appear in the published "You said, we did" section of termly reports.'
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     author_officer = models.ForeignKey(Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

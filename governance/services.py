@@ -200,7 +200,7 @@ def comment_record(
     text: str,
     by,
     progress_update: ProgressUpdate | None = None,
-    publishable: bool = True,
+    publishable: bool = False,
     at: datetime | None = None,
 ) -> CoproductionComment:
     if not text.strip():

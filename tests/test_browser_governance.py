@@ -145,7 +145,11 @@ def test_manager_opens_a_round_and_pcf_comments(page, live_server, rated):
     page.goto(f"{base}/actions/{world.alice_action.pk}/comments/new/")
     expect(page.get_by_role("heading", name="Record a co-production comment")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Comment").fill("Parents at the forum said letters now arrive on time.")
+    # Private unless the representative chooses to publish it, and the form says where it would appear.
+    publish = page.get_by_role("checkbox", name="Publish this comment")
+    expect(publish).not_to_be_checked()
+    expect(page.get_by_text("public Local Offer web pages")).to_be_visible()
+    page.get_by_label("Comment", exact=True).fill("Parents at the forum said letters now arrive on time.")
     page.get_by_label("About the update for").select_option(label="Spring 2026 (Green)")
     page.get_by_role("button", name="Record the comment").click()
     expect(page.get_by_text("Comment recorded on action 1.1.")).to_be_visible()

@@ -60,7 +60,9 @@ def build_term(world):
     )
     challenge_raise(action=world.alice_action, text="CHALLENGE TEXT: no evidence of impact.", by=world.member)
     comment_record(action=world.bob_action, text="PRIVATE COMMENT", publishable=False, by=world.pcf)
-    said = comment_record(action=world.alice_action, text="Parents asked for a named caseworker.", by=world.pcf)
+    said = comment_record(
+        action=world.alice_action, text="Parents asked for a named caseworker.", publishable=True, by=world.pcf
+    )
     comment_respond(comment=said, response="Every family now has one.", by=world.alice, expected_version=said.version)
     RiskWorld(world)  # R1 in the area, scored; R2 plan-wide, with a band only
     kpi = Kpi.objects.create(
@@ -152,7 +154,7 @@ def test_regenerated_after_later_changes_says_the_same(term):
     area.save()
     Action.objects.create(area=area, ref="1.9", text="A later action")
     Action.objects.get(pk=term.bob_action.pk).leads.set([term.council_colleague])  # a new lead for 1.2
-    comment_record(action=term.bob_action, text="A later comment", by=term.pcf)
+    comment_record(action=term.bob_action, text="A later comment", publishable=True, by=term.pcf)
 
     after = render_body(content_of(term), draft=False)
     assert after == before
