@@ -2,8 +2,16 @@ from django import forms
 
 from actions.models import Rag
 from kpis.models import Measurement, Milestone
+from kpis.rules import unit_value_error
 from kpis.services import milestone_assessment_errors
 from sendplan.fields import GovukDateField
+
+UNIT_HINTS = {
+    "percent": "A percentage from 0 to 100, for example 54.5.",
+    "count": "A whole number, 0 or more, for example 12.",
+    "days": "A number of days, 0 or more.",
+    "rate": "A rate, 0 or more.",
+}
 
 
 class MeasurementForm(forms.Form):
@@ -26,7 +34,7 @@ class MeasurementForm(forms.Form):
         if kpi.is_numeric:
             del self.fields["value_text"]
             unit = kpi.get_unit_display()
-            self.fields["value"].help_text = f"In {unit}." if unit != "%" else "A percentage, for example 54.5."
+            self.fields["value"].help_text = UNIT_HINTS.get(kpi.unit, f"In {unit}.")
         else:
             del self.fields["value"]
         self.status_hints = {
@@ -38,6 +46,8 @@ class MeasurementForm(forms.Form):
         cleaned = super().clean()
         if self.kpi.is_numeric and "value" in cleaned and cleaned["value"] is None:
             self.add_error("value", "Enter the value as a number.")
+        elif self.kpi.is_numeric and (message := unit_value_error(self.kpi.unit, cleaned.get("value"))):
+            self.add_error("value", message)
         if not self.kpi.is_numeric and not cleaned.get("value_text", "").strip():
             self.add_error("value_text", "Describe where this KPI stands.")
         return cleaned

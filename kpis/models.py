@@ -8,6 +8,7 @@ numbers (kpis/rules.py); a person may override it, only with a reason, and both 
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.models import AreaOfWeakness, Officer, Plan, Rag, VersionedModel
+from kpis.rules import unit_value_error
 
 
 class Kpi(VersionedModel):
@@ -81,6 +83,9 @@ class Kpi(VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("kpi-detail", args=[self.pk])
 
+    def clean(self):
+        _check_unit(self.unit, baseline_value=self.baseline_value, comparator_value=self.comparator_value)
+
     @property
     def is_numeric(self) -> bool:
         return self.unit != self.Unit.DESCRIPTIVE
@@ -143,6 +148,10 @@ class Milestone(VersionedModel):
     def is_overridden(self) -> bool:
         return bool(self.suggested_rag and self.rag and self.rag != self.suggested_rag)
 
+    def clean(self):
+        if self.kpi_id is not None:
+            _check_unit(self.kpi.unit, target_value=self.target_value)
+
 
 class Measurement(VersionedModel):
     """A value for one period. Restating it edits the row; the old value stays in history."""
@@ -179,3 +188,15 @@ class Measurement(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.kpi.ref} {self.period_date:%b %Y}"
+
+    def clean(self):
+        # Every way in (the form, restating, the workbook import, admin) saves through full_clean().
+        if self.kpi_id is not None:
+            _check_unit(self.kpi.unit, value=self.value)
+
+
+def _check_unit(unit: str, **values) -> None:
+    """Refuse numbers the KPI's unit cannot hold (kpis.rules.unit_value_error), keyed by field."""
+    errors = {name: message for name, value in values.items() if (message := unit_value_error(unit, value))}
+    if errors:
+        raise ValidationError(errors)

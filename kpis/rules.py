@@ -18,6 +18,23 @@ def months_after(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def unit_value_error(unit: str, value: Decimal | None) -> str:
+    """Why `value` cannot be a value in `unit` ("" when it can): a percentage is 0 to 100, a count a whole number
+    of 0 or more, days and rates 0 or more. A KPI value of 150% is a typing mistake, never a fact to report."""
+    if value is None:
+        return ""
+    shown = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    if unit == "percent" and not 0 <= value <= 100:
+        return f"A percentage must be between 0 and 100, for example 54.5. You entered {shown}."
+    if unit == "count" and (value < 0 or value != int(value)):
+        return f"A count must be a whole number, 0 or more, for example 12. You entered {shown}."
+    if unit == "days" and value < 0:
+        return f"A number of days must be 0 or more. You entered {shown}."
+    if unit == "rate" and value < 0:
+        return f"A rate must be 0 or more. You entered {shown}."
+    return ""
+
+
 def suggest_rag(*, value: Decimal | None, target: Decimal | None, higher_is_better: bool, tolerance: Decimal) -> str:
     """Green when the value meets the target, Amber within `tolerance` of it, Red beyond; '' when not measurable."""
     if value is None or target is None:
