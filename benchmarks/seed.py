@@ -53,7 +53,7 @@ from benchmarks import texts
 from governance.models import Challenge, CoproductionComment
 from kpis.models import Kpi, Measurement, Milestone
 from kpis.rules import months_after, suggest_rag
-from kpis.services import _judgements
+from kpis.services import milestone_judgements
 from risks.models import Risk, RiskBands, RiskReview
 
 PLAN_SLUG = "benchshire-wsoa"
@@ -621,9 +621,10 @@ class _Seeder:
             if not kpi.is_numeric:
                 continue
             kpi_milestones, kpi_measurements = of_kpi[kpi.pk]
-            judged = _judgements(kpi, kpi_milestones, kpi_measurements)
+            judged = milestone_judgements(kpi, kpi_milestones, kpi_measurements)
             for milestone in kpi_milestones:
-                value, level = judged.get(milestone.pk, (None, None))
+                judgement = judged.get(milestone.pk)
+                value, level = (judgement.value, judgement.level) if judgement else (None, None)
                 higher = kpi.polarity == Kpi.Polarity.HIGHER
                 suggestion = suggest_rag(value=value, target=level, higher_is_better=higher, tolerance=kpi.tolerance)
                 if suggestion:

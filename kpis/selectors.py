@@ -17,6 +17,7 @@ from actions.permissions import user_officer
 from kpis.charts import TrendChart, trend_chart
 from kpis.models import Kpi, Measurement, Milestone
 from kpis.rules import Direction, direction_of_travel, is_passed
+from kpis.services import Judgement, milestone_judgements
 
 
 @dataclass
@@ -157,6 +158,17 @@ def my_actions_panel(request) -> dict | None:
     """The KPI part of My actions: the owner's exceptions awaiting commentary."""
     due = commentary_due(request.user)
     return {"template": "kpis/my_actions_panel.html", "commentary_due": due} if due else None
+
+
+def milestone_judgement(milestone: Milestone) -> Judgement | None:
+    """Which value, of which date, against which level, the milestone's suggested RAG came from (the same
+    judgement kpi_refresh_suggestions made), for the milestone form to say so. Two queries."""
+    kpi = milestone.kpi
+    if not kpi.is_numeric or not milestone.suggested_rag:
+        return None
+    milestones = list(kpi.milestones.order_by("due_date", "months"))
+    measurements = list(kpi.measurements.order_by("period_date"))
+    return milestone_judgements(kpi, milestones, measurements).get(milestone.pk)
 
 
 def kpi_history(kpi: Kpi) -> list[FieldChange]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -65,8 +66,23 @@ def milestone_add(
     return milestone
 
 
-def _judgements(kpi: Kpi, milestones: list[Milestone], measurements: list[Measurement]) -> dict[int, tuple]:
-    """(value, level to reach) per milestone the numbers can judge, by milestone id.
+@dataclass(frozen=True)
+class Judgement:
+    """What a milestone's suggested RAG was worked out from: `value`, the date it describes (`on`), and the level it
+    was held against (`level`). `basis` says which value it was: "at due date" (the last real value on or before the
+    milestone's due date), "baseline" (none yet by then: the baseline), or "latest" (the milestone ahead: the latest
+    value against the straight line to its target, where the KPI should stand on that date)."""
+
+    value: Decimal
+    on: date | None
+    level: Decimal
+    basis: str
+
+
+def milestone_judgements(
+    kpi: Kpi, milestones: list[Milestone], measurements: list[Measurement]
+) -> dict[int, Judgement]:
+    """A Judgement per milestone the numbers can judge, by milestone id.
 
     A passed milestone is judged on the last real value up to its due date against its target. The milestone
     ahead is judged on the latest value against the straight line from the previous target (or the baseline)
@@ -80,16 +96,16 @@ def _judgements(kpi: Kpi, milestones: list[Milestone], measurements: list[Measur
         if milestone.target_value is None:
             continue
         if is_passed(milestone.due_date, latest.period_date if latest else None):
-            at_due = [m.value for m in real if m.period_date <= milestone.due_date]
-            if (
-                not at_due
-                and kpi.baseline_value is not None
-                and kpi.baseline_date
-                and (kpi.baseline_date <= milestone.due_date)
-            ):
-                at_due = [kpi.baseline_value]  # no value yet by the due date: where it stood is the baseline
+            at_due = [m for m in real if m.period_date <= milestone.due_date]
             if at_due:
-                judged[milestone.pk] = (at_due[-1], milestone.target_value)
+                judged[milestone.pk] = Judgement(
+                    at_due[-1].value, at_due[-1].period_date, milestone.target_value, "at due date"
+                )
+            elif kpi.baseline_value is not None and kpi.baseline_date and (kpi.baseline_date <= milestone.due_date):
+                # No value yet by the due date: where it stood is the baseline.
+                judged[milestone.pk] = Judgement(
+                    kpi.baseline_value, kpi.baseline_date, milestone.target_value, "baseline"
+                )
         elif latest is not None and not ahead_done:
             ahead_done = True
             if anchor_value is not None:
@@ -100,7 +116,7 @@ def _judgements(kpi: Kpi, milestones: list[Milestone], measurements: list[Measur
                     target=milestone.target_value,
                     on=latest.period_date,
                 )
-                judged[milestone.pk] = (latest.value, level)
+                judged[milestone.pk] = Judgement(latest.value, latest.period_date, level, "latest")
         anchor_date, anchor_value = milestone.due_date, milestone.target_value
     return judged
 
@@ -113,10 +129,11 @@ def kpi_refresh_suggestions(*, kpi: Kpi, by, at: datetime | None = None) -> list
         return []
     measurements = list(kpi.measurements.order_by("period_date"))
     milestones = list(kpi.milestones.order_by("due_date", "months"))
-    judged = _judgements(kpi, milestones, measurements)
+    judged = milestone_judgements(kpi, milestones, measurements)
     changed = []
     for milestone in milestones:
-        value, level = judged.get(milestone.pk, (None, None))
+        judgement = judged.get(milestone.pk)
+        value, level = (judgement.value, judgement.level) if judgement else (None, None)
         suggestion = suggest_rag(
             value=value,
             target=level,

@@ -144,5 +144,11 @@ def milestone_edit(request, pk):
         else:
             messages.success(request, f"{milestone.months}-month milestone of {kpi.ref} saved.")
             return redirect(kpi)
-    context = {"kpi": kpi, "milestone": milestone, "form": form, "stale": stale}
+    context = {
+        "kpi": kpi,
+        "milestone": milestone,
+        "form": form,
+        "stale": stale,
+        "judgement": selectors.milestone_judgement(milestone),
+    }
     return render(request, "kpis/milestone_form.html", context, status=form_status(form, stale))
