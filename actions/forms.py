@@ -211,3 +211,18 @@ class RollForwardForm(forms.Form):
             if self.cleaned_data.get(name) and int(name.removeprefix("actions_")) not in chosen_areas:
                 return name
         return None
+
+
+class AreaCloseForm(forms.Form):
+    closed_on = GovukDateField(
+        label="Date the area was closed",
+        required=False,
+        help_text="For example, the date of the board meeting that agreed it, 27 3 2026.",
+    )
+    reason = forms.CharField(
+        label="Why is the area closed?",
+        help_text="What the board decided, and on what evidence. This is shown with the area wherever it appears.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -4,6 +4,10 @@ Every model users edit carries a `version` (optimistic locking, see actions/lock
 table, so "who changed what and when" can always be answered and "as at" views can read the past.
 """
 
+from __future__ import annotations
+
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -249,6 +253,43 @@ class Outcome(VersionedModel):
         return f"{self.ref}. {self.text}" if self.ref else self.text
 
 
+# A due label with one of these words is recurring ("Termly, beginning Dec 2017", "Quarterly from April 2019",
+# "Monthly", "ongoing"): the action is due again and again, so it is never overdue as a whole, and the date the
+# plan gives (the first occurrence) is no deadline. The words are the frequencies workbooks/parsing.py reads as
+# recurring; a plain substring test, so the database filter (Action.recurring_q) and Python agree exactly.
+RECURRING_DUE_WORDS = (
+    "termly",
+    "weekly",
+    "fortnightly",
+    "monthly",  # bi-monthly, six-monthly
+    "quarterly",
+    "annually",  # bi-annually
+    "yearly",
+    "every ",
+    "each term",
+    "each half",
+    "each month",
+    "each week",
+    "each quarter",
+    "each year",
+    "per term",
+    "per month",
+    "per year",
+    "per annum",
+    "ongoing",
+    "on-going",
+    "on going",
+    "recurring",
+)
+
+
+class ActionQuerySet(models.QuerySet):
+    def monitored(self, *, on: date) -> ActionQuerySet:
+        """The actions still monitored on `on` (Action.monitored_q): asked for in rounds, reminded about, counted
+        as needing an update or overdue."""
+        return self.filter(Action.monitored_q(on))
+
+
 class Action(VersionedModel):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -290,6 +331,8 @@ class Action(VersionedModel):
     # Who leads the action is history too, so a report rebuilt as at a past term names the leads of that term.
     history = HistoricalRecords(m2m_fields=[leads])
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["area__plan", "area__order", "order", "ref"]
         constraints = [
@@ -324,10 +367,56 @@ class Action(VersionedModel):
     def effective_due_date(self):
         return self.revised_due_date or self.due_date
 
+    # The monitoring rules, one place for the queries (the *_q class methods) and one for a loaded action (the
+    # instance methods), so lists, My actions, rounds, reminders and the dashboard agree.
+
+    @staticmethod
+    def monitored_q(on: date, *, prefix: str = "") -> Q:
+        """Monitored on `on`: the action's area was not closed on or before that day. An area's closure takes its
+        actions out of rounds, reminders, "needs update" and overdue lists from its closing date; they keep their
+        status and history (docs/decisions/0012-closed-areas-and-recurring-actions.md). `prefix` reaches the
+        action through a relation ("action__")."""
+        return Q(**{f"{prefix}area__closed_on__isnull": True}) | Q(**{f"{prefix}area__closed_on__gt": on})
+
+    @staticmethod
+    def recurring_q() -> Q:
+        recurring = Q()
+        for word in RECURRING_DUE_WORDS:
+            recurring |= Q(due_label__icontains=word)
+        return recurring
+
+    @classmethod
+    def overdue_q(cls, on: date) -> Q:
+        """Overdue on `on`: open, monitored, and past its deadline. The deadline is the revised due date (a date
+        someone set, with a reason), else the due date unless the action is recurring."""
+        past_deadline = Q(revised_due_date__lt=on) | (
+            Q(revised_due_date__isnull=True) & Q(due_date__lt=on) & ~cls.recurring_q()
+        )
+        return Q(status=cls.Status.OPEN) & cls.monitored_q(on) & past_deadline
+
+    @property
+    def is_recurring(self) -> bool:
+        label = self.due_label.lower()
+        return any(word in label for word in RECURRING_DUE_WORDS)
+
+    @property
+    def deadline(self) -> date | None:
+        """The date after which the action is overdue: none for a recurring action unless its due date was revised."""
+        if self.revised_due_date:
+            return self.revised_due_date
+        return None if self.is_recurring else self.due_date
+
+    def is_monitored(self, on: date | None = None) -> bool:
+        closed_on = self.area.closed_on
+        return closed_on is None or closed_on > (on or timezone.localdate())
+
+    def is_overdue_on(self, on: date) -> bool:
+        deadline = self.deadline
+        return self.status == self.Status.OPEN and deadline is not None and deadline < on and self.is_monitored(on)
+
     @property
     def is_overdue(self) -> bool:
-        due = self.effective_due_date
-        return self.status == self.Status.OPEN and due is not None and due < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())
 
 
 class ProgressUpdate(VersionedModel):

@@ -33,10 +33,11 @@ def open_periods_by_plan(plan_ids=None) -> dict[int, ReportingPeriod]:
     return {period.plan_id: period for period in periods}
 
 
-def annotate_action_state(queryset: QuerySet[Action]) -> QuerySet[Action]:
-    """Add `effective_due`, `overdue` and `needs_update` (open action, no submitted update in its plan's open
-    period: a draft still needs submitting)."""
-    today = timezone.localdate()
+def annotate_action_state(queryset: QuerySet[Action], *, today=None) -> QuerySet[Action]:
+    """Add `effective_due`, `overdue` (Action.overdue_q: never for a recurring action or one whose area is closed)
+    and `needs_update` (open action whose area is not closed, no submitted update in its plan's open period: a
+    draft still needs submitting). `today` (default: today) is the day they are worked out for."""
+    today = today or timezone.localdate()
     open_period_update = ProgressUpdate.objects.filter(
         action=OuterRef("pk"), period__status=ReportingPeriod.Status.OPEN, status=ProgressUpdate.Status.SUBMITTED
     )
@@ -46,13 +47,14 @@ def annotate_action_state(queryset: QuerySet[Action]) -> QuerySet[Action]:
     return queryset.annotate(
         effective_due=Coalesce("revised_due_date", "due_date"),
         overdue=Case(
-            When(Q(status=Action.Status.OPEN) & Q(effective_due__lt=today), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
+            When(Action.overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
         needs_update=Case(
             When(
-                Q(status=Action.Status.OPEN) & Exists(plan_has_open_period) & ~Exists(open_period_update),
+                Q(status=Action.Status.OPEN)
+                & Action.monitored_q(today)
+                & Exists(plan_has_open_period)
+                & ~Exists(open_period_update),
                 then=Value(True),
             ),
             default=Value(False),

@@ -304,6 +304,48 @@ def record_save(*, instance, expected_version: int, by) -> None:
     save_versioned(instance, expected_version=expected_version, by=by)
 
 
+def area_close_errors(*, area: AreaOfWeakness, closed_on: date | None, reason: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if closed_on is None:
+        errors["closed_on"] = "Enter the date the area was closed."
+    elif closed_on > timezone.localdate():
+        errors["closed_on"] = "The date the area was closed must be today or in the past."
+    elif closed_on < area.plan.start_date:
+        errors["closed_on"] = (
+            f"The date the area was closed must be on or after the plan started ({area.plan.start_date:%-d %B %Y})."
+        )
+    if not reason.strip():
+        errors["reason"] = "Say why the area is closed: what the board decided, and on what evidence."
+    return errors
+
+
+@transaction.atomic
+def area_close(
+    *, area: AreaOfWeakness, closed_on: date | None, reason: str, by, expected_version: int
+) -> AreaOfWeakness:
+    """Close an area of weakness (or correct its closing date and reason). From `closed_on` its actions are no
+    longer monitored (Action.monitored_q): they keep their status, updates and history, so the plan's record and
+    any report as at an earlier date are unchanged."""
+    errors = area_close_errors(area=area, closed_on=closed_on, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    area.closed_on = closed_on
+    area.closed_reason = reason.strip()
+    save_versioned(area, expected_version=expected_version, by=by)
+    return area
+
+
+@transaction.atomic
+def area_reopen(*, area: AreaOfWeakness, by, expected_version: int) -> AreaOfWeakness:
+    """Reopen a closed area: its open actions are monitored again. The closure stays in the area's history."""
+    if area.closed_on is None:
+        raise ValidationError({NON_FIELD_ERRORS: "This area is not closed."})
+    area.closed_on = None
+    area.closed_reason = ""
+    save_versioned(area, expected_version=expected_version, by=by)
+    return area
+
+
 def _refs(actions: list[Action]) -> str:
     return ", ".join(a.ref for a in actions)
 

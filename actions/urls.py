@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
     path("plans/<slug:slug>/roll-forward/", views.roll_forward, name="plan-roll-forward"),
     path("areas/<int:pk>/", views.area_detail, name="area-detail"),
+    path("areas/<int:pk>/close/", views.area_close_view, name="area-close"),
     path("actions/", views.action_list, name="action-list"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action-update"),

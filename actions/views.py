@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import selectors
 from actions.filters import ActionFilter
-from actions.forms import ProgressUpdateForm, RollForwardForm
+from actions.forms import AreaCloseForm, ProgressUpdateForm, RollForwardForm
 from actions.locking import StaleEditError
 from actions.models import Action, AreaOfWeakness, Plan, ReportingPeriod
 from actions.permissions import (
@@ -26,7 +26,13 @@ from actions.permissions import (
     require_reader,
     user_roles,
 )
-from actions.services import plan_roll_forward, progress_update_save_draft, progress_update_submit
+from actions.services import (
+    area_close,
+    area_reopen,
+    plan_roll_forward,
+    progress_update_save_draft,
+    progress_update_submit,
+)
 from sendplan.forms import add_service_errors, form_status
 from sendplan.spreadsheets import spreadsheet_safe
 
@@ -103,7 +109,60 @@ def roll_forward(request, slug):
 def area_detail(request, pk):
     require_reader(request.user)
     area = get_object_or_404(AreaOfWeakness.objects.select_related("plan"), pk=pk)
-    return render(request, "actions/area_detail.html", {"page": selectors.area_page(area)})
+    context = {"page": selectors.area_page(area), "can_close": can_manage_plans(request.user)}
+    return render(request, "actions/area_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def area_close_view(request, pk):
+    """Close an area (date and reason), correct its closure, or reopen it (the "reopen" button). Programme
+    managers only."""
+    require_reader(request.user)
+    if not can_manage_plans(request.user):
+        raise PermissionDenied("Only the programme manager can close or reopen an area of weakness.")
+    area = get_object_or_404(AreaOfWeakness.objects.select_related("plan"), pk=pk)
+    initial = {"closed_on": area.closed_on, "reason": area.closed_reason, "version": area.version}
+    reopening = REOPEN_BUTTON in request.POST
+    form = AreaCloseForm(None if reopening else (request.POST or None), initial=initial)
+    stale = None
+    if reopening:
+        version = request.POST.get("version", "")
+        try:
+            area_reopen(area=area, by=request.user, expected_version=int(version) if version.isdigit() else 0)
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(area)
+        else:
+            messages.success(request, f"Area {area.ref} is open again: its open actions are monitored again.")
+            return redirect(area)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            area_close(
+                area=area,
+                closed_on=data["closed_on"],
+                reason=data["reason"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Area {area.ref} closed on {area.closed_on:%-d %B %Y}. Its actions are no longer asked for, "
+                "reminded about or counted as overdue from that date.",
+            )
+            return redirect(area)
+    context = {"area": area, "form": form, "stale": stale, "reopen_button": REOPEN_BUTTON}
+    return render(request, "actions/area_close.html", context, status=form_status(form, stale))
+
+
+REOPEN_BUTTON = "reopen"
 
 
 @require_GET

@@ -139,11 +139,11 @@ def reminders_due(today: date | None = None) -> Reminders:
         digest = digests.get(officer_id)
         return getattr(digest, name) if digest is not None else []
 
-    # `overdue` from annotate_action_state is as at the real today; `--date` needs it as at `today`, so the
-    # comparison with `effective_due` is made here.
+    # An action whose area is closed is no longer monitored (Action.monitored_q): no reminder, no escalation.
+    monitored = Action.objects.filter(status=Action.Status.OPEN).monitored(on=today)
     actions = (
-        annotate_draft_saved(annotate_action_state(Action.objects.filter(status=Action.Status.OPEN)))
-        .filter(Q(needs_update=True) | Q(effective_due__lt=today))
+        annotate_draft_saved(annotate_action_state(monitored, today=today))
+        .filter(Q(needs_update=True) | Q(overdue=True))
         .select_related("area__plan")
         .prefetch_related(
             Prefetch("leads", queryset=Officer.objects.order_by("post_title", "person_name")),
@@ -165,12 +165,12 @@ def reminders_due(today: date | None = None) -> Reminders:
                     areas = escalated.setdefault(owner.pk, {})
                     area = areas.setdefault(action.area_id, EscalatedArea(area=action.area, period=period))
                     area.actions.append(EscalatedAction(action=action, leads=leads))
-        if action.effective_due is not None and action.effective_due < today:
+        if action.overdue:
             for lead in leads:
                 section(lead.pk, "overdue_actions").append(action)
 
     challenges = (
-        Challenge.objects.filter(status=Challenge.Status.OPEN)
+        Challenge.objects.filter(Action.monitored_q(today, prefix="action__"), status=Challenge.Status.OPEN)
         .select_related("action__area__plan", "period")
         .prefetch_related(Prefetch("action__leads", queryset=Officer.objects.only("id")))
         .order_by("raised_at", "pk")

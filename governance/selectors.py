@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from actions.models import Action, Officer, Organisation, Plan, ProgressUpdate, Rag, ReportingPeriod
 from actions.permissions import Role, user_roles, writable_actions
@@ -44,18 +46,26 @@ class RoundPage:
     by_organisation: list[Tally]
 
 
+def round_asks_on(period: ReportingPeriod) -> date:
+    """The day whose monitored actions a round asks about: today while it is open (an area closed since it opened
+    drops out of it), else the end of its period (a past round keeps the actions it asked about)."""
+    today = timezone.localdate()
+    return today if period.status == ReportingPeriod.Status.OPEN else min(today, period.end)
+
+
 def round_actions(period: ReportingPeriod) -> QuerySet[Action]:
-    """The actions a round asks about: every open action of the plan, and any that were updated in it (an action
-    completed in this round is still counted as done). `updated` counts submitted updates only; `drafted` says a
-    draft waits to be submitted."""
+    """The actions a round asks about: every open action of the plan still monitored (its area not closed,
+    Action.monitored_q), and any that were updated in it (an action completed in this round is still counted as
+    done). `updated` counts submitted updates only; `drafted` says a draft waits to be submitted."""
     in_round = ProgressUpdate.objects.filter(action=OuterRef("pk"), period=period)
+    asked = Q(status=Action.Status.OPEN) & Action.monitored_q(round_asks_on(period))
     return (
         Action.objects.filter(area__plan_id=period.plan_id)
         .annotate(
             updated=Exists(in_round.filter(status=ProgressUpdate.Status.SUBMITTED)),
             drafted=Exists(in_round.filter(status=ProgressUpdate.Status.DRAFT)),
         )
-        .filter(Q(status=Action.Status.OPEN) | Q(updated=True))
+        .filter(asked | Q(updated=True))
     )
 
 

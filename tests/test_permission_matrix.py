@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from actions.models import Action, Plan, ProgressUpdate, ReportingPeriod
+from actions.models import Action, AreaOfWeakness, Plan, ProgressUpdate, ReportingPeriod
 from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
 from governance.models import Challenge, CoproductionComment
 from governance.services import challenge_raise, comment_record
@@ -56,6 +56,8 @@ MATRIX = [
     ("plan-roll-forward", "plan", "GET", expect(403, manager=200)),
     ("plan-roll-forward", "plan", "POST", expect(403, manager=302)),
     ("area-detail", "area", "GET", expect(200)),
+    ("area-close", "area", "GET", expect(403, manager=200)),
+    ("area-close", "area", "POST", expect(403, manager=302)),
     ("action-list", None, "GET", expect(200)),
     ("action-detail", "alice_action", "GET", expect(200)),
     ("action-detail", "colleague_action", "GET", expect(200)),
@@ -258,6 +260,13 @@ POST_DATA = {
     "challenge-respond": {"resolution": "explained", "response": "Matrix: audit attached.", "version": "1"},
     "comment-respond": {"response": "Matrix: letters now go out in plain English.", "version": "1"},
     "comment-new": {"text": "Matrix: families say waits are still long.", "publishable": "on"},
+    "area-close": {
+        "closed_on_0": "1",
+        "closed_on_1": "12",
+        "closed_on_2": "2025",
+        "reason": "Matrix: the board agreed it is addressed.",
+        "version": "1",
+    },
     "plan-roll-forward": {
         "plan_type": "app",
         "title": "Accelerated Progress Plan",
@@ -429,6 +438,7 @@ def database_state():
     return (
         ProgressUpdate.objects.count(),
         list(Action.objects.order_by("pk").values_list("version", "current_rag")),
+        list(AreaOfWeakness.objects.order_by("pk").values_list("version", "closed_on")),
         list(Measurement.objects.order_by("pk").values_list("version", "value")),
         list(Milestone.objects.order_by("pk").values_list("version", "rag", "commentary")),
         list(Risk.objects.order_by("pk").values_list("version", "risk")),
