@@ -104,6 +104,14 @@ class ProgressUpdateForm(forms.Form):
         )
 
 
+def _due_note(action: Action) -> str:
+    """The action's deadline beside its checkbox, so the manager sees which ones need a new due date."""
+    deadline = action.deadline
+    if deadline is None:
+        return f" (due {action.due_label})" if action.due_label else ""
+    return f" (due {deadline:%-d %B %Y})"
+
+
 class RollForwardForm(forms.Form):
     """A new plan from `source`: its type, title, web address and start, and which areas and open actions to carry.
 
@@ -137,6 +145,15 @@ class RollForwardForm(forms.Form):
         help_text="Milestones at 3, 6 and 12 months count from here. For example, 1 9 2026.",
         error_messages={"required": "Enter the date the new plan starts."},
     )
+    carried_due_date = GovukDateField(
+        label="New due date for carried actions already due",
+        required=False,
+        help_text=(
+            "Only for the actions you carry that were due before the new plan starts (their due dates are shown "
+            "below): carried as they are, they would be overdue on its first day. Each keeps its original due date on "
+            "record, with this as its revised due date. For example, 28 2 2027."
+        ),
+    )
     areas = forms.TypedMultipleChoiceField(
         label="Areas of weakness to carry",
         coerce=int,
@@ -160,7 +177,7 @@ class RollForwardForm(forms.Form):
         self._action_field_names: list[str] = []
         for area in self._areas.values():
             choices = [
-                (a.pk, f"{a.ref} {Truncator(a.text).chars(120)}")
+                (a.pk, f"{a.ref} {Truncator(a.text).chars(120)}{_due_note(a)}")
                 for a in self._actions.values()
                 if a.area_id == area.pk
             ]
@@ -174,6 +191,8 @@ class RollForwardForm(forms.Form):
                     widget=forms.CheckboxSelectMultiple,
                 )
                 self._action_field_names.append(name)
+        # After the actions on the page, so the error summary lists the fields in the order the page shows them.
+        self.fields["carried_due_date"] = self.fields.pop("carried_due_date")
 
     @property
     def action_fields(self):
@@ -189,6 +208,7 @@ class RollForwardForm(forms.Form):
             start_date=cleaned.get("start_date"),
             areas=cleaned["areas"],
             actions=cleaned["actions"],
+            carried_due_date=cleaned.get("carried_due_date"),
         )
         self.add_service_errors(errors)
         return cleaned

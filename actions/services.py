@@ -350,8 +350,30 @@ def _refs(actions: list[Action]) -> str:
     return ", ".join(a.ref for a in actions)
 
 
+def due_before_start(actions: list[Action], start_date: date | None) -> list[Action]:
+    """The actions whose deadline (Action.deadline) is before `start_date`: carried as they are, they would be
+    overdue on the new plan's first day, so they need a new due date."""
+    if start_date is None:
+        return []
+    return [a for a in actions if a.deadline is not None and a.deadline < start_date]
+
+
+def _due_text(action: Action) -> str:
+    """The action's deadline as its plan words it: "31 March 2026", or "March 2026 (31 March 2026)"."""
+    deadline = action.deadline
+    if action.revised_due_date or not action.due_label or action.due_label == deadline.isoformat():
+        return f"{deadline:%-d %B %Y}"
+    return f"{action.due_label} ({deadline:%-d %B %Y})"
+
+
 def plan_roll_forward_errors(
-    *, source: Plan, slug: str, start_date: date | None, areas: list[AreaOfWeakness], actions: list[Action]
+    *,
+    source: Plan,
+    slug: str,
+    start_date: date | None,
+    areas: list[AreaOfWeakness],
+    actions: list[Action],
+    carried_due_date: date | None = None,
 ) -> dict[str, str]:
     """The roll-forward rules, as field -> message. Empty when the new plan may be created."""
     errors: dict[str, str] = {}
@@ -374,6 +396,18 @@ def plan_roll_forward_errors(
             problems.append(f"Choose the areas of actions {_refs(outside)} too, or untick them.")
     if problems:
         errors["actions"] = " ".join(problems)
+    if overdue := due_before_start(actions, start_date):
+        listed = "; ".join(f"{a.ref} due {_due_text(a)}" for a in overdue)
+        if carried_due_date is None:
+            errors["carried_due_date"] = (
+                f"{len(overdue)} of the actions you chose {'was' if len(overdue) == 1 else 'were'} due before the new "
+                f"plan starts ({listed}), so {'it' if len(overdue) == 1 else 'they'} would be overdue on its first "
+                "day. Enter the new due date."
+            )
+        elif carried_due_date < start_date:
+            errors["carried_due_date"] = (
+                f"The new due date must be on or after the new plan starts ({start_date:%-d %B %Y})."
+            )
     return errors
 
 
@@ -404,13 +438,17 @@ def plan_roll_forward(
     inspection_label: str = "",
     areas: list[AreaOfWeakness],
     actions: list[Action],
+    carried_due_date: date | None = None,
     by,
 ) -> Plan:
     """Start a new plan that follows `source`, carrying the chosen areas and the chosen open actions into it.
 
     The new plan gets `source`'s local area, summary, advisers, accountable officers and RAG key, but no reporting
     periods. Each area is copied with its findings, outcomes and owners; each action into its area's copy, unrated,
-    with `carried_from` set. The original actions become "carried forward" (saved with `by` in their history).
+    with `carried_from` set. An action due before the new plan starts gets `carried_due_date` as its revised due
+    date, the reason naming its original due date (which stays as its due date and on the original), so it is not
+    overdue on the new plan's first day. The original actions become "carried forward" (saved with `by` in their
+    history).
     Refuses with ValidationError (keyed by field) when a rule fails, and with StaleEditError when an action changed
     since it was loaded.
     """
@@ -429,7 +467,12 @@ def plan_roll_forward(
         advisers=source.advisers,
     )
     errors: dict = plan_roll_forward_errors(
-        source=source, slug=slug, start_date=start_date, areas=areas, actions=actions
+        source=source,
+        slug=slug,
+        start_date=start_date,
+        areas=areas,
+        actions=actions,
+        carried_due_date=carried_due_date,
     )
     try:
         plan.full_clean(exclude=list(errors))  # the rules' own wording wins for the fields they checked
@@ -479,6 +522,7 @@ def plan_roll_forward(
     }
     _bulk_copy(Outcome, outcome_copies, by)
 
+    redated = {a.pk: _carried_due_reason(a, title, start_date) for a in due_before_start(actions, start_date)}
     action_copies = {
         a.pk: Action(
             area=area_copies[a.area_id],
@@ -488,8 +532,8 @@ def plan_roll_forward(
             accountable_officer_id=a.accountable_officer_id,
             due_date=a.due_date,
             due_label=a.due_label,
-            revised_due_date=a.revised_due_date,
-            revised_due_reason=a.revised_due_reason,
+            revised_due_date=carried_due_date if a.pk in redated else a.revised_due_date,
+            revised_due_reason=redated.get(a.pk, a.revised_due_reason),
             coproduction_level=a.coproduction_level,
             coproduction_evidence=a.coproduction_evidence,
             order=a.order,
@@ -504,6 +548,14 @@ def plan_roll_forward(
         action.status = Action.Status.CARRIED_FORWARD
         save_versioned(action, expected_version=action.version, by=by)
     return plan
+
+
+def _carried_due_reason(action: Action, title: str, start_date: date) -> str:
+    reason = f"Carried forward into {title}, which starts on {start_date:%-d %B %Y}: it was due {_due_text(action)}"
+    if action.revised_due_date:
+        first = action.due_label or (f"{action.due_date:%-d %B %Y}" if action.due_date else "no date")
+        reason += f", revised from {first}: {action.revised_due_reason.rstrip('.')}"
+    return reason + "."
 
 
 # The domain apps whose records a programme manager maintains in the admin.

@@ -87,6 +87,7 @@ def roll_forward(request, slug):
                 start_date=data["start_date"],
                 areas=data["areas"],
                 actions=data["actions"],
+                carried_due_date=data.get("carried_due_date"),
                 by=request.user,
             )
         except StaleEditError as error:
