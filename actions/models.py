@@ -406,13 +406,19 @@ class Action(VersionedModel):
             return self.revised_due_date
         return None if self.is_recurring else self.due_date
 
-    def is_monitored(self, on: date | None = None) -> bool:
-        closed_on = self.area.closed_on
+    def is_monitored(self, on: date | None = None, *, area: AreaOfWeakness | None = None) -> bool:
+        """`area`: the action's area as the caller has it (e.g. as at a past date), to read no other."""
+        closed_on = (area or self.area).closed_on
         return closed_on is None or closed_on > (on or timezone.localdate())
 
-    def is_overdue_on(self, on: date) -> bool:
+    def is_overdue_on(self, on: date, *, area: AreaOfWeakness | None = None) -> bool:
         deadline = self.deadline
-        return self.status == self.Status.OPEN and deadline is not None and deadline < on and self.is_monitored(on)
+        return (
+            self.status == self.Status.OPEN
+            and deadline is not None
+            and deadline < on
+            and self.is_monitored(on, area=area)
+        )
 
     @property
     def is_overdue(self) -> bool:

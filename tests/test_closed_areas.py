@@ -47,6 +47,8 @@ def test_an_action_is_monitored_until_the_day_its_area_closed(world, second_area
     action = Action.objects.select_related("area").get(pk=action.pk)
     assert (action.is_monitored(date(2026, 3, 30)), action.is_monitored(date(2026, 3, 31))) == (True, False)
     assert action.is_overdue_on(date(2026, 3, 30)) and not action.is_overdue_on(date(2026, 4, 1))
+    # The dashboard's as-at view passes the area as it stood then: open, so the action was overdue.
+    assert action.is_overdue_on(date(2026, 4, 1), area=AreaOfWeakness(pk=area.pk, closed_on=None))
 
 
 def test_closing_keeps_the_actions_their_status_updates_and_history(world, second_area):
