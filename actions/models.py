@@ -219,6 +219,11 @@ class AreaOfWeakness(VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("area-detail", args=[self.pk])
 
+    def is_closed_on(self, day: date) -> bool:
+        """Closed on or before `day`: from its closing day the area's actions are no longer monitored
+        (Action.monitored_q is the same rule for queries)."""
+        return self.closed_on is not None and self.closed_on <= day
+
 
 class Finding(VersionedModel):
     """An inspection finding quoted under an area ("Ofsted Main Finding 2.1")."""
@@ -408,8 +413,7 @@ class Action(VersionedModel):
 
     def is_monitored(self, on: date | None = None, *, area: AreaOfWeakness | None = None) -> bool:
         """`area`: the action's area as the caller has it (e.g. as at a past date), to read no other."""
-        closed_on = (area or self.area).closed_on
-        return closed_on is None or closed_on > (on or timezone.localdate())
+        return not (area or self.area).is_closed_on(on or timezone.localdate())
 
     def is_overdue_on(self, on: date, *, area: AreaOfWeakness | None = None) -> bool:
         deadline = self.deadline

@@ -27,13 +27,6 @@ from actions.selectors import rag_counts
 RAG_RANK = {Rag.RED: 0, Rag.WHITE: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.BLUE: 4}
 
 
-def area_monitored_on(area: AreaOfWeakness, day: date) -> bool:
-    """The monitoring rule: an area's actions are monitored at `day` unless the area was closed on or before `day`.
-    Closing an area keeps its actions and their ratings in every count; it only stops asking for updates and
-    chasing due dates from the closing day on."""
-    return area.closed_on is None or area.closed_on > day
-
-
 def previous_period(periods: list[ReportingPeriod], period: ReportingPeriod | None) -> ReportingPeriod | None:
     """The period movement is measured from: the latest of `periods` (as they stood at the moment) that starts
     before `period` and whose round had been opened (open or closed, not planned). A planned period that never ran
@@ -100,8 +93,14 @@ class PlanSnapshot:
         return len(self.actions)
 
     def monitored(self, action: Action) -> bool:
-        """Whether the action was still monitored at the moment (area_monitored_on)."""
-        return area_monitored_on(self._areas[action.area_id], self.on)
+        """Whether the action was still monitored at the moment, its area read as it stood (Action.is_monitored).
+        Closing an area keeps its actions and their ratings in every count; it only stops asking for updates and
+        chasing due dates from the closing day on."""
+        return action.is_monitored(self.on, area=self._areas[action.area_id])
+
+    def overdue(self, action: Action) -> bool:
+        """Overdue at the moment (Action.is_overdue_on: open, monitored, past a deadline; recurring never)."""
+        return action.is_overdue_on(self.on, area=self._areas[action.area_id])
 
     @cached_property
     def _areas(self) -> dict[int, AreaOfWeakness]:
@@ -167,7 +166,7 @@ def plan_snapshot(
         rag_key=rag_key,
         labels=labels,
         areas=[
-            AreaAt(area=a, actions=by_area[a.pk], counts=labelled(counters[a.pk]), closed=not area_monitored_on(a, on))
+            AreaAt(area=a, actions=by_area[a.pk], counts=labelled(counters[a.pk]), closed=a.is_closed_on(on))
             for a in areas
         ],
         actions=actions,

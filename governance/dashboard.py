@@ -143,15 +143,9 @@ def plan_dashboard(
     red_actions = [action for action in actions if snapshot.rating[action.pk] == Rag.RED]
     red_updates = snapshot.ratings.upto_each([action.pk for action in red_actions], period)
     dashboard.reds = [Red(action=action, update=red_updates[action.pk]) for action in red_actions]
-    # An action whose area had closed is no longer chased: not overdue, not awaited in the round.
-    dashboard.overdue = sorted(
-        (
-            a
-            for a in actions
-            if a.status == Action.Status.OPEN and (a.effective_due_date or on) < on and snapshot.monitored(a)
-        ),
-        key=lambda a: a.effective_due_date,
-    )
+    # An action whose area had closed is no longer chased: not overdue, not awaited in the round; a recurring
+    # action is never overdue as a whole.
+    dashboard.overdue = sorted((a for a in actions if snapshot.overdue(a)), key=lambda a: a.deadline)
     if period is not None and period.status == ReportingPeriod.Status.OPEN:
         dashboard.round = _round_tally(period, snapshot)
 

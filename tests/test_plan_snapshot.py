@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, AreaOfWeakness, ReportingPeriod
-from actions.snapshot import area_monitored_on, previous_period
+from actions.snapshot import previous_period
 from governance.dashboard import plan_dashboard
 from reports.content import report_content
 from reports.rendering import render_body
@@ -103,9 +103,9 @@ def test_the_previous_period_is_the_latest_earlier_one_whose_round_had_opened():
 
 def test_the_monitoring_rule_stops_on_the_closing_day():
     area = AreaOfWeakness(closed_on=date(2026, 3, 1))
-    assert area_monitored_on(area, date(2026, 2, 28))
-    assert not area_monitored_on(area, date(2026, 3, 1))
-    assert area_monitored_on(AreaOfWeakness(), date(2030, 1, 1))
+    assert not area.is_closed_on(date(2026, 2, 28))
+    assert area.is_closed_on(date(2026, 3, 1))
+    assert not AreaOfWeakness().is_closed_on(date(2030, 1, 1))
 
 
 def close_area(area, on: date, reason: str, recorded):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from actions.selectors import action_rows, my_actions
+from governance.dashboard import plan_dashboard
 from governance.reminders import reminders_due
 from tests import factories
 
@@ -52,6 +53,8 @@ def test_a_termly_action_beginning_dec_2017_is_not_overdue_but_a_dated_one_is(cl
     assert my_actions(world.alice).overdue == 1
     digest = next(d for d in reminders_due(date(2026, 4, 10)).digests if d.officer == world.head_of_send)
     assert [a.ref for a in digest.overdue_actions] == ["1.6"]
+    # The board's dashboard reads the same rule.
+    assert [a.ref for a in plan_dashboard(world.plan).overdue] == ["1.6"]
 
     client.force_login(world.chair)
     overdue_list = client.get(reverse("action-list") + "?overdue=yes").content.decode()
