@@ -81,7 +81,7 @@ def test_both_seed_plans_are_loaded(demo):
 def test_oxfordshire_has_two_areas_of_eleven_actions(demo):
     plan = Plan.objects.get(slug=OXFORDSHIRE)
     assert plan.plan_type == Plan.PlanType.APP
-    areas = list(plan.areas.annotate(n=Count("actions")).values_list("ref", "n"))
+    areas = list(plan.areas.annotate(n=Count("actions")).order_by("ref").values_list("ref", "n"))
     assert areas == [("1", 11), ("2", 11)]
 
 
