@@ -13,7 +13,9 @@ def add_service_errors(form, error) -> None:
     """Show a service's ValidationError on the form: beside its field where the form has one, else at the top.
 
     Services re-check the rules whoever calls them (the period may have closed since the form was shown)."""
-    for name, messages in error.message_dict.items():
+    # A refusal of the whole record (the report is no longer a draft) has no field names: it goes at the top.
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, messages in by_field.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
 
