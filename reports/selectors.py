@@ -77,3 +77,35 @@ def get_public_report(slug: str, pk: int) -> TermlyReport:
         return reports.defer("published_file__pdf").get(pk=pk, plan__slug=slug, status=Status.PUBLISHED)
     except TermlyReport.DoesNotExist:
         raise Http404("No published report here.") from None
+
+
+# The step that moves a report into each status (back into draft is a send-back).
+STEP_NAMES = {Status.SUBMITTED: "Submitted for approval", Status.APPROVED: "Approved", Status.PUBLISHED: "Published"}
+
+
+@dataclass
+class HistoryEntry:
+    record: object  # the report's history row: its date, user and status
+    event: str  # what happened, in words
+    reason: str = ""  # why the chair sent it back, kept with that step
+
+
+def report_history(report: TermlyReport) -> list[HistoryEntry]:
+    """What happened to the report, newest first, each step named; a send-back keeps the chair's reason, which the
+    report itself forgets when it is resubmitted."""
+    records = list(report.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries = []
+    before = None
+    for record in records:
+        reason = ""
+        if before is None:
+            event = "Started"
+        elif record.status == before.status:
+            event = "Edited"
+        elif record.status == Status.DRAFT:
+            event, reason = "Sent back to draft", record.returned_note
+        else:
+            event = STEP_NAMES.get(record.status, record.get_status_display())
+        entries.append(HistoryEntry(record=record, event=event, reason=reason))
+        before = record
+    return entries[::-1]

@@ -86,7 +86,7 @@ def report_detail(request, pk):
         "can_prepare": can_prepare(user),
         "can_approve": can_approve(user),
         "can_write_summary": can_write_summary(user),
-        "history": report.history.select_related("history_user").order_by("-history_date", "-history_id"),
+        "history": selectors.report_history(report),
     }
     return render(request, "reports/report_detail.html", context)
 
