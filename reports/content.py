@@ -65,6 +65,13 @@ class ActionLine:
 class OutcomeGroup:
     outcome: Outcome | None
     lines: list[ActionLine]
+    finding_ref: str = ""  # the finding the outcome answers ("1.1", or "finding 2" where findings have no ref)
+
+    @property
+    def name(self) -> str:
+        """The outcome with its finding ("finding 1.1, outcome a"): outcome refs restart with each finding."""
+        own = f"outcome {self.outcome.ref}" if self.outcome and self.outcome.ref else ""
+        return ", ".join(part for part in (self.finding_ref, own) if part)
 
 
 @dataclass
@@ -195,6 +202,7 @@ def report_content(
     for each in snapshot.areas:
         area = each.area
         groups = _outcome_groups([o for o in outcomes if o.area_id == area.pk], by_area[area.pk], lines)
+        _name_findings(groups, [f for f in findings if f.area_id == area.pk])
         rows = [row for row in register.rows if row.risk.area_id == area.pk]
         sections.append(
             AreaSection(
@@ -248,6 +256,13 @@ def _outcome_groups(outcomes, actions, lines) -> list[OutcomeGroup]:
     groups = [OutcomeGroup(outcome=None, lines=[lines[a.pk] for a in actions if a.outcome_id is None])]
     groups += [OutcomeGroup(outcome=o, lines=[lines[a.pk] for a in actions if a.outcome_id == o.pk]) for o in outcomes]
     return [group for group in groups if group.lines]
+
+
+def _name_findings(groups: list[OutcomeGroup], findings: list[Finding]) -> None:
+    for number, finding in enumerate(findings, start=1):
+        for group in groups:
+            if group.outcome and group.outcome.finding_id == finding.pk:
+                group.finding_ref = f"finding {finding.ref or number}"
 
 
 def _kpi_lines(plan, period, when) -> list[KpiLine]:
