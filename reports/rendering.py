@@ -50,7 +50,27 @@ def pdf_from_document(html: str, *, draft: bool) -> bytes:
     from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint's fonts costs every other request time.
 
     stylesheets = [_print_css()] + ([CSS(string=DRAFT_CSS)] if draft else [])
-    return HTML(string=html, base_url=".").write_pdf(pdf_variant="pdf/ua-1", stylesheets=stylesheets)
+    return HTML(string=html, base_url=".").write_pdf(
+        pdf_variant="pdf/ua-1", stylesheets=stylesheets, finisher=_scope_table_headers
+    )
+
+
+# A th's scope attribute as PDF/UA writes it; a th without one heads its column.
+TH_SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def _scope_table_headers(document, pdf) -> None:
+    """Give every TH in the structure tree the scope its HTML th declares: PDF/UA-1 (ISO 14289-1, 7.5) wants each
+    header's scope, and WeasyPrint (70) links headers to cells by IDs but writes no /Scope.
+
+    Runs as WeasyPrint's finisher, before the file is written (so before the published file's SHA-256). WeasyPrint
+    keeps each table cell's structure element on its box (`box.mark`); a cell split across pages has one per page."""
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "mark", None)
+            if element is not None and element.get("S") == "/TH":
+                scope = box.element.attrib.get("scope", "col") if box.element is not None else "col"
+                element["A"]["Scope"] = TH_SCOPES.get(scope, "/Column")
 
 
 @cache
