@@ -42,16 +42,20 @@ ACTION_LIST_PAGE_SIZE = 50
 @require_GET
 def home(request):
     require_reader(request.user)
-    if Role.SEND_LEAD in user_roles(request.user):
+    if Role.SEND_LEAD in user_roles(request.user) or _my_actions_panels(request):
         return redirect("my-actions")
     return redirect("plan-list")
+
+
+def _my_actions_panels(request) -> list[dict]:
+    """What apps built on actions (KPIs, risks, boards, governance, reports) ask of the user; actions imports none."""
+    return [panel for path in settings.SENDPLAN_MY_ACTIONS_PANELS if (panel := import_string(path)(request))]
 
 
 @require_GET
 def my_actions(request):
     require_reader(request.user)
-    # Apps built on actions (KPIs, risks, governance) add what they ask of the user here; actions imports none.
-    panels = [panel for path in settings.SENDPLAN_MY_ACTIONS_PANELS if (panel := import_string(path)(request))]
+    panels = _my_actions_panels(request)
     return render(request, "actions/my_actions.html", {"mine": selectors.my_actions(request.user), "panels": panels})
 
 

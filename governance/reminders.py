@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from actions.models import Action, AreaOfWeakness, Officer, ReportingPeriod
 from actions.selectors import annotate_action_state, annotate_draft_saved, open_periods_by_plan
@@ -49,6 +50,18 @@ class UpdateDue:
 
 
 @dataclass
+class DigestSection:
+    """A section a later app adds to the digest through SENDPLAN_DIGEST_SECTIONS (reports: reports waiting for
+    approval or publication): its heading, its items, and `template`.txt/.html that list them."""
+
+    title: str
+    one: str  # one item, for the command's output ("report waiting")
+    many: str
+    items: list
+    template: str
+
+
+@dataclass
 class Digest:
     """Everything waiting on one officer on `today`. Each list is in the order the email shows it."""
 
@@ -60,6 +73,7 @@ class Digest:
     commentary_due: list[CommentaryDue] = field(default_factory=list)
     overdue_reviews: list[Risk] = field(default_factory=list)
     overdue_board_actions: list[BoardAction] = field(default_factory=list)
+    more: list[DigestSection] = field(default_factory=list)  # from SENDPLAN_DIGEST_SECTIONS, after the others
 
     # (section, one item, several items) in the order the command's output names them.
     SECTIONS = (
@@ -73,12 +87,13 @@ class Digest:
 
     def counts(self) -> list[str]:
         """What the digest holds, in words, for the command's output ("2 updates due, 1 open challenge")."""
-        sizes = ((len(getattr(self, name)), one, many) for name, one, many in self.SECTIONS)
+        sizes = [(len(getattr(self, name)), one, many) for name, one, many in self.SECTIONS]
+        sizes += [(len(section.items), section.one, section.many) for section in self.more]
         return [_plural(count, one, many) for count, one, many in sizes if count]
 
     @property
     def item_count(self) -> int:
-        return sum(len(getattr(self, name)) for name, _, _ in self.SECTIONS)
+        return sum(len(getattr(self, name)) for name, _, _ in self.SECTIONS) + sum(len(s.items) for s in self.more)
 
 
 @dataclass
@@ -123,10 +138,11 @@ class Reminders:
 def reminders_due(today: date | None = None) -> Reminders:
     """Every officer's digest and every area owner's escalation as at `today` (default: today).
 
-    Twelve queries whatever the number of officers, actions or items (tests/test_reminders.py holds the budget):
+    Thirteen queries whatever the number of officers, actions or items (tests/test_reminders.py holds the budget):
     officers; actions needing an update or overdue, their leads and their areas' owners; open rounds; open
     challenges and their actions' leads; KPIs, milestones and measurements; overdue risk reviews; overdue board
-    actions.
+    actions; termly reports waiting (and, when some wait, the officers who may act on them:
+    tests/test_report_workflow.py).
     """
     today = today or timezone.localdate()
     officers = list(Officer.objects.order_by("post_title", "person_name", "pk"))
@@ -186,6 +202,12 @@ def reminders_due(today: date | None = None) -> Reminders:
     board_actions = open_board_actions().filter(due_date__lt=today).select_related("meeting__board")
     for board_action in board_actions.order_by("due_date", "pk"):
         section(board_action.owner_id, "overdue_board_actions").append(board_action)
+
+    # Later apps' sections (governance imports none of them): each a callable(today) -> {officer id: DigestSection}.
+    for path in settings.SENDPLAN_DIGEST_SECTIONS:
+        for officer_id, extra in import_string(path)(today).items():
+            if officer_id in digests:
+                digests[officer_id].more.append(extra)
 
     escalations = [
         Escalation(officer=officer, today=today, areas=list(escalated[officer.pk].values()))

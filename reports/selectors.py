@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from actions.models import Plan
+from actions.models import Officer, Plan
+from actions.permissions import Role, user_roles
+from governance.reminders import DigestSection
 from reports.models import TermlyReport
+from reports.permissions import PREPARING_ROLES
 
 Status = TermlyReport.Status
 
@@ -109,3 +112,80 @@ def report_history(report: TermlyReport) -> list[HistoryEntry]:
         entries.append(HistoryEntry(record=record, event=event, reason=reason))
         before = record
     return entries[::-1]
+
+
+@dataclass
+class WaitingReport:
+    """A report waiting for someone, and what they are to do with it."""
+
+    report: TermlyReport
+    step: str
+
+
+def _waiting_reports() -> list[TermlyReport]:
+    """Reports waiting for someone: for approval, for publication, or sent back to draft with the chair's reason."""
+    waiting = Q(status__in=[Status.SUBMITTED, Status.APPROVED]) | (Q(status=Status.DRAFT) & ~Q(returned_note=""))
+    return list(
+        TermlyReport.objects.filter(waiting)
+        .select_related("plan", "period")
+        .order_by("plan__local_area", "period__start")
+    )
+
+
+def _waiting_for(reports: list[TermlyReport], roles) -> list[WaitingReport]:
+    """The board chair approves or sends back; the comms officer and programme manager publish and put right."""
+    result = []
+    for report in reports:
+        if report.status == Status.SUBMITTED and Role.BOARD_CHAIR in roles:
+            result.append(WaitingReport(report, "Approve it for publication, or send it back saying what to change"))
+        elif report.status == Status.APPROVED and roles & PREPARING_ROLES:
+            result.append(WaitingReport(report, "Approved by the board chair: publish it on the Local Offer"))
+        elif report.status == Status.DRAFT and roles & PREPARING_ROLES:
+            result.append(WaitingReport(report, f"Sent back by the board chair: {report.returned_note}"))
+    return result
+
+
+def reports_waiting_for(user) -> list[WaitingReport]:
+    roles = user_roles(user)
+    if not roles & (PREPARING_ROLES | {Role.BOARD_CHAIR}):
+        return []
+    return _waiting_for(_waiting_reports(), roles)
+
+
+def my_actions_panel(request) -> dict | None:
+    """The reports part of My actions: reports waiting for the user to approve, publish or put right."""
+    waiting = reports_waiting_for(request.user)
+    return {"template": "reports/my_actions_panel.html", "waiting": waiting} if waiting else None
+
+
+def reports_waiting_by_officer() -> dict[int, list[WaitingReport]]:
+    """For the daily digest (SENDPLAN_DIGEST_SECTIONS): each officer's waiting reports, read through the user
+    account linked to the officer. Two queries: the waiting reports, then (if any) the officers who may act."""
+    reports = _waiting_reports()
+    if not reports:
+        return {}
+    names = [role.value for role in PREPARING_ROLES | {Role.BOARD_CHAIR}]
+    rows = Officer.objects.filter(Q(user__groups__name__in=names) | Q(user__is_superuser=True)).values_list(
+        "pk", "user__groups__name", "user__is_superuser"
+    )
+    roles: dict[int, set[Role]] = {}
+    for officer_id, group, superuser in rows:
+        officer_roles = roles.setdefault(officer_id, set())
+        officer_roles.update(role for role in Role if role.value == group)
+        if superuser:
+            officer_roles.add(Role.PROGRAMME_MANAGER)
+    return {officer_id: waiting for officer_id, own in roles.items() if (waiting := _waiting_for(reports, own))}
+
+
+def digest_section(today) -> dict[int, DigestSection]:
+    """The digest's "Termly reports waiting for you" section of each officer who has one."""
+    return {
+        officer_id: DigestSection(
+            title="Termly reports waiting for you",
+            one="report waiting",
+            many="reports waiting",
+            items=waiting,
+            template="reports/email/waiting",
+        )
+        for officer_id, waiting in reports_waiting_by_officer().items()
+    }

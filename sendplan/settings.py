@@ -170,7 +170,11 @@ SENDPLAN_MY_ACTIONS_PANELS = [
     "risks.selectors.my_actions_panel",
     "boards.selectors.my_actions_panel",
     "governance.selectors.my_actions_panel",
+    "reports.selectors.my_actions_panel",
 ]
+# Sections later apps add to the daily digest (governance/reminders.py): each a callable(today) ->
+# {officer id: DigestSection}.
+SENDPLAN_DIGEST_SECTIONS = ["reports.selectors.digest_section"]
 # Tabs later apps add to an action's page: each a callable(request, action) -> {"id", "title", "template", ...}.
 SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
 # Demo data for later apps: each a callable(context) run after a demo plan is loaded (see actions/demo.py).
