@@ -65,7 +65,7 @@ class ActionLine:
 class OutcomeGroup:
     outcome: Outcome | None
     lines: list[ActionLine]
-    finding_ref: str = ""  # the finding the outcome answers ("1.1", or "finding 2" where findings have no ref)
+    finding_ref: str = ""  # the finding the outcome answers: "finding 1.1" ("finding 2" where findings have no ref)
 
     @property
     def name(self) -> str:

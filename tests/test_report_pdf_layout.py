@@ -146,3 +146,17 @@ def test_typed_text_becomes_paragraphs_and_lists():
     assert rating_counts([("green", "Green", 3), ("amber", "Amber", 0), ("red", "Red", 2), ("", "Not rated", 0)]) == (
         "3 Green, 2 Red"
     )
+
+
+def test_outcomes_are_named_with_their_finding_or_its_place():
+    from actions.models import Finding, Outcome
+    from reports.content import OutcomeGroup, _name_findings
+
+    findings = [Finding(id=7, ref=""), Finding(id=8, ref="")]
+    groups = [
+        OutcomeGroup(outcome=Outcome(ref="a", finding_id=8), lines=[]),
+        OutcomeGroup(outcome=Outcome(ref="b", finding_id=None), lines=[]),
+        OutcomeGroup(outcome=Outcome(ref="", finding_id=7), lines=[]),
+    ]
+    _name_findings(groups, findings)
+    assert [group.name for group in groups] == ["finding 2, outcome a", "outcome b", "finding 1"]
