@@ -34,7 +34,7 @@ from actions.services import (
     progress_update_submit,
 )
 from sendplan.forms import add_service_errors, form_status
-from sendplan.spreadsheets import spreadsheet_safe
+from sendplan.spreadsheets import CSV_BOM, spreadsheet_safe
 
 ACTION_LIST_PAGE_SIZE = 50
 
@@ -328,6 +328,7 @@ def _actions_csv(rows) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="actions-{stamp}.csv"'
+    response.write(CSV_BOM)
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for action in rows:

@@ -160,7 +160,7 @@ def test_json_and_csv_exports(world):
     assert data["plan"]["slug"] == world.plan.slug
     assert [a["ref"] for a in data["Actions"]] == ["1.1", "1.2", "1.3", "1.4"]
     csv_text = exporter.export_actions_csv(world.plan)
-    assert csv_text.splitlines()[0].startswith("area,outcome,ref,action,leads")
+    assert csv_text.splitlines()[0].startswith("\ufeffarea,outcome,ref,action,leads")
     assert len(csv_text.strip().splitlines()) == 5
 
 

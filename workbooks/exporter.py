@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from actions.models import Action, Plan, ProgressUpdate, Rag
 from kpis.models import Kpi
-from sendplan.spreadsheets import spreadsheet_safe
+from sendplan.spreadsheets import CSV_BOM, spreadsheet_safe
 from workbooks import schema
 
 PLAN_TYPE_WORDS = {"wsoa": "WSoA", "app": "APP", "pap": "PAP", "improvement": "improvement plan"}
@@ -208,8 +208,10 @@ def export_json(plan: Plan) -> str:
 
 
 def export_actions_csv(plan: Plan) -> str:
+    """The Actions sheet as CSV, starting with a byte order mark so Excel reads it as UTF-8."""
     rows = plan_rows(plan)["Actions"]
     buffer = io.StringIO()
+    buffer.write(CSV_BOM)
     writer = csv.writer(buffer)
     for row in rows:
         writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])

@@ -21,9 +21,9 @@ class Command(BaseCommand):
         if out.suffix == ".xlsx":
             out.write_bytes(exporter.export_workbook(plan))
         elif out.suffix == ".json":
-            out.write_text(exporter.export_json(plan))
+            out.write_text(exporter.export_json(plan), encoding="utf-8")
         elif out.suffix == ".csv":
-            out.write_text(exporter.export_actions_csv(plan))
+            out.write_text(exporter.export_actions_csv(plan), encoding="utf-8")
         else:
             raise CommandError("The output file must end .xlsx, .json or .csv")
         self.stdout.write(f"Wrote {out}")
