@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from actions.models import Action, Plan, ProgressUpdate, Rag
@@ -160,19 +161,29 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
     return sheets
 
 
+def _text(value: str) -> str:
+    """Control characters (a vertical tab pasted from Word) cannot be stored in a workbook: they are left out."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
 def export_workbook(plan: Plan) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for title, rows in plan_rows(plan).items():
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append(["" if v is None else v for v in row])
+            sheet.append(["" if v is None else _text(v) if isinstance(v, str) else v for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "DD/MM/YYYY"
+                elif isinstance(cell.value, str):
+                    # openpyxl makes a formula of any text starting "=": a progress note written
+                    # =HYPERLINK("http://evil.example", "x") would be a live link for everyone who opens the file.
+                    # Every cell here is user data, so it is text, always.
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
