@@ -194,8 +194,7 @@ def test_upload_preview_then_confirm(client, manager):
     response = client.post(reverse("workbook-confirm", args=[staged.pk]))
     assert response.status_code == 302
     assert Plan.objects.get().get_absolute_url() == response["Location"]
-    staged.refresh_from_db()
-    assert staged.status == WorkbookUpload.Status.IMPORTED
+    assert not WorkbookUpload.objects.exists()  # the staged file is removed once imported
     # A confirmed upload cannot be imported twice.
     assert client.post(reverse("workbook-confirm", args=[staged.pk])).status_code == 404
 

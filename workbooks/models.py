@@ -1,5 +1,6 @@
 """An uploaded workbook waits here between its preview and the programme manager's confirmation, so any app
-server can carry out the confirmation (no file lives on one server's disk)."""
+server can carry out the confirmation (no file lives on one server's disk). It is removed once confirmed or
+refused, and after a day if nobody confirms it (workbooks.services.uploads_purge_stale)."""
 
 from django.conf import settings
 from django.db import models

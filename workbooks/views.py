@@ -47,7 +47,10 @@ def confirm(request, pk):
     if staged.uploaded_by_id != request.user.pk:
         log_out_of_scope(request.user, WorkbookUpload, pk)
         raise Http404("No such upload")
-    result = upload_confirm(upload=staged, by=request.user)
+    try:
+        result = upload_confirm(upload=staged, by=request.user)
+    except WorkbookUpload.DoesNotExist:  # confirmed a moment ago, in another tab
+        raise Http404("No such upload") from None
     if not result.applied:
         return render(request, "workbooks/preview.html", {"upload": staged, "result": result}, status=400)
     messages.success(
