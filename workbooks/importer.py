@@ -87,6 +87,29 @@ class ImportResult:
             self.changes.append(line)
 
 
+# What trackers write where a lead is not known yet: no lead (with a warning), never an officer called "TBC".
+PLACEHOLDER_LEADS = {
+    "tbc",
+    "tba",
+    "tbd",
+    "tobeconfirmed",
+    "tobeagreed",
+    "tobeannounced",
+    "tobeappointed",
+    "tobedecided",
+    "tobedetermined",
+}
+
+# Each sheet's rows name one record each: (sheet, the columns that name it, what to call it in a problem).
+UNIQUE_ROWS = (
+    (schema.AREAS, ("ref",), "area"),
+    (schema.ACTIONS, ("ref",), "action"),
+    (schema.PERIODS, ("period",), "period"),
+    (schema.UPDATES, ("action", "period"), "update of action {} for {}"),
+    (schema.KPIS, ("ref",), "KPI"),
+    (schema.RISKS, ("ref",), "risk"),
+)
+
 # "Post (Person)": the person is the last bracket, so a post may carry its own ("Designated Clinical Officer (DCO)").
 _POST_PERSON = re.compile(r"^(?P<post>.+?)\s*(?:\((?P<person>[^()]*)\))?$")
 
@@ -121,6 +144,7 @@ class _Importer:
         self.kpis: dict[str, Kpi] = {}
         self.action_rows: dict[str, Row] = {}
         self.organisations: dict[str, Organisation] = {}
+        self.placeholder_cells: set[tuple[str, int, str]] = set()  # (sheet, row, column) holding only "TBC"s
 
     # --- helpers -----------------------------------------------------------------------------------------
     def problem(self, row: Row, column: str, reason: str, value=None) -> None:
@@ -236,7 +260,30 @@ class _Importer:
             parsed = self.parsed(row, column, parse_leads, organisations=set(self.organisations))
         if parsed is None:
             return None
-        return [self.officer(lead.post, lead.person) for lead in parsed]
+        known = [lead for lead in parsed if lead.person or schema.normalise(lead.post) not in PLACEHOLDER_LEADS]
+        if len(known) < len(parsed):
+            if not known:
+                self.placeholder_cells.add((row.sheet, row.number, column))
+            self.result.warnings.append(
+                f"{row.sheet} row {row.number}, column {row.headers.get(column, column)}: "
+                f"“{', '.join(lead.post for lead in parsed if lead not in known)}” is a placeholder, not a person, "
+                "so no one was recorded for it: add them under Manage when they are known."
+            )
+        return [self.officer(lead.post, lead.person) for lead in known]
+
+    def repeated_rows(self) -> None:
+        """Two rows naming the same record would silently leave only the second: refuse them, naming both."""
+        for sheet, columns, label in UNIQUE_ROWS:
+            first: dict[tuple, int] = {}
+            for row in self.workbook.rows(sheet):
+                key = tuple(row.text(c).casefold() if c == "period" else row.text(c) for c in columns)
+                if not all(key):
+                    continue
+                if key in first:
+                    shown = label.format(*(row.text(c) for c in columns)) if "{}" in label else f"{label} {key[0]}"
+                    self.problem(row, columns[0], f"repeats the {shown} of row {first[key]}: keep one of the rows.")
+                else:
+                    first[key] = row.number
 
     # --- sheets ------------------------------------------------------------------------------------------
     def plan_sheet(self) -> bool:
@@ -351,7 +398,7 @@ class _Importer:
                     due_date = self.plan.published
             if leads is None:
                 continue
-            if not leads:
+            if not leads and (row.sheet, row.number, "leads") not in self.placeholder_cells:
                 self.problem(row, "leads", "needs at least one lead (responsible officer).")
                 continue
             values = {"text": row.text("action"), "due_date": due_date, "due_label": due_label}
@@ -744,7 +791,9 @@ class _Importer:
             self.result.count("created" if new else "changed", "Risk", f"{'New risk' if new else 'Risk'} {ref}")
 
     def run(self) -> None:
-        if not self.plan_sheet():
+        plan_read = self.plan_sheet()
+        self.repeated_rows()
+        if not plan_read:
             return
         self.areas_sheet()
         self.actions_sheet()
