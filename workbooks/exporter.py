@@ -12,9 +12,11 @@ import json
 from datetime import date
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from actions.models import Action, Plan, ProgressUpdate, Rag
 from kpis.models import Kpi
@@ -42,7 +44,6 @@ def _number(value):
 def plan_rows(plan: Plan) -> dict[str, list[list]]:
     """Every sheet of the workbook as rows of cell values (headers first)."""
     periods = list(plan.periods.order_by("start"))
-    latest = periods[-1] if periods else None
     areas = list(plan.areas.prefetch_related("owners", "findings").order_by("order", "ref"))
     actions = list(
         Action.objects.filter(area__plan=plan)
@@ -53,10 +54,12 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
     updates = list(
         # Drafts are the leads' unfinished work, not part of the plan (docs/import.md).
         ProgressUpdate.objects.filter(action__area__plan=plan, status=ProgressUpdate.Status.SUBMITTED)
-        .select_related("action", "period")
+        .select_related("action", "period", "submitted_by_officer")
         .order_by("period__start", "action__area__order", "action__order", "action__ref")
     )
-    latest_updates = {u.action_id: u for u in updates if latest and u.period_id == latest.pk}
+    # Each action's latest rating, whichever period it was given in: a completed action's Blue is not lost
+    # because it has no update in the latest period.
+    latest_updates = {u.action_id: u for u in updates}
     kpis = list(plan.kpis.select_related("area", "owner").prefetch_related("milestones", "measurements"))
     risks = list(plan.risks.select_related("area", "owner").order_by("ref"))
 
@@ -96,7 +99,12 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
                 "; ".join(o.name for o in a.partners.all()),
                 a.due_label or (a.due_date.strftime("%d/%m/%Y") if a.due_date else ""),
                 a.due_date,
+                a.revised_due_date,
+                a.revised_due_reason,
+                a.get_status_display(),
+                a.completed_on,
                 Rag(update.rag).label if update else "",
+                update.period.name if update else "",
                 update.progress if update else "",
                 update.impact if update else "",
                 update.evidence if update else "",
@@ -106,7 +114,19 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         [p.name, p.start, p.end, p.update_deadline, p.status] for p in periods
     ]
     sheets["Updates"] = [schema.UPDATES.headers] + [
-        [u.action.ref, u.period.name, Rag(u.rag).label, u.progress, u.impact] for u in updates
+        [
+            u.action.ref,
+            u.period.name,
+            Rag(u.rag).label,
+            u.progress,
+            u.impact,
+            u.recovery_note,
+            u.completion_date,
+            u.evidence,
+            _leads([u.submitted_by_officer]) if u.submitted_by_officer else "",
+            timezone.localdate(u.submitted_at),
+        ]
+        for u in updates
     ]
     sheets["KPIs"] = [schema.KPIS.headers] + [
         [
@@ -166,6 +186,21 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+MAX_WIDTH = 60  # characters: longer text wraps within its column
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _lay_out(sheet) -> None:
+    """Readable as it opens: columns as wide as their text (up to MAX_WIDTH), the header row frozen and filtered."""
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        longest = max(
+            (len(line) for value in column if value not in (None, "") for line in str(value).splitlines()), default=0
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 10), MAX_WIDTH) + 2
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
 def export_workbook(plan: Plan) -> bytes:
     book = Workbook()
     book.remove(book.active)
@@ -184,6 +219,9 @@ def export_workbook(plan: Plan) -> bytes:
                     # =HYPERLINK("http://evil.example", "x") would be a live link for everyone who opens the file.
                     # Every cell here is user data, so it is text, always.
                     cell.data_type = "s"
+                    if len(cell.value) > MAX_WIDTH or "\n" in cell.value:
+                        cell.alignment = WRAP
+        _lay_out(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.locking import save_versioned
@@ -402,6 +403,11 @@ class _Importer:
                 self.problem(row, "leads", "needs at least one lead (responsible officer).")
                 continue
             values = {"text": row.text("action"), "due_date": due_date, "due_label": due_label}
+            if "revised due" in row.cells:
+                values["revised_due_date"] = self.date_of(row, "revised due") if row.get("revised due") else None
+                values["revised_due_reason"] = row.text("revised due reason")
+                if row.get("revised due") and values["revised_due_date"] is None:
+                    continue
             outcome_text = row.text("outcome")
             if outcome_text:
                 # The action's own outcome if the text still fits (outcome texts may repeat under several findings).
@@ -448,14 +454,14 @@ class _Importer:
             values = {"start": start or end.replace(day=1), "end": end, "update_deadline": deadline, "status": status}
             self.save(period, "Reporting period", name, values, row)
 
-    def period(self, row: Row, name: str) -> ReportingPeriod | None:
+    def period(self, row: Row, name: str, column: str = "period") -> ReportingPeriod | None:
         period = self.plan.periods.filter(name__iexact=name).first()
         if period:
             return period
-        due = self.parsed(row, "period", parse_due)
+        due = self.parsed(row, column, parse_due)
         if due is None or due.date is None:
             if due is not None:
-                self.problem(row, "period", "needs a month we can read, like “Dec 17” or “March 2020”.")
+                self.problem(row, column, "needs a month we can read, like “Dec 17” or “March 2020”.")
             return None
         earlier = self.plan.periods.filter(end__lt=due.date).order_by("-end").first()
         start = earlier.end + timedelta(days=1) if earlier else due.date.replace(day=1) - timedelta(days=60)
@@ -465,18 +471,38 @@ class _Importer:
         return period
 
     def submit_update(
-        self, row: Row, action: Action, period: ReportingPeriod, rag: str, progress: str, impact: str, evidence=None
+        self,
+        row: Row,
+        action: Action,
+        period: ReportingPeriod,
+        rag: str,
+        progress: str,
+        impact: str,
+        evidence=None,
+        *,
+        recovery_note: str | None = None,
+        completion_date: date | None = None,
+        officer: Officer | None = None,
+        submitted_on: date | None = None,
     ):
         # A lead's draft for the period is not part of the plan: the imported update is submitted in its place.
         existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
         if evidence is None:  # the Updates sheet has no evidence column: keep what is recorded
             evidence = existing.evidence if existing else ""
-        if existing and (existing.rag, existing.progress, existing.impact, existing.evidence) == (
-            rag,
-            progress,
-            impact,
-            evidence,
-        ):
+        # Trackers have no columns for these (export writes them): a Blue update is complete by its period's end
+        # (or today), and a Red one's progress text says what is being done to recover it.
+        if rag == "blue" and completion_date is None:
+            completion_date = min(period.end, date.today())
+        if recovery_note is None:
+            recovery_note = progress if rag == "red" else ""
+        if existing and (
+            existing.rag,
+            existing.progress,
+            existing.impact,
+            existing.evidence,
+            existing.recovery_note,
+            existing.completion_date,
+        ) == (rag, progress, impact, evidence, recovery_note if rag == "red" else "", completion_date):
             self.result.count("unchanged", "Progress update")
             return
         # Past updates go in through the same rules as today's, which take updates only in the open period: open
@@ -501,10 +527,10 @@ class _Importer:
                 evidence=evidence,
                 by=self.by,
                 expected_version=action.version,
-                # Trackers have no separate columns for these: a Blue update is complete by its period's end (or
-                # today), and a Red one's progress text says what is being done to recover it.
-                completion_date=min(period.end, date.today()) if rag == "blue" else None,
-                recovery_note=progress if rag == "red" else "",
+                completion_date=completion_date,
+                recovery_note=recovery_note,
+                officer=officer,
+                submitted_at=(timezone.make_aware(datetime.combine(submitted_on, time(12))) if submitted_on else None),
             )
         except ValidationError as error:
             self.refused(row, error, rename={"period": "rag"})
@@ -531,10 +557,28 @@ class _Importer:
             parsed.append((period.end, row, action, period, rag))
         latest = self.latest_period()
         for _end, row, action, period, rag in sorted(parsed, key=lambda item: (item[0], item[1].number)):
-            # The Actions sheet carries the evidence of each action's update for the latest period.
-            action_row = self.action_rows.get(action.ref)
-            evidence = action_row.text("evidence") if action_row and period == latest else None
-            self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), evidence)
+            if "evidence" in row.cells:
+                evidence = row.text("evidence")
+            else:
+                # A tracker's Actions sheet carries the evidence of each action's update for the latest period.
+                action_row = self.action_rows.get(action.ref)
+                evidence = action_row.text("evidence") if action_row and period == latest else None
+            extras = {}
+            if "recovery note" in row.cells:
+                extras["recovery_note"] = row.text("recovery note")
+            if row.get("completion date"):
+                extras["completion_date"] = self.date_of(row, "completion date")
+                if extras["completion_date"] is None:
+                    continue
+            if row.get("submitted on"):
+                extras["submitted_on"] = self.date_of(row, "submitted on")
+                if extras["submitted_on"] is None:
+                    continue
+            officer = self.one_officer(row, "by")
+            if officer is False:
+                continue
+            extras["officer"] = officer
+            self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), evidence, **extras)
 
     def latest_period(self) -> ReportingPeriod | None:
         return (
@@ -547,8 +591,8 @@ class _Importer:
         rows = [row for row in self.workbook.rows(schema.ACTIONS) if row.get("rag")]
         if not rows:
             return
-        period = self.latest_period()
-        if period is None:
+        latest = self.latest_period()
+        if latest is None and not any(row.get("rated in") for row in rows):
             self.problem(
                 rows[0],
                 "rag",
@@ -556,10 +600,15 @@ class _Importer:
                 "(action, period, rag) so we know which period the ratings belong to.",
             )
             return
+        # An update the Updates sheet gives in full is not given again by its action's row (export writes both).
+        listed = {(row.text("action"), row.text("period").casefold()) for row in self.workbook.rows(schema.UPDATES)}
         for row in rows:
             action = self.actions.get(row.text("ref"))
             rag = self.parsed(row, "rag", parse_rag)
-            if action is None or rag is None:
+            period = self.period(row, row.text("rated in"), column="rated in") if row.get("rated in") else latest
+            if action is None or rag is None or period is None:
+                continue
+            if (action.ref, period.name.casefold()) in listed:
                 continue
             existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
             if existing and existing.rag == rag and not (row.text("progress") or row.text("impact")):
@@ -567,6 +616,39 @@ class _Importer:
                 self.result.count("unchanged", "Progress update")
                 continue
             self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), row.text("evidence"))
+
+    def action_states(self) -> None:
+        """Each action's status and completion date, once its updates are in (a Blue update completes an action;
+        a withdrawn one is withdrawn whatever its ratings said)."""
+        statuses = {schema.normalise(s.value): s.value for s in Action.Status} | {
+            schema.normalise(s.label): s.value for s in Action.Status
+        }
+        statuses |= {"complete": Action.Status.COMPLETED, "carriedforward": Action.Status.CARRIED_FORWARD}
+        for row in self.workbook.rows(schema.ACTIONS):
+            action = self.actions.get(row.text("ref"))
+            if action is None or not row.get("action status"):
+                continue
+            status = statuses.get(schema.normalise(row.text("action status")))
+            if status is None:
+                self.problem(row, "action status", "should be open, completed, carried forward or withdrawn.")
+                continue
+            values = {"status": status}
+            if "completed on" in row.cells:
+                values["completed_on"] = self.date_of(row, "completed on") if row.get("completed on") else None
+                if row.get("completed on") and values["completed_on"] is None:
+                    continue
+            action.refresh_from_db()
+            changed = _diff(action, values)
+            if not changed:
+                continue
+            try:
+                save_versioned(action, expected_version=action.version, by=self.by)
+            except ValidationError as error:
+                rename = {"status": "action status", "completed_on": "completed on", NON_FIELD_ERRORS: "action status"}
+                self.refused(row, error, rename=rename)
+                continue
+            if not any(line == f"New action {action.ref}" for line in self.result.changes):
+                self.result.count("changed", "Action", f"Action {action.ref}: {', '.join(map(str, changed))} changed")
 
     def kpis_sheet(self) -> None:
         categories = {schema.normalise(c): c.value for c in Kpi.Category} | {
@@ -800,6 +882,7 @@ class _Importer:
         self.periods_sheet()
         self.updates_sheet()
         self.current_ratings()
+        self.action_states()
         self.kpis_sheet()
         self.milestone_targets()
         self.measurements_sheet()

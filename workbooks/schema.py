@@ -77,7 +77,15 @@ ACTIONS = Sheet(
         Column("partners", ("partner",)),
         Column("due", ("by when", "date for delivery", "date", "due date")),
         Column("due on", ("exact due date",)),
+        Column("revised due", ("revised due date",)),
+        Column("revised due reason", ("reason for revised date",)),
+        # "Status" alone is a RAG column in trackers; export writes the action's own status under this name.
+        Column("action status", ("state",)),
+        Column("completed on", ("completion date", "date completed")),
+        # The action's latest rating and the period it was given in ("rated in"; without it, the plan's latest
+        # period), with that update's progress, impact and evidence.
         Column("rag", ("action rag", "progress rag", "status", "brag")),
+        Column("rated in", ("rating period",)),
         Column("progress", ("progress to date",)),
         Column("impact", ("evidence (impact)", "evidence impact")),
         Column("evidence", ()),
@@ -106,6 +114,12 @@ UPDATES = Sheet(
         Column("rag", ("brag",), required=True),
         Column("progress"),
         Column("impact"),
+        Column("recovery note", ("recovery",)),
+        Column("completion date", ("completed on",)),
+        Column("evidence"),
+        # Who gave the update and when: the import records them as the update's author and date.
+        Column("by", ("author", "submitted by")),
+        Column("submitted on", ("date", "submitted")),
     ),
     key="action",
 )
