@@ -1,40 +1,16 @@
 """Hostile and broken workbook files are refused with a listed problem: never an HTTP 500, never a memory blow-up.
 Each file is built in memory from a good tracker by rewriting the XML inside it."""
 
-import io
 import time
 import tracemalloc
-import zipfile
 
 import pytest
 from django.urls import reverse
 
 from actions.models import Action
-from tests.workbook_builders import oxfordshire_tracker, workbook
+from tests.workbook_builders import ACTIONS_XML, LAUGHS, oxfordshire_tracker, rewritten, workbook
 from workbooks.importer import import_workbook
 from workbooks.reader import MAX_CELLS, MAX_ROWS, MAX_UNZIPPED_BYTES
-
-ACTIONS_XML = "xl/worksheets/sheet3.xml"  # the tracker's third sheet
-LAUGHS = (
-    b'<!DOCTYPE worksheet [<!ENTITY lol "lol">'
-    + b"".join(
-        b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%s;" % (str(n - 1).encode() if n > 1 else b"") for _ in range(10)))
-        for n in range(1, 10)
-    )
-    + b"]>"
-)
-
-
-def rewritten(sheets: dict, member: str, change) -> io.BytesIO:
-    """The workbook of `sheets` with one part's XML passed through `change`."""
-    source = zipfile.ZipFile(workbook(sheets))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            data = source.read(name)
-            target.writestr(name, change(data) if name == member else data)
-    out.seek(0)
-    return out
 
 
 @pytest.fixture

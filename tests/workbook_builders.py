@@ -1,6 +1,7 @@
 """Build workbooks in memory for import tests."""
 
 import io
+import zipfile
 
 from openpyxl import Workbook
 
@@ -16,6 +17,31 @@ def workbook(sheets: dict[str, list[list]]) -> io.BytesIO:
     book.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+# For hostile files: the Actions sheet's part in oxfordshire_tracker() (its third sheet), and a "billion laughs"
+# document type (nine levels of ten entities: 10^9 "lol"s if a parser expanded &lol9;).
+ACTIONS_XML = "xl/worksheets/sheet3.xml"
+LAUGHS = (
+    b'<!DOCTYPE worksheet [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%s;" % (str(n - 1).encode() if n > 1 else b"") for _ in range(10)))
+        for n in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def rewritten(sheets: dict, member: str, change) -> io.BytesIO:
+    """The workbook of `sheets` with one part's XML passed through `change`."""
+    source = zipfile.ZipFile(workbook(sheets))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, change(data) if name == member else data)
+    out.seek(0)
+    return out
 
 
 def oxfordshire_tracker() -> dict[str, list[list]]:
