@@ -38,6 +38,8 @@ JUNK = [
     "/",
     ";",
     "\n\n",
+    "TBC",
+    '=HYPERLINK("http://evil.example","x")',
 ]
 
 

@@ -114,3 +114,13 @@ def test_a_formula_with_its_saved_result_imports_the_result(manager):
     result = import_workbook(upload, by=manager, dry_run=False)
     assert result.ok, [str(p) for p in result.problems]
     assert Action.objects.get(ref="1.1").due_label == "March 2020"
+
+
+def test_a_cell_longer_than_excel_allows_is_a_located_problem(manager):
+    long_text = "a" * 40_000
+    upload = rewritten(oxfordshire_tracker(), ACTIONS_XML, lambda xml: xml.replace(b"JSNA Team", long_text.encode()))
+    result = import_workbook(upload, by=manager, dry_run=True)
+    assert [(p.sheet, p.row, p.column, p.value) for p in result.problems] == [
+        ("Actions", 3, "Responsible officers", "a" * 60 + "…")
+    ]
+    assert result.problems[0].reason == "is 40,000 characters long, more than the 32,767 a cell may hold."

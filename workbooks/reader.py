@@ -251,7 +251,11 @@ def _read_sheet(book, title: str, sheet: Sheet, workbook: Workbook, cells: int) 
             value = row_cells[name]
             if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
                 workbook.problems.append(
-                    row.problem(name, f"is longer than the {MAX_CELL_CHARACTERS:,} characters a cell may hold.")
+                    row.problem(
+                        name,
+                        f"is {len(value):,} characters long, more than the {MAX_CELL_CHARACTERS:,} a cell may hold.",
+                        f"{value[:60]}…",
+                    )
                 )
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row_cells.values()):
             continue
