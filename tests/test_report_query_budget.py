@@ -16,7 +16,7 @@ def big_plan(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         plan = build_plan(request.param)
         for action in Action.objects.filter(area__plan=plan)[:: max(1, request.param // 10)]:
-            CoproductionComment.objects.create(action=action, text="Parents said", response="We did")
+            CoproductionComment.objects.create(action=action, text="Parents said", response="We did", publishable=True)
         yield plan
         transaction.set_rollback(True)
 
