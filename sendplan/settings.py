@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "simple_history",
+    # Background jobs: the queue is a table in the app's database, served by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     "actions",
     "kpis",
     "risks",
@@ -110,6 +113,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (docs/decisions/0014-background-jobs.md): enqueued into a table of the app's own database and run
+# by `manage.py db_worker` processes, which `make demo` and `make serve` start beside the web server. Any number of
+# workers on any number of machines share the queue: each claims a job with SELECT ... FOR UPDATE SKIP LOCKED.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -273,6 +281,8 @@ LOGGING = {
         "axes": {"handlers": [], "level": "WARNING", "propagate": True},
         # WeasyPrint notes every page it lays out at INFO: hundreds of lines per termly report.
         "weasyprint": {"handlers": [], "level": "WARNING", "propagate": True},
+        # The job worker notes each job it starts and finishes, with its id and outcome.
+        "django_tasks": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True
