@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from actions.admin import VersionedAdmin
-from governance.models import Challenge, CoproductionComment, ReminderLog
+from governance.models import Challenge, CoproductionComment, ReminderDay, ReminderLog
 
 
 @admin.register(Challenge)
@@ -34,6 +34,20 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ("officer", "kind", "sent_on", "sent_at", "item_count")
     list_filter = ("kind", "sent_on")
     list_select_related = ("officer",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderDay)
+class ReminderDayAdmin(admin.ModelAdmin):
+    """Each weekday's automatic reminder run (governance/schedule.py): read-only, for seeing what happened."""
+
+    list_display = ("day", "status", "run_after", "started_at", "finished_at", "summary")
+    list_filter = ("status",)
 
     def has_add_permission(self, request):
         return False

@@ -126,3 +126,27 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.officer} on {self.sent_on}"
+
+
+class ReminderDay(models.Model):
+    """The day's reminder run, scheduled as a background job (governance.schedule). One row per day: the unique day
+    is what keeps the automatic reminders to one run a day however many workers share the queue."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        RUNNING = "running", "Running"
+        DONE = "done", "Sent"
+        FAILED = "failed", "Some emails failed"
+
+    day = models.DateField(unique=True)
+    run_after = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.day:%d %b %Y}: {self.get_status_display()}"

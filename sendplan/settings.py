@@ -4,6 +4,7 @@ SQLite is the embedded default (for `make demo`); production and the test suite 
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -208,6 +209,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
 # Emails (reminders) carry absolute links: the address people reach this instance at, without a trailing slash.
 SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The daily reminder emails go out at this local time (HH:MM), sent by a background job that schedules the next
+# day's run itself (governance/schedule.py, docs/reminders.md). "off" leaves them to `manage.py send_reminders`.
+SENDPLAN_REMINDERS_AT = env_str("SENDPLAN_REMINDERS_AT", default="07:00").strip().lower()
+if SENDPLAN_REMINDERS_AT != "off" and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", SENDPLAN_REMINDERS_AT):
+    raise ImproperlyConfigured(f"SENDPLAN_REMINDERS_AT is a time of day (HH:MM) or off, not {SENDPLAN_REMINDERS_AT!r}")
 
 # Hardening (docs/security.md, "Settings and headers"). SENDPLAN_HTTPS says the site is reached over HTTPS: on by
 # default outside DEBUG; off only to serve plain http on loopback (tests, benchmarks, `make serve` on a laptop).
