@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     # Background jobs: the queue is a table in the app's database, served by `manage.py db_worker`.
     "django_tasks",
     "django_tasks_db",
+    "jobs",
     "actions",
     "kpis",
     "risks",
@@ -113,6 +114,15 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's job worker writes beside runserver. WAL lets pages read while the worker writes; a writer waits
+    # for the other (up to 20 s) rather than failing at once; IMMEDIATE takes the write lock when a transaction
+    # begins, so two never deadlock trying to upgrade their read locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (docs/decisions/0014-background-jobs.md): enqueued into a table of the app's own database and run
@@ -209,6 +219,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
 # Emails (reminders) carry absolute links: the address people reach this instance at, without a trailing slash.
 SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A workbook with more data rows than this is checked and imported by background jobs, with a progress page, rather
+# than in the request (docs/import.md): the importer takes about a second per hundred rows.
+SENDPLAN_IMPORT_BACKGROUND_ROWS = env_int("SENDPLAN_IMPORT_BACKGROUND_ROWS", default=150)
+# A running background job whose worker has been silent this long (it beats every second) was lost: killed, or its
+# machine gone. Its page then says so and offers Try again (jobs/services.py).
+SENDPLAN_JOB_LOST_SECONDS = env_int("SENDPLAN_JOB_LOST_SECONDS", default=60)
 # The daily reminder emails go out at this local time (HH:MM), sent by a background job that schedules the next
 # day's run itself (governance/schedule.py, docs/reminders.md). "off" leaves them to `manage.py send_reminders`.
 SENDPLAN_REMINDERS_AT = env_str("SENDPLAN_REMINDERS_AT", default="07:00").strip().lower()

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("boards.urls")),
     path("", include("governance.urls")),
     path("", include("reports.urls")),
+    path("", include("jobs.urls")),
     path("", include("actions.urls")),
 ]
