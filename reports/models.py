@@ -104,3 +104,27 @@ class PublishedFile(models.Model):
 
     def __str__(self) -> str:
         return f"Published file of {self.report_id}"
+
+
+class RenderedPdf(models.Model):
+    """A draft report's PDF preview, rendered once per content: `key` is the SHA-256 of the document and
+    stylesheets WeasyPrint draws it from (reports.rendering.document_key), so a preview of unchanged content is
+    served at once, and two people asking for the same one share one render. The document is kept until it is
+    rendered (the job renders exactly what was asked for); the PDF is kept until the report is published."""
+
+    report = models.ForeignKey(TermlyReport, on_delete=models.CASCADE, related_name="rendered_pdfs")
+    key = models.CharField(max_length=64, unique=True)
+    document = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"PDF preview {self.key[:12]} of report {self.report_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-pdf-preview", args=[self.report_id, self.key])
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.pdf is not None

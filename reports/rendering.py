@@ -6,7 +6,13 @@ body as the web page (reports/_document.html), styled by the print stylesheet st
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from contextlib import contextmanager
 from functools import cache
+from importlib.metadata import version
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -35,9 +41,9 @@ def render_body(content: ReportContent, report=None, *, draft: bool) -> str:
     return render_to_string("reports/_document.html", document_context(content, report, draft=draft))
 
 
-def render_pdf(content: ReportContent, report=None, *, draft: bool) -> bytes:
+def render_pdf(content: ReportContent, report=None, *, draft: bool, progress: Progress | None = None) -> bytes:
     """The report as a tagged PDF/UA-1 file; `draft` adds the watermark."""
-    return pdf_from_document(render_pdf_document(content, report, draft=draft), draft=draft)
+    return pdf_from_document(render_pdf_document(content, report, draft=draft), draft=draft, progress=progress)
 
 
 def render_pdf_document(content: ReportContent, report=None, *, draft: bool) -> str:
@@ -45,14 +51,78 @@ def render_pdf_document(content: ReportContent, report=None, *, draft: bool) -> 
     return render_to_string("reports/report_pdf.html", document_context(content, report, draft=draft))
 
 
-def pdf_from_document(html: str, *, draft: bool) -> bytes:
-    """WeasyPrint's part alone (the benchmarks time it apart from assembling and templates)."""
+def document_key(html: str, *, draft: bool) -> str:
+    """The SHA-256 of everything WeasyPrint draws a PDF from: the document, the stylesheets and WeasyPrint's version.
+    The same key means the same PDF, so a preview is rendered once per content (reports.models.RenderedPdf)."""
+    digest = hashlib.sha256()
+    for part in (html, _print_css_text(), DRAFT_CSS if draft else "", version("weasyprint")):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+# Told what WeasyPrint is doing as it goes (a background job shows it): what, step, of how many steps.
+Progress = Callable[..., None]
+WEASYPRINT_STEPS = 7
+_STEP = re.compile(r"^Step (\d) - (.*)$")
+_PAGE = re.compile(r"Page (\d+)")
+STEP_WORDS = {
+    1: "Reading the report",
+    2: "Reading the print styles",
+    3: "Applying the print styles",
+    4: "Building the document's structure",
+    5: "Laying out the pages",
+    6: "Drawing the PDF",
+    7: "Adding the accessibility tags and details",
+}
+
+
+class _ProgressHandler(logging.Handler):
+    """Turns WeasyPrint's progress log lines ("Step 5 - Creating layout - Page 12") into words for people."""
+
+    def __init__(self, progress: Progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        step = _STEP.match(record.getMessage())
+        if step is None:
+            return
+        number = int(step.group(1))
+        page = _PAGE.search(step.group(2)) if number == 5 else None
+        words = f"Laying out page {page.group(1)}" if page else STEP_WORDS.get(number, step.group(2))
+        self.progress(words, number - 1, WEASYPRINT_STEPS)
+
+
+def pdf_from_document(html: str, *, draft: bool, progress: Progress | None = None) -> bytes:
+    """WeasyPrint's part alone (the benchmarks time it apart from assembling and templates). `progress` is told
+    each step and each page laid out."""
     from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint's fonts costs every other request time.
 
     stylesheets = [_print_css()] + ([CSS(string=DRAFT_CSS)] if draft else [])
-    return HTML(string=html, base_url=".").write_pdf(
-        pdf_variant="pdf/ua-1", stylesheets=stylesheets, finisher=_scope_table_headers
-    )
+    with _weasyprint_progress(progress):
+        return HTML(string=html, base_url=".").write_pdf(
+            pdf_variant="pdf/ua-1", stylesheets=stylesheets, finisher=_scope_table_headers
+        )
+
+
+@contextmanager
+def _weasyprint_progress(progress: Progress | None):
+    """While WeasyPrint renders, pass its progress lines to `progress`, and only there: the log itself stays quiet
+    (a line per page would swamp it)."""
+    if progress is None:
+        yield
+        return
+    logger, handler = logging.getLogger("weasyprint.progress"), _ProgressHandler(progress)
+    saved = (logger.level, logger.propagate)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = saved
 
 
 # A th's scope attribute as PDF/UA writes it; a th without one heads its column.
@@ -77,4 +147,10 @@ def _scope_table_headers(document, pdf) -> None:
 def _print_css():
     from weasyprint import CSS
 
-    return CSS(filename=finders.find(PRINT_CSS))
+    return CSS(string=_print_css_text(), base_url=finders.find(PRINT_CSS))
+
+
+@cache
+def _print_css_text() -> str:
+    with open(finders.find(PRINT_CSS), encoding="utf-8") as file:
+        return file.read()

@@ -10,6 +10,9 @@ from django.http import Http404
 from actions.models import Officer, Plan
 from actions.permissions import Role, user_roles
 from governance.reminders import DigestSection
+from jobs.models import Job
+from jobs.selectors import latest_job
+from jobs.services import job_fail_if_lost
 from reports.models import TermlyReport
 from reports.permissions import PREPARING_ROLES
 
@@ -189,3 +192,14 @@ def digest_section(today) -> dict[int, DigestSection]:
         )
         for officer_id, waiting in reports_waiting_by_officer().items()
     }
+
+
+def report_publish_job(report: TermlyReport) -> Job | None:
+    """The job publishing an approved report, while it runs or once it failed: the report page shows its progress
+    or its error with the way to try again. None once the report is published (its page says so) or sent back."""
+    if report.status != TermlyReport.Status.APPROVED:
+        return None
+    job = latest_job(f"report:{report.pk}", task_path="reports.tasks.publish_report")
+    if job is None or job.status == Job.Status.DONE:
+        return None
+    return job_fail_if_lost(job)

@@ -17,9 +17,11 @@ from django.utils import timezone
 from accounts.security_log import log_event
 from actions.locking import claim_version, save_versioned
 from actions.models import Plan, ReportingPeriod
+from jobs.models import Job
+from jobs.services import job_enqueue
 from reports.content import period_closed_at, report_content
-from reports.models import PublishedFile, TermlyReport
-from reports.rendering import render_body, render_pdf
+from reports.models import PublishedFile, RenderedPdf, TermlyReport
+from reports.rendering import document_key, render_body, render_pdf, render_pdf_document
 
 Status = TermlyReport.Status
 
@@ -115,6 +117,7 @@ def report_approve(*, report: TermlyReport, by, expected_version: int) -> Termly
 def report_return(*, report: TermlyReport, note: str, by, expected_version: int) -> TermlyReport:
     """The chair sends the report back to draft, saying what to change. Its figures are live again until resubmitted."""
     _require(report, Status.SUBMITTED, Status.APPROVED, doing="sent back")
+    _refuse_while_publishing(report)
     if not note.strip():
         raise ValidationError({"note": "Say what needs to change, so the comms officer can put it right."})
     report.status = Status.DRAFT
@@ -125,40 +128,127 @@ def report_return(*, report: TermlyReport, note: str, by, expected_version: int)
     return report
 
 
-@transaction.atomic
+def report_publish_start(*, report: TermlyReport, by, expected_version: int) -> Job:
+    """Publish from the web: claim the report's version now (a second click, or a second comms officer, is refused
+    at once), and queue the rendering; `report_publish_finish` makes it public when the PDF is ready."""
+    from reports.tasks import publish_report
+
+    with transaction.atomic():
+        _require(report, Status.APPROVED, doing="published until the board chair approves it")
+        _refuse_while_publishing(report)
+        claim_version(report, expected_version=expected_version)
+        return job_enqueue(
+            publish_report,
+            label=f"Publish {report}",
+            subject=report_subject(report),
+            key=f"publish:{report.pk}",
+            by=by,
+            args={"report": report.pk, "version": report.version},
+        )
+
+
 def report_publish(*, report: TermlyReport, by, expected_version: int) -> TermlyReport:
-    """Render the approved report once, store the PDF and the page with the PDF's SHA-256, and make it public."""
-    _require(report, Status.APPROVED, doing="published until the board chair approves it")
-    # Claim the version before rendering: a second click or a second comms officer is refused, not rendered twice.
-    # On PostgreSQL the claim also holds the row until this transaction commits.
-    claim_version(report, expected_version=expected_version)
+    """Publish at once, in this process: demo data, management commands and tests. The web queues it instead."""
+    with transaction.atomic():
+        _require(report, Status.APPROVED, doing="published until the board chair approves it")
+        claim_version(report, expected_version=expected_version)
+    return report_publish_finish(report_id=report.pk, version=report.version, by=by)
+
+
+def report_publish_finish(*, report_id: int, version: int, by, progress=None) -> TermlyReport:
+    """Render the approved report once, then store the PDF and the page with the PDF's SHA-256 and make it public,
+    in one transaction. Rendering happens outside it (it takes seconds); the report must still be approved at the
+    version publishing claimed, or nothing is stored: someone changed it meanwhile."""
+    report = TermlyReport.objects.select_related("plan", "period").get(pk=report_id)
+    _still_as_claimed(report, version)
     now = timezone.now()
     # Set before rendering: the cover says when it was published.
     report.status = Status.PUBLISHED
     report.published_by, report.published_at = by, now
     content = report_content_for(report)
-    pdf = render_pdf(content, report, draft=False)
+    pdf = render_pdf(content, report, draft=False, progress=progress)
+    if progress:
+        progress("Storing the published PDF and web page")
     digest = hashlib.sha256(pdf).hexdigest()
-    PublishedFile.objects.create(
-        report=report, pdf=pdf, html=render_body(content, report, draft=False), sha256=digest, created_at=now
-    )
-    report.pdf_sha256, report.pdf_size = digest, len(pdf)
-    report.updated_at = now
-    report._history_user = by
-    report.full_clean()
-    report.save()
-    # Logged once the publication is committed: a rolled-back one was never public.
-    transaction.on_commit(
-        lambda: log_event(
-            "report_published",
-            user_id=by.pk,
-            report_id=report.pk,
-            plan_id=report.plan_id,
-            version=report.number,
-            sha256=digest,
+    with transaction.atomic():
+        _still_as_claimed(TermlyReport.objects.select_for_update().get(pk=report_id), version)
+        PublishedFile.objects.create(
+            report=report, pdf=pdf, html=render_body(content, report, draft=False), sha256=digest, created_at=now
         )
-    )
+        report.pdf_sha256, report.pdf_size = digest, len(pdf)
+        report.updated_at = now
+        report._history_user = by
+        report.full_clean()
+        report.save()
+        # Previews are drafts' working copies; a published report serves its published file.
+        RenderedPdf.objects.filter(report=report).delete()
+        # Logged once the publication is committed: a rolled-back one was never public.
+        transaction.on_commit(
+            lambda: log_event(
+                "report_published",
+                user_id=by.pk if by else None,
+                report_id=report.pk,
+                plan_id=report.plan_id,
+                version=report.number,
+                sha256=digest,
+            )
+        )
     return report
+
+
+def _still_as_claimed(report: TermlyReport, version: int) -> None:
+    if report.status != Status.APPROVED or report.version != version:
+        raise ReportChanged(
+            f"The report was changed while it was being published (it is now {report.get_status_display().lower()})"
+            ", so nothing was published. Open the report to see its state."
+        )
+
+
+class ReportChanged(ValidationError):
+    """Raised by publishing when the report moved on after publishing was asked for."""
+
+
+def report_subject(report: TermlyReport) -> str:
+    return f"report:{report.pk}"
+
+
+def report_publishing(report: TermlyReport) -> Job | None:
+    """The job publishing the report now, if one is."""
+    return Job.objects.filter(key=f"publish:{report.pk}", status__in=Job.ACTIVE).first()
+
+
+def _refuse_while_publishing(report: TermlyReport) -> None:
+    job = report_publishing(report)
+    if job is not None:
+        who = job.requested_by.get_full_name() or job.requested_by.username if job.requested_by else "someone"
+        raise ValidationError(
+            f"This report is being published (asked for by {who} at {timezone.localtime(job.created_at):%H:%M}). "
+            "Wait for it to finish."
+        )
+
+
+def report_pdf_preview(*, report: TermlyReport, by) -> RenderedPdf | Job:
+    """A draft's PDF preview: the stored one if this very content was rendered before, else the job rendering it
+    (shared with anyone who asked for the same content)."""
+    from reports.tasks import render_pdf_preview
+
+    document = render_pdf_document(report_content_for(report), report, draft=True)
+    key = document_key(document, draft=True)
+    rendered = RenderedPdf.objects.filter(key=key, pdf__isnull=False).first()
+    if rendered is not None:
+        return rendered
+    with transaction.atomic():
+        RenderedPdf.objects.get_or_create(
+            key=key, defaults={"report": report, "document": document, "created_at": timezone.now()}
+        )
+        return job_enqueue(
+            render_pdf_preview,
+            label=f"PDF preview of {report}",
+            subject=report_subject(report),
+            key=f"pdf:{key}",
+            by=by,
+            args={"key": key},
+        )
 
 
 @transaction.atomic

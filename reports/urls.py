@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit_view, name="report-edit"),
     path("reports/<int:pk>/preview/", views.report_preview, name="report-preview"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report-pdf"),
+    path("reports/<int:pk>/pdf/<str:key>/", views.report_pdf_rendered, name="report-pdf-preview"),
     path("reports/<int:pk>/submit/", views.report_submit_view, name="report-submit"),
     path("reports/<int:pk>/approve/", views.report_approve_view, name="report-approve"),
     path("reports/<int:pk>/return/", views.report_return_view, name="report-return"),

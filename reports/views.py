@@ -11,7 +11,7 @@ from actions.models import Plan
 from actions.permissions import require_reader
 from reports import selectors
 from reports.forms import ReportCorrectForm, ReportCreateForm, ReportEditForm, ReportReturnForm, ReportStepForm
-from reports.models import PublishedFile, TermlyReport
+from reports.models import PublishedFile, RenderedPdf, TermlyReport
 from reports.permissions import (
     can_approve,
     can_prepare,
@@ -20,14 +20,15 @@ from reports.permissions import (
     require_preparer,
     require_summary_writer,
 )
-from reports.rendering import render_body, render_pdf
+from reports.rendering import render_body
 from reports.services import (
     report_approve,
     report_content_for,
     report_correct,
     report_create,
     report_edit,
-    report_publish,
+    report_pdf_preview,
+    report_publish_start,
     report_return,
     report_submit,
 )
@@ -87,6 +88,7 @@ def report_detail(request, pk):
         "can_approve": can_approve(user),
         "can_write_summary": can_write_summary(user),
         "history": selectors.report_history(report),
+        "publish_job": selectors.report_publish_job(report),
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -134,13 +136,26 @@ def report_preview(request, pk):
 
 @require_GET
 def report_pdf(request, pk):
+    """The published PDF; for a draft, its preview if this content was rendered before, else the page of the job
+    rendering it (WeasyPrint takes seconds to minutes: never inside a request)."""
     require_reader(request.user)
     report = _report(pk)
     if report.is_published:
         pdf = bytes(PublishedFile.objects.only("pdf").get(report=report).pdf)
         return _pdf_response(pdf, report.filename, download=False)
-    pdf = render_pdf(report_content_for(report), report, draft=True)
-    return _pdf_response(pdf, f"DRAFT-{report.filename}", download=False)
+    preview = report_pdf_preview(report=report, by=request.user)
+    if isinstance(preview, RenderedPdf):
+        return _pdf_response(bytes(preview.pdf), f"DRAFT-{report.filename}", download=False)
+    return redirect(preview)
+
+
+@require_GET
+def report_pdf_rendered(request, pk, key):
+    """A rendered preview by its content's key: where a preview job's "Open the PDF preview" leads."""
+    require_reader(request.user)
+    report = _report(pk)
+    rendered = get_object_or_404(RenderedPdf.objects.only("pdf"), report=report, key=key, pdf__isnull=False)
+    return _pdf_response(bytes(rendered.pdf), f"DRAFT-{report.filename}", download=False)
 
 
 def _step(request, pk, service, *, done: str, **kwargs):
@@ -174,8 +189,21 @@ def report_approve_view(request, pk):
 
 @require_POST
 def report_publish_view(request, pk):
+    """Queue the publication and show its progress; the report page shows it too, and its outcome."""
     require_preparer(request.user)
-    return _step(request, pk, report_publish, done="Report published on the Local Offer pages.")
+    report = _report(pk)
+    form = ReportStepForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("The form was incomplete; reload the page and try again.")
+        job = report_publish_start(report=report, by=request.user, expected_version=form.cleaned_data["version"])
+    except StaleEditError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        return redirect(job)
+    return redirect(report)
 
 
 @require_http_methods(["GET", "POST"])

@@ -259,3 +259,31 @@ class BoardWorld:
 @pytest.fixture
 def board_world(world):
     return BoardWorld(world)
+
+
+@pytest.fixture
+def job_worker(live_server, tmp_path):
+    """A real background job worker (`manage.py db_worker`) on the test database, for browser tests whose pages wait
+    for a job (a PDF rendered, a large import). It sees only committed data: use it with live_server."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from tests.postgres import database_url
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sendplan.settings_test", "DATABASE_URL": database_url()}
+    log = tmp_path / "job-worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    yield worker
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)

@@ -1,6 +1,7 @@
 """A termly report from start to the Local Offer, in headless Chromium: the comms officer starts it, is refused when
-submitting without a summary, writes one, previews and submits it; the board chair approves it (and has no way to
-publish it); the comms officer publishes it; an anonymous visitor finds it on the Local Offer pages and downloads
+submitting without a summary, writes one, previews it (the PDF made by a real background worker, its page following
+the job without reloading) and submits it; the board chair approves it (and has no way to publish it); the comms
+officer publishes it, again through the worker; an anonymous visitor finds it on the Local Offer pages and downloads
 the PDF. axe-core on every page visited, errors included."""
 
 import pytest
@@ -14,7 +15,8 @@ from tests import factories
 from tests.browser import assert_accessible, sign_in
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+# A real `manage.py db_worker` renders the PDFs (job_worker, tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.pdf]
 
 SUMMARY = "The weekly EHC panel started this term. Joint commissioning has begun."
 
@@ -57,7 +59,21 @@ def open_report(page, base, world):
     expect(page.get_by_role("heading", name="Termly report: Spring 2026")).to_be_visible()
 
 
-def test_report_is_prepared_approved_published_and_read_by_the_public(page, browser, live_server, term_closed):
+def follow_job_to_its_result(page, result: str):
+    """On a job's page, the result link appears without the page reloading (app.js polls the job's status)."""
+    expect(page.get_by_text("Background job")).to_be_visible()
+    page.evaluate("window.appStayed = true")
+    link = page.get_by_role("button", name=result)
+    expect(link).to_be_visible(timeout=90_000)  # WeasyPrint's time on a busy machine; seconds here
+    assert page.evaluate("window.appStayed") is True, "the page reloaded"
+    expect(page.get_by_role("status")).to_have_text("Done.")
+    assert_accessible(page)
+    return link
+
+
+def test_report_is_prepared_approved_published_and_read_by_the_public(
+    page, browser, live_server, term_closed, job_worker
+):
     base, world = live_server.url, term_closed
 
     # The comms officer starts the report, without a summary.
@@ -108,7 +124,19 @@ def test_report_is_prepared_approved_published_and_read_by_the_public(page, brow
     expect(page.get_by_text("This is a draft report, not yet on the Local Offer pages.")).to_be_visible()
     assert_accessible(page)
 
+    # The PDF preview is made in the background: its job's page follows it to the link to the PDF.
     page.get_by_role("link", name="Back to the report's workflow").click()
+    page.get_by_role("link", name="Preview the PDF (marked DRAFT").click()
+    expect(page.get_by_role("heading", name="PDF preview of Riverside: progress report, Spring 2026")).to_be_visible()
+    link = follow_job_to_its_result(page, "Open the PDF preview")
+    preview = page.request.get(f"{base}{link.get_attribute('href')}")
+    assert preview.headers["content-type"] == "application/pdf"
+    assert preview.body().startswith(b"%PDF-")
+    # Asked again for the same content, the stored PDF comes at once: no second job.
+    again = page.request.get(f"{base}/reports/{TermlyReport.objects.get().pk}/pdf/", max_redirects=0)
+    assert again.status == 200 and again.body() == preview.body()
+
+    open_report(page, base, world)
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_text("Report submitted. The board chair has been asked to approve it.")).to_be_visible()
     expect(page.get_by_text("Waiting for the board chair to approve it.")).to_be_visible()
@@ -127,11 +155,12 @@ def test_report_is_prepared_approved_published_and_read_by_the_public(page, brow
     assert_accessible(page)
     sign_out(page)
 
-    # The comms officer publishes it: WeasyPrint renders the PDF, which may take a few seconds.
+    # The comms officer publishes it: the page answers at once and follows the worker rendering the PDF.
     sign_in(page, base, "colin", PASSWORD)
     open_report(page, base, world)
     page.get_by_role("button", name="Publish on the Local Offer").click()
-    expect(page.get_by_text("Report published on the Local Offer pages.")).to_be_visible(timeout=30_000)
+    follow_job_to_its_result(page, "See the published report").click()
+    expect(page.get_by_text("Published. It will not change.")).to_be_visible()
     assert_accessible(page)
     report = TermlyReport.objects.get()
     assert report.status == "published"

@@ -19,10 +19,13 @@ from actions.models import Action, AreaOfWeakness, Plan, ProgressUpdate, Reporti
 from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
 from governance.models import Challenge, CoproductionComment
 from governance.services import challenge_raise, comment_record
+from jobs.models import Job
+from jobs.services import job_enqueue
 from kpis.models import Measurement, Milestone
 from kpis.services import measurement_record
-from reports.models import PublishedFile, TermlyReport
+from reports.models import PublishedFile, RenderedPdf, TermlyReport
 from reports.services import report_approve, report_create, report_submit
+from reports.tasks import render_pdf_preview
 from risks.models import Risk, RiskReview
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld, World
 from tests.workbook_builders import workbook
@@ -162,6 +165,9 @@ MATRIX = [
     ("report-edit", "draft_report", "POST", expect(403, comms=302, manager=302, chair=302)),
     ("report-preview", "published_report", "GET", expect(200)),
     ("report-pdf", "published_report", "GET", expect(200)),
+    # A draft's PDF is made in the background: the request queues the render and leads to the job's page.
+    ("report-pdf", "draft_report", "GET", expect(302)),
+    ("report-pdf-preview", "rendered_preview", "GET", expect(200)),
     ("report-submit", "draft_report", "POST", expect(403, comms=302, manager=302)),
     ("report-approve", "submitted_report", "POST", expect(403, chair=302)),
     ("report-return", "submitted_report", "GET", expect(403, chair=200)),
@@ -171,6 +177,12 @@ MATRIX = [
     ("report-correct", "published_report", "POST", expect(403, comms=302, manager=302)),
     ("report-detail", "draft_report", "POST", expect(405, nobody=405)),
     ("report-submit", "draft_report", "GET", expect(405, nobody=405)),
+    # Background jobs: a report's render is seen by everyone who reads reports, retried by its requester (the comms
+    # officer here) and the others who prepare reports.
+    ("job-detail", "preview_job", "GET", expect(200)),
+    ("job-status", "preview_job", "GET", expect(200)),
+    ("job-retry", "failed_preview_job", "POST", expect(403, comms=302, manager=302)),
+    ("job-detail", "preview_job", "POST", expect(405, nobody=405)),
     # The public Local Offer pages: published reports only, to the public and staff alike; a report not yet
     # published (a draft, or approved but not published) does not exist there.
     ("public-index", None, "GET", everyone(200)),
@@ -225,6 +237,9 @@ ARGS = {
     "draft_report": lambda w: [w.reports.draft.pk],
     "submitted_report": lambda w: [w.reports.submitted.pk],
     "approved_report": lambda w: [w.reports.approved.pk],
+    "rendered_preview": lambda w: [w.reports.draft.pk, w.reports.rendered.key],
+    "preview_job": lambda w: [w.reports.preview_job.pk],
+    "failed_preview_job": lambda w: [w.reports.failed_job.pk],
     "published_report": lambda w: [w.reports.published.pk],
     "public_published": lambda w: [w.plan.slug, w.reports.published.pk],
     "public_draft": lambda w: [w.plan.slug, w.reports.draft.pk],
@@ -234,6 +249,7 @@ ARGS = {
 # One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA, ACTION and
 # OPEN_PERIOD (in a value, or in a name such as actions_AREA) stand for the pks of PLACEHOLDERS.
 POST_DATA = {
+    "job-retry": {},
     "board-new": {"name": "Matrix subgroup", "kind": "subgroup", "order": "0"},
     "board-edit": {
         "name": "SEND Improvement Board",
@@ -417,7 +433,23 @@ def termly_reports(world):
     PublishedFile.objects.create(
         report=published, pdf=FAKE_PDF, html="<h1>Matrix: published</h1>", sha256=digest, created_at=now
     )
-    return SimpleNamespace(draft=draft, submitted=submitted, approved=approved, published=published)
+    rendered = RenderedPdf.objects.create(report=draft, key="0" * 64, pdf=FAKE_PDF, created_at=now, rendered_at=now)
+    preview_job = job_enqueue(
+        render_pdf_preview, label="Matrix: preview", subject=f"report:{draft.pk}", by=by, args={"key": rendered.key}
+    )
+    failed_job = job_enqueue(
+        render_pdf_preview, label="Matrix: failed", subject=f"report:{draft.pk}", by=by, args={"key": rendered.key}
+    )
+    Job.objects.filter(pk=failed_job.pk).update(status=Job.Status.FAILED, error="Matrix: it failed")
+    return SimpleNamespace(
+        draft=draft,
+        submitted=submitted,
+        approved=approved,
+        published=published,
+        rendered=rendered,
+        preview_job=preview_job,
+        failed_job=failed_job,
+    )
 
 
 def login(client, world, role):
@@ -453,6 +485,8 @@ def database_state():
         list(CoproductionComment.objects.order_by("pk").values_list("version", "response")),
         list(TermlyReport.objects.order_by("pk").values_list("version", "status", "summary")),
         PublishedFile.objects.count(),
+        list(Job.objects.order_by("pk").values_list("status", "attempts")),
+        Job.objects.count(),
     )
 
 
