@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -46,7 +47,7 @@ from workbooks.parsing import (
     parse_rag,
     parse_score,
 )
-from workbooks.reader import Problem, Row, read_workbook
+from workbooks.reader import Problem, Row, Workbook, read_workbook
 
 PLAN_TYPES = {
     "wsoa": Plan.PlanType.WSOA,
@@ -86,6 +87,38 @@ class ImportResult:
         getattr(self, kind)[label] += 1
         if line and kind != "unchanged":
             self.changes.append(line)
+
+    def as_json(self) -> dict:
+        """The result as JSON, kept with a staged upload when its check ran as a background job."""
+        return {
+            "plan": self.plan.pk if self.plan and self.plan.pk else None,
+            # A new plan's preview was rolled back: its words are kept to name it on the page.
+            "plan_words": [self.plan.local_area, self.plan.title] if self.plan else None,
+            "problems": [[p.sheet, p.row, p.column, p.value, p.reason] for p in self.problems],
+            "warnings": self.warnings,
+            "created": dict(self.created),
+            "changed": dict(self.changed),
+            "unchanged": dict(self.unchanged),
+            "changes": self.changes,
+            "applied": self.applied,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportResult:
+        """The kept result back. A new plan's preview was rolled back: its plan is an unsaved one, for its name."""
+        plan = Plan.objects.filter(pk=data["plan"]).first() if data["plan"] else None
+        if plan is None and data.get("plan_words"):
+            plan = Plan(local_area=data["plan_words"][0], title=data["plan_words"][1])  # unsaved: named only
+        return cls(
+            plan=plan,
+            problems=[Problem(*problem) for problem in data["problems"]],
+            warnings=data["warnings"],
+            created=Counter(data["created"]),
+            changed=Counter(data["changed"]),
+            unchanged=Counter(data["unchanged"]),
+            changes=data["changes"],
+            applied=data["applied"],
+        )
 
 
 # What trackers write where a lead is not known yet: no lead (with a warning), never an officer called "TBC".
@@ -872,33 +905,51 @@ class _Importer:
                 continue
             self.result.count("created" if new else "changed", "Risk", f"{'New risk' if new else 'Risk'} {ref}")
 
-    def run(self) -> None:
+    def run(self, progress: Progress | None = None) -> None:
         plan_read = self.plan_sheet()
         self.repeated_rows()
         if not plan_read:
             return
-        self.areas_sheet()
-        self.actions_sheet()
-        self.periods_sheet()
-        self.updates_sheet()
-        self.current_ratings()
-        self.action_states()
-        self.kpis_sheet()
-        self.milestone_targets()
-        self.measurements_sheet()
-        self.milestone_assessments()
-        self.risks_sheet()
+        steps = [
+            ("areas", self.areas_sheet),
+            ("actions", self.actions_sheet),
+            ("reporting periods", self.periods_sheet),
+            ("progress updates", self.updates_sheet),
+            ("current ratings", self.current_ratings),
+            ("action states", self.action_states),
+            ("KPIs", self.kpis_sheet),
+            ("KPI milestones", self.milestone_targets),
+            ("KPI measurements", self.measurements_sheet),
+            ("milestone assessments", self.milestone_assessments),
+            ("risks", self.risks_sheet),
+        ]
+        for done, (what, step) in enumerate(steps):
+            if progress is not None:
+                progress(what, done, len(steps))
+            step()
 
 
-def import_workbook(file, *, by, dry_run: bool = True) -> ImportResult:
-    """Validate and apply a workbook in one transaction; roll back on any problem or on a dry run."""
-    workbook = read_workbook(file)
+# Told what the import is doing as it goes (a background job shows it): the part, steps done, steps in all.
+Progress = Callable[[str, int, int], None]
+
+
+def workbook_rows(workbook: Workbook) -> int:
+    """How many data rows a read workbook holds in all: what decides whether it is imported in the background."""
+    return sum(len(rows) for rows in workbook.sheets.values())
+
+
+def import_workbook(
+    file, *, by, dry_run: bool = True, progress: Progress | None = None, workbook: Workbook | None = None
+) -> ImportResult:
+    """Validate and apply a workbook in one transaction; roll back on any problem or on a dry run. `workbook` is
+    the file already read (read_workbook), when the caller has read it to decide where to import it."""
+    workbook = workbook or read_workbook(file)
     result = ImportResult(problems=list(workbook.problems), warnings=list(workbook.warnings))
     if result.problems:
         return result
     try:
         with transaction.atomic():
-            _Importer(workbook, by=by, result=result).run()
+            _Importer(workbook, by=by, result=result).run(progress)
             if result.problems or dry_run:
                 raise _Abort
     except _Abort:

@@ -1,6 +1,8 @@
 """An uploaded workbook waits here between its preview and the programme manager's confirmation, so any app
-server can carry out the confirmation (no file lives on one server's disk). It is removed once confirmed or
-refused, and after a day if nobody confirms it (workbooks.services.uploads_purge_stale)."""
+server (or background worker) can carry out the confirmation (no file lives on one server's disk). A small one is
+removed once confirmed or refused. A large one is checked and imported by background jobs, and keeps its row, with
+the check's result and without its file, once done, so that its page can still show the problems or the outcome.
+Every staged upload is removed after a day (workbooks.services.uploads_purge_stale)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +11,10 @@ from django.utils import timezone
 
 class WorkbookUpload(models.Model):
     class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
         PREVIEWED = "previewed", "Previewed"
+        IMPORTING = "importing", "Being imported"
+        REFUSED = "refused", "Refused"
         IMPORTED = "imported", "Imported"
 
     filename = models.CharField(max_length=255)
@@ -19,9 +24,17 @@ class WorkbookUpload(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     imported_at = models.DateTimeField(null=True, blank=True)
+    # How many data rows the workbook holds: above SENDPLAN_IMPORT_BACKGROUND_ROWS it is checked and imported by
+    # background jobs, and `result` keeps what the check (then the import) found, for its page.
+    rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"
+
+    @property
+    def in_background(self) -> bool:
+        return self.result is not None or self.status in (self.Status.CHECKING, self.Status.IMPORTING)

@@ -6,12 +6,16 @@ import hashlib
 import io
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.security_log import log_event
-from workbooks.importer import ImportResult, import_workbook
+from jobs.models import Job
+from jobs.services import job_enqueue
+from workbooks.importer import ImportResult, import_workbook, workbook_rows
 from workbooks.models import WorkbookUpload
+from workbooks.reader import read_workbook
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # A staged upload is a whole workbook (up to 10 MB) of plan data: it is kept only until it is confirmed or refused,
@@ -26,29 +30,98 @@ def uploads_purge_stale(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def upload_stage(*, filename: str, content: bytes, by) -> tuple[WorkbookUpload, ImportResult]:
+def upload_stage(*, filename: str, content: bytes, by) -> tuple[WorkbookUpload, ImportResult | Job]:
     """Keep the upload and preview it: the import is run and rolled back, so nothing else is written. A refused
-    upload is not kept (the returned one keeps its id for the log and its name for the page)."""
+    upload is not kept (the returned one keeps its id for the log and its name for the page).
+
+    A workbook of more than SENDPLAN_IMPORT_BACKGROUND_ROWS rows is checked by a background job instead (seconds
+    per hundred rows): the job is returned, and its page leads to the preview (`upload_check`)."""
+    from workbooks.tasks import check_upload
+
     uploads_purge_stale()
+    workbook = read_workbook(io.BytesIO(content))
+    rows = workbook_rows(workbook)
     upload = WorkbookUpload.objects.create(
-        filename=filename[:255], content=content, sha256=hashlib.sha256(content).hexdigest(), uploaded_by=by
+        filename=filename[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=by,
+        rows=rows,
     )
-    result = import_workbook(io.BytesIO(content), by=by, dry_run=True)
+    if not workbook.problems and rows > settings.SENDPLAN_IMPORT_BACKGROUND_ROWS:
+        with transaction.atomic():
+            WorkbookUpload.objects.filter(pk=upload.pk).update(status=WorkbookUpload.Status.CHECKING)
+            return upload, job_enqueue(
+                check_upload,
+                label=f"Check {upload.filename} ({rows} rows)",
+                subject=upload_subject(upload),
+                key=f"check-{upload_subject(upload)}",
+                by=by,
+                args={"upload": upload.pk},
+            )
+    result = import_workbook(None, by=by, dry_run=True, workbook=workbook)
     if not result.ok:
         log_event("import_refused", user_id=by.pk, upload_id=upload.pk, stage="preview", problems=len(result.problems))
         WorkbookUpload.objects.filter(pk=upload.pk).delete()
     return upload, result
 
 
+def upload_subject(upload: WorkbookUpload) -> str:
+    return f"upload:{upload.pk}"
+
+
+def upload_check(*, upload_id: int, by, progress=None) -> tuple[WorkbookUpload, ImportResult]:
+    """The background check of a large upload: the import run and rolled back, as `upload_stage` does for a small
+    one. Its result is kept with the upload for the preview page; a refused upload keeps only the result."""
+    upload = WorkbookUpload.objects.get(pk=upload_id, status=WorkbookUpload.Status.CHECKING)
+    result = import_workbook(io.BytesIO(bytes(upload.content)), by=by, dry_run=True, progress=progress)
+    upload.result = result.as_json()
+    if result.ok:
+        upload.status = WorkbookUpload.Status.PREVIEWED
+    else:
+        log_event("import_refused", user_id=by.pk, upload_id=upload.pk, stage="preview", problems=len(result.problems))
+        upload.status, upload.content = WorkbookUpload.Status.REFUSED, b""
+    upload.save(update_fields=["result", "status", "content"])
+    return upload, result
+
+
+def upload_confirm_start(*, upload: WorkbookUpload, by) -> Job:
+    """Confirm a large upload: its import runs as a background job (`upload_confirm` in the worker)."""
+    from workbooks.tasks import import_upload
+
+    with transaction.atomic():
+        claimed = WorkbookUpload.objects.filter(pk=upload.pk, status=WorkbookUpload.Status.PREVIEWED).update(
+            status=WorkbookUpload.Status.IMPORTING
+        )
+        if not claimed:  # confirmed a moment ago, in another tab
+            raise WorkbookUpload.DoesNotExist
+        return job_enqueue(
+            import_upload,
+            label=f"Import {upload.filename} ({upload.rows} rows)",
+            subject=upload_subject(upload),
+            key=f"import-{upload_subject(upload)}",
+            by=by,
+            args={"upload": upload.pk},
+        )
+
+
 @transaction.atomic
-def upload_confirm(*, upload: WorkbookUpload, by) -> ImportResult:
+def upload_confirm(*, upload: WorkbookUpload, by, progress=None) -> ImportResult:
     """Import the staged workbook for real. It is validated again: the database may have changed since. Imported
-    or refused, the staged upload is removed. Raises WorkbookUpload.DoesNotExist when it is gone already (a second
-    confirmation of the same upload)."""
+    or refused, a small staged upload is removed; a large one (imported by a background job) keeps its row, with
+    the outcome and without the file, for its page. Raises WorkbookUpload.DoesNotExist when it is gone already (a
+    second confirmation of the same upload)."""
     upload = WorkbookUpload.objects.select_for_update().get(pk=upload.pk)
-    result = import_workbook(io.BytesIO(bytes(upload.content)), by=by, dry_run=False)
+    result = import_workbook(io.BytesIO(bytes(upload.content)), by=by, dry_run=False, progress=progress)
     upload_id = upload.pk
-    WorkbookUpload.objects.filter(pk=upload_id).delete()
+    if upload.in_background:
+        upload.result = result.as_json()
+        upload.content = b""
+        upload.status = WorkbookUpload.Status.IMPORTED if result.applied else WorkbookUpload.Status.REFUSED
+        upload.imported_at = timezone.now() if result.applied else None
+        upload.save(update_fields=["result", "content", "status", "imported_at"])
+    else:
+        WorkbookUpload.objects.filter(pk=upload_id).delete()
     if result.applied:
         transaction.on_commit(lambda: log_imported(result, user_id=by.pk, upload_id=upload_id))
     else:

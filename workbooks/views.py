@@ -7,10 +7,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions.models import Plan
 from actions.permissions import Role, log_out_of_scope, require_reader, user_roles
+from jobs.models import Job
+from jobs.selectors import latest_job
 from workbooks import exporter
 from workbooks.forms import UploadForm
+from workbooks.importer import ImportResult
 from workbooks.models import WorkbookUpload
-from workbooks.services import upload_confirm, upload_stage
+from workbooks.services import upload_confirm, upload_confirm_start, upload_stage, upload_subject
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,20 +36,51 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["workbook"]
-        staged, result = upload_stage(filename=file.name, content=file.read(), by=request.user)
+        staged, outcome = upload_stage(filename=file.name, content=file.read(), by=request.user)
+        if isinstance(outcome, Job):  # a large workbook: checked in the background, its page leads to the preview
+            return redirect(outcome)
         return render(
-            request, "workbooks/preview.html", {"upload": staged, "result": result}, status=200 if result.ok else 400
+            request, "workbooks/preview.html", {"upload": staged, "result": outcome}, status=200 if outcome.ok else 400
         )
     return render(request, "workbooks/upload.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@require_POST
-def confirm(request, pk):
+def _own_upload(request, pk: int, **status) -> WorkbookUpload:
+    """A staged upload is its uploader's alone."""
     _require_programme_manager(request.user)
-    staged = get_object_or_404(WorkbookUpload, pk=pk, status=WorkbookUpload.Status.PREVIEWED)
+    staged = get_object_or_404(WorkbookUpload.objects.defer("content"), pk=pk, **status)
     if staged.uploaded_by_id != request.user.pk:
         log_out_of_scope(request.user, WorkbookUpload, pk)
         raise Http404("No such upload")
+    return staged
+
+
+@require_GET
+def preview(request, pk):
+    """The check of a large workbook, made by a background job: what confirming will do, or its problems."""
+    staged = _own_upload(request, pk)
+    working = staged.status in (WorkbookUpload.Status.CHECKING, WorkbookUpload.Status.IMPORTING)
+    if working or staged.result is None:  # a job is on it (or a small upload, previewed in its own request)
+        job = latest_job(upload_subject(staged))
+        if job is None:
+            raise Http404("No such preview")
+        return redirect(job)
+    result = ImportResult.from_json(staged.result)
+    if staged.status == WorkbookUpload.Status.IMPORTED:
+        messages.success(request, f"{staged.filename} was imported.")
+        return redirect(result.plan)
+    context = {"upload": staged, "result": result}
+    return render(request, "workbooks/preview.html", context, status=200 if result.ok else 400)
+
+
+@require_POST
+def confirm(request, pk):
+    staged = _own_upload(request, pk, status=WorkbookUpload.Status.PREVIEWED)
+    if staged.in_background:
+        try:
+            return redirect(upload_confirm_start(upload=staged, by=request.user))
+        except WorkbookUpload.DoesNotExist:  # confirmed a moment ago, in another tab
+            raise Http404("No such upload") from None
     try:
         result = upload_confirm(upload=staged, by=request.user)
     except WorkbookUpload.DoesNotExist:  # confirmed a moment ago, in another tab
