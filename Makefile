@@ -14,8 +14,9 @@ demo: system-deps-demo install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	@echo ""
-	@echo "sendplan demo: open http://127.0.0.1:8000 and sign in with a login above (Ctrl+C stops the server)."
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "sendplan demo: open http://127.0.0.1:8000 and sign in with a login above (Ctrl+C stops the server and its"
+	@echo "background job worker, which renders PDFs, runs large imports and sends the reminders to this console)."
+	DJANGO_DEBUG=1 scripts/with-workers.sh $(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-deps-test install lint check-deploy
 	scripts/with-postgres.sh $(PY) -m pytest

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Run sendplan in production on PostgreSQL (`make serve`, docs/deployment.md): check the settings that have no safe
-# default, migrate the database, collect the static files, then hand over to gunicorn (sendplan/gunicorn.conf.py).
+# default, migrate the database, collect the static files, then run gunicorn (sendplan/gunicorn.conf.py) with the
+# background job workers beside it (scripts/with-workers.sh; SENDPLAN_JOB_WORKERS, default 1, 0 for none).
 #
-#   scripts/serve.sh           check, migrate, collectstatic, serve
+#   scripts/serve.sh           check, migrate, collectstatic, serve with workers
+#   scripts/serve.sh --worker  check, then run only the job workers (a machine that takes jobs, not web requests)
 #   scripts/serve.sh --check   only check the settings (make serve runs this before installing anything)
 #
 # SENDPLAN_MIGRATE=0 skips the migration, for app servers started after a deploy step that migrated once.
@@ -32,16 +34,23 @@ check() {
     *) fail "SENDPLAN_MIGRATE must be 1 (migrate before serving, the default) or 0 (another step migrates)" ;;
   esac
   [[ ${WEB_CONCURRENCY:-2} =~ ^[1-9][0-9]*$ ]] || fail "WEB_CONCURRENCY must be a number of workers, not ${WEB_CONCURRENCY}"
+  [[ ${SENDPLAN_JOB_WORKERS:-1} =~ ^[0-9]+$ ]] ||
+    fail "SENDPLAN_JOB_WORKERS must be a number of background job workers (0 for none), not ${SENDPLAN_JOB_WORKERS}"
 }
 
 check
 [ "${1:-}" = "--check" ] && exit 0
-[ $# -eq 0 ] || fail "unknown option $1 (scripts/serve.sh [--check])"
+if [ "${1:-}" = "--worker" ]; then
+  [ "${SENDPLAN_JOB_WORKERS:-1}" -gt 0 ] || fail "--worker runs job workers only: SENDPLAN_JOB_WORKERS must be 1 or more"
+  echo "serve: ${SENDPLAN_JOB_WORKERS:-1} background job worker(s), no web server"
+  exec scripts/with-workers.sh
+fi
+[ $# -eq 0 ] || fail "unknown option $1 (scripts/serve.sh [--check | --worker])"
 
 if [ "${SENDPLAN_MIGRATE:-1}" = 1 ]; then
   "$PY" manage.py migrate --no-input
 fi
 # Into STATIC_ROOT with hashed names (whitenoise's manifest storage), which whitenoise serves cached for a year.
 "$PY" manage.py collectstatic --no-input -v0
-echo "serve: gunicorn on ${BIND:-127.0.0.1:8000} with ${WEB_CONCURRENCY:-2} workers"
-exec "$PY" -m gunicorn --config sendplan/gunicorn.conf.py
+echo "serve: gunicorn on ${BIND:-127.0.0.1:8000} with ${WEB_CONCURRENCY:-2} workers, and ${SENDPLAN_JOB_WORKERS:-1} background job worker(s)"
+exec scripts/with-workers.sh "$PY" -m gunicorn --config sendplan/gunicorn.conf.py

@@ -11,17 +11,16 @@ from gunicorn import glogging
 
 wsgi_app = "sendplan.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Sync workers: one request at a time each, so a worker busy rendering a PDF holds up nobody else's page.
+# Sync workers: one request at a time each. Nothing slow happens in a request: PDFs, large imports and reminders
+# are background jobs, run by `manage.py db_worker` processes beside gunicorn (scripts/with-workers.sh).
 # WEB_CONCURRENCY is the variable gunicorn and most platforms use; docs/deployment.md says how to size it.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 
-# Publishing a termly report renders its PDF inside the request: about 20 s for a 500-action plan on a 2-core
-# server, and twice that with the other worker rendering too. 120 s leaves room for a larger plan on a busy server
-# while still recycling a worker that is truly stuck; the load balancer's idle timeout must be at least as long.
-timeout = 120
-# On a restart (deploy, SIGTERM) a worker gets this long to finish its request: long enough for a publication in
-# progress. One killed anyway loses nothing: publishing is one transaction, rolled back, and the page says to retry.
-graceful_timeout = 60
+# The slowest request left is a small import checked in the request (under SENDPLAN_IMPORT_BACKGROUND_ROWS rows, a
+# second or two) or a large page on a busy server: 60 s still recycles a worker that is truly stuck.
+timeout = 60
+# On a restart (deploy, SIGTERM) a worker gets this long to finish its request.
+graceful_timeout = 30
 # WeasyPrint's fonts and layout caches grow a worker's memory; replacing each worker now and then bounds it.
 # The jitter keeps the workers from restarting at the same moment.
 max_requests = 1000
