@@ -29,6 +29,7 @@ from reports.tasks import render_pdf_preview
 from risks.models import Risk, RiskReview
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld, World
 from tests.workbook_builders import workbook
+from workbooks.importer import ImportResult
 from workbooks.models import WorkbookUpload
 
 READERS = ["alice", "bob", "manager", "chair", "member", "comms", "pcf", "adviser"]
@@ -102,6 +103,8 @@ MATRIX = [
     ("workbook-upload", None, "GET", expect(403, manager=200)),
     ("workbook-upload", None, "POST", expect(403, manager=200)),
     ("workbook-confirm", "upload", "POST", expect(403, manager=302)),
+    # A large workbook's check, made by a background job: its uploader's alone.
+    ("workbook-preview", "checked_upload", "GET", expect(403, manager=200)),
     ("workbook-template", None, "GET", expect(200)),
     ("plan-export", "plan_xlsx", "GET", expect(200)),
     ("plan-export", "plan_json", "GET", expect(200)),
@@ -223,6 +226,7 @@ ARGS = {
     "milestone": lambda w: [w.kpis.timeliness.milestones.get(months=3).pk],
     "risk": lambda w: [w.risks.schools.pk],
     "upload": lambda w: [staged_upload(w).pk],
+    "checked_upload": lambda w: [checked_upload(w).pk],
     "plan_xlsx": lambda w: [w.plan.slug, "xlsx"],
     "plan_json": lambda w: [w.plan.slug, "json"],
     "plan_csv": lambda w: [w.plan.slug, "csv"],
@@ -351,6 +355,14 @@ PLACEHOLDERS = {
     "OPEN_PERIOD": lambda w: w.period.pk,
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
+
+
+def checked_upload(world):
+    """A large workbook the programme manager uploaded, checked by a background job: its result kept."""
+    upload = staged_upload(world)
+    upload.rows, upload.result = 200, ImportResult().as_json()
+    upload.save()
+    return upload
 
 
 def staged_upload(world):
