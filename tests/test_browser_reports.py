@@ -63,7 +63,7 @@ def follow_job_to_its_result(page, result: str):
     """On a job's page, the result link appears without the page reloading (app.js polls the job's status)."""
     expect(page.get_by_text("Background job")).to_be_visible()
     page.evaluate("window.appStayed = true")
-    link = page.get_by_role("button", name=result)
+    link = page.get_by_role("link", name=result)
     expect(link).to_be_visible(timeout=90_000)  # WeasyPrint's time on a busy machine; seconds here
     assert page.evaluate("window.appStayed") is True, "the page reloaded"
     expect(page.get_by_role("status")).to_have_text("Done.")
