@@ -8,7 +8,7 @@ from django.db import transaction
 from actions.models import Action
 from governance.models import CoproductionComment
 from reports.content import report_content
-from tests.test_dashboard_query_budget import build_plan
+from tests.governance.test_dashboard_query_budget import build_plan
 
 
 @pytest.fixture(scope="module", params=[50, 500], ids=lambda n: f"{n}-actions")

@@ -15,7 +15,7 @@ from accounts.sessions import LAST_SEEN_AT
 from actions.permissions import Role
 from reports.services import report_approve, report_correct, report_create, report_publish, report_submit
 from tests.factories import PASSWORD, make_user
-from tests.test_permission_matrix import FAKE_PDF, rated_and_challenged, staged_upload
+from tests.sendplan.test_permission_matrix import FAKE_PDF, rated_and_challenged, staged_upload
 from tests.workbook_builders import workbook
 from workbooks.services import upload_confirm, upload_stage
 

@@ -14,7 +14,7 @@ from reports.content import report_content
 from reports.rendering import render_body
 from sendplan.timezones import end_of_day
 from tests import factories
-from tests.test_dashboard import at, backdate_setup, story  # noqa: F401 (story is a fixture)
+from tests.governance.test_dashboard import at, backdate_setup, story  # noqa: F401 (story is a fixture)
 
 # After the Spring ratings, before the challenge to alice's Green was answered; the Spring round is open.
 MOMENT = end_of_day(date(2026, 2, 20))

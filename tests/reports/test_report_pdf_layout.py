@@ -20,8 +20,8 @@ from actions.models import AreaOfWeakness
 from reports.models import PublishedFile
 from reports.text import BULLET, rating_counts, text_blocks
 from risks.models import Risk
-from tests.test_report_pdf import _struct_nodes
-from tests.test_reports import pdf_text
+from tests.reports.test_report_pdf import _struct_nodes
+from tests.reports.test_reports import pdf_text
 
 OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
 

@@ -13,7 +13,7 @@ from boards.models import Board
 from governance.models import CoproductionComment
 from governance.services import comment_record
 from risks.models import Risk
-from tests.test_admin import action_form
+from tests.actions.test_admin import action_form
 
 
 def submit(world, action, *, by, **fields):

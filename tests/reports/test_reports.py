@@ -31,7 +31,7 @@ from reports.services import (
     report_submit,
 )
 from tests.conftest import RiskWorld
-from tests.test_dashboard import AUTUMN_RATED, SPRING_RATED, backdate_setup, rate_in
+from tests.governance.test_dashboard import AUTUMN_RATED, SPRING_RATED, backdate_setup, rate_in
 
 Status = TermlyReport.Status
 SUMMARY = "More EHCPs were finished on time this term. Therapy waiting lists are still too long."

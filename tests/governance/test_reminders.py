@@ -290,7 +290,7 @@ class FailsForBob(EmailBackend):
 
 def test_a_failed_send_leaves_no_log_row_and_a_rerun_retries_it(world, mailoutbox, settings):
     give_emails(world)
-    settings.EMAIL_BACKEND = "tests.test_reminders.FailsForBob"
+    settings.EMAIL_BACKEND = "tests.governance.test_reminders.FailsForBob"
     run = reminders_send(today=BEFORE_DEADLINE)
     assert (run.sent["digest"], run.failed) == (1, 1)
     assert f"Failed digest to Designated Clinical Officer (Bob Hale) <{BOB}>: mail server refused the connection" in (
@@ -340,7 +340,7 @@ def test_command_dry_run_and_failures(world, mailoutbox, settings):
         .startswith("Dry run: would send 2 digests and 0 escalations;")
     )
     assert mailoutbox == [] and not ReminderLog.objects.exists()
-    settings.EMAIL_BACKEND = "tests.test_reminders.FailsForBob"
+    settings.EMAIL_BACKEND = "tests.governance.test_reminders.FailsForBob"
     out = StringIO()
     # A failed email makes the command fail (exit status 1 from manage.py), after it has sent the others.
     with pytest.raises(CommandError, match="1 email\\(s\\) could not be sent"):

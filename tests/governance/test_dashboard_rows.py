@@ -11,7 +11,7 @@ from actions.models import Action, Officer, Rag
 from governance.dashboard import plan_dashboard
 from governance.templatetags.dashboard_tags import words
 from sendplan.links import url_for_pk
-from tests.test_dashboard import rate_in
+from tests.governance.test_dashboard import rate_in
 
 
 def test_url_for_pk_gives_what_reverse_gives():

@@ -19,7 +19,7 @@ from actions.models import Plan
 from reports.models import PublishedFile
 from reports.services import report_approve, report_create, report_publish, report_submit
 from tests.postgres import database_url, server_cursor
-from tests.test_reports import SUMMARY, build_term
+from tests.reports.test_reports import SUMMARY, build_term
 
 SCRIPTS = settings.BASE_DIR / "scripts"
 LATEST_PUBLISHED = """

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from reports.rendering import render_pdf
 from tests.conftest import World
-from tests.test_reports import build_term, content_of, pdf_text
+from tests.reports.test_reports import build_term, content_of, pdf_text
 
 
 @pytest.fixture(scope="module")

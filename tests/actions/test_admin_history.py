@@ -4,7 +4,7 @@ by post and name, and changes shown as labels, names and dates rather than codes
 from django.urls import reverse
 
 from actions.services import progress_update_submit, record_save
-from tests.test_admin import action_form
+from tests.actions.test_admin import action_form
 
 
 def test_the_history_page_names_people_and_shows_readable_changes(client, world):

@@ -14,7 +14,7 @@ from actions.permissions import Role
 from governance.reminders import reminders_due
 from reports.models import TermlyReport
 from reports.services import report_approve, report_create, report_edit, report_return, report_submit
-from tests.test_reports import SUMMARY, build_term
+from tests.reports.test_reports import SUMMARY, build_term
 
 Status = TermlyReport.Status
 

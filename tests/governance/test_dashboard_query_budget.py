@@ -16,7 +16,7 @@ from governance.models import Challenge
 from kpis.models import Kpi, Milestone
 from risks.models import Risk
 from tests import factories
-from tests.test_dashboard import SET_UP, at
+from tests.governance.test_dashboard import SET_UP, at
 
 
 def build_plan(actions: int) -> Plan:
