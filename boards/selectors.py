@@ -1,7 +1,7 @@
 """Reads for the governance structure, a board's page, a meeting's page and the owner's panel on My actions.
 
 Each page costs the same number of queries however many boards, meetings, members and board actions there are
-(tests/test_boards.py holds the budgets).
+(tests/boards/test_boards.py holds the budgets).
 """
 
 from __future__ import annotations

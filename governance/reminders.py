@@ -138,11 +138,12 @@ class Reminders:
 def reminders_due(today: date | None = None) -> Reminders:
     """Every officer's digest and every area owner's escalation as at `today` (default: today).
 
-    Thirteen queries whatever the number of officers, actions or items (tests/test_reminders.py holds the budget):
+    Thirteen queries whatever the number of officers, actions or items (tests/governance/test_reminders.py holds the
+    budget):
     officers; actions needing an update or overdue, their leads and their areas' owners; open rounds; open
     challenges and their actions' leads; KPIs, milestones and measurements; overdue risk reviews; overdue board
     actions; termly reports waiting (and, when some wait, the officers who may act on them:
-    tests/test_report_workflow.py).
+    tests/reports/test_report_workflow.py).
     """
     today = today or timezone.localdate()
     officers = list(Officer.objects.order_by("post_title", "person_name", "pk"))

@@ -331,7 +331,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 AXES_VERBOSE = False
 # axes warns that a lockout without the IP address can be dodged by changing browser or address. Not with its
 # database handler, which adds up a username's failures from every address and browser
-# (tests/test_sign_in_throttling.py checks it); adding the address would lock out a whole council behind its proxy.
+# (tests/accounts/test_sign_in_throttling.py checks it); adding the address would lock out a whole council behind its
+# proxy.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however busy

@@ -3,9 +3,11 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
-# The test client and live servers speak plain http; production settings are checked by tests/test_deploy_settings.py.
+# The test client and live servers speak plain http; production settings are checked by
+# tests/sendplan/test_deploy_settings.py.
 os.environ.setdefault("SENDPLAN_HTTPS", "0")
-# Most tests sign in with a password only; tests/test_two_factor.py turns two-factor on where it is the subject.
+# Most tests sign in with a password only; tests/accounts/test_two_factor.py turns two-factor on where it is the
+# subject.
 os.environ.setdefault("SENDPLAN_TWO_FACTOR", "0")
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety check would refuse the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -19,5 +21,5 @@ WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only
 # A test's transaction is rolled back, never committed, so the data-version token (actions.data_version) does not
 # change within a test and a cached dashboard would outlive the test's own edits. Tests of the cache turn it back
-# on, with committed transactions: tests/test_page_cache.py.
+# on, with committed transactions: tests/governance/test_page_cache.py.
 CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -32,7 +32,7 @@ def source(world):
         accountable_officer=world.dco,
         due_date=date(2026, 3, 31),
         # After the new plan's start (1 Sep 2026), so 1.1 is carried with its dates as they are
-        # (tests/test_roll_forward_due_dates.py has the actions already due).
+        # (tests/actions/test_roll_forward_due_dates.py has the actions already due).
         revised_due_date=date(2026, 12, 31),
         revised_due_reason="Recruitment",
         coproduction_level="coproduced",

@@ -204,7 +204,7 @@ MATRIX = [
     ("login", None, "GET", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 200}),
     ("logout", None, "POST", {**{r: 302 for r in READERS}, "nobody": 302, "anonymous": 302}),
     # Your account: anyone signed in, with a role or not. The two-factor pages exist only with SENDPLAN_TWO_FACTOR
-    # on, which the test settings turn off (tests/test_two_factor.py checks them per role with it on).
+    # on, which the test settings turn off (tests/accounts/test_two_factor.py checks them per role with it on).
     ("account", None, "GET", expect(200, nobody=200)),
     ("account", None, "POST", expect(405, nobody=405)),
     ("two-factor-verify", None, "GET", expect(404, nobody=404)),

@@ -1,5 +1,5 @@
 """`make serve` (scripts/serve.sh) refuses to start a production server without the settings that have no safe
-default, and says which to set, before installing or migrating anything. tests/test_two_app_servers.py runs the
+default, and says which to set, before installing or migrating anything. tests/sendplan/test_two_app_servers.py runs the
 gunicorn it starts."""
 
 import os
