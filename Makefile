@@ -1,4 +1,4 @@
-# sendplan: `make demo` to try it, `make test` to check everything. See README.md.
+# sendplan: `make demo` to try it, `make test` to check everything, `make test-fast` while working. See README.md.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +8,13 @@ TEST_DEBS := postgresql chromium chromium-driver poppler-utils
 # The demo renders PDF reports too: WeasyPrint embeds Liberation Sans (Arial's metrics) and draws with Pango.
 DEMO_DEBS := nodejs npm python3-venv fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: demo test lint check-deploy bench install serve system-deps-demo system-deps-test serve-demo clean
+# The test run's parallel workers (pytest-xdist). loadgroup: tests spread one at a time, except modules marked
+# xdist_group, whose expensive module-scoped fixture (a rendered demo report, a 500-action plan) is built once.
+PYTEST_PARALLEL := -n 2 --dist loadgroup
+# What `make test-fast` leaves out: Chromium, WeasyPrint and other processes (tests/conftest.py keeps the marks honest).
+FAST := not browser and not pdf and not server
+
+.PHONY: demo test test-fast lint check-deploy bench install serve system-deps-demo system-deps-test serve-demo clean
 
 demo: system-deps-demo install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -19,7 +25,11 @@ demo: system-deps-demo install
 	DJANGO_DEBUG=1 scripts/with-workers.sh $(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-deps-test install lint check-deploy
-	scripts/with-postgres.sh $(PY) -m pytest
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_PARALLEL)
+
+# The quick loop while working: every test but the browser, PDF and process ones; no lint, no Debian packages.
+test-fast: install
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_PARALLEL) -m "$(FAST)"
 
 # Benchmarks on a throwaway PostgreSQL (docs/benchmarks.md): figures, not tests. Pages, termly report, import and a
 # 60 s load test with locust against gunicorn, at 50 and 500 actions; the tables are printed and written into the doc.

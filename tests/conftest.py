@@ -1,9 +1,58 @@
+import subprocess
+from contextlib import contextmanager
+
 import pytest
 
 from actions.permissions import Role
 from actions.services import role_groups_sync
 from tests import factories
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+# `make test-fast` leaves out the tests marked browser, pdf and server (pyproject.toml). So that it stays honest as
+# tests are added, a test without the marker that renders a PDF or starts a process fails and names the marker to
+# add. The guard covers the test's fixtures' setup too, so a module-scoped fixture that renders is caught as well.
+# Browser tests may do both (Playwright starts Chromium; a journey may publish a report); PDF tests read their files
+# back with poppler (pdftotext, pdftoppm).
+MAY_RENDER_PDF = {"pdf", "browser"}
+MAY_START_PROCESSES = {"server", "pdf", "browser"}
+
+
+def _refuse(item, marker: str, what: str):
+    def refused(*args, **kwargs):
+        pytest.fail(
+            f"{item.nodeid} {what} but is not marked {marker}: add @pytest.mark.{marker} (or pytestmark = "
+            f"pytest.mark.{marker} for a whole module), so `make test-fast` leaves it out.",
+            pytrace=False,
+        )
+
+    return refused
+
+
+@contextmanager
+def _guarded(item):
+    """WeasyPrint's write_pdf and subprocess.Popen (behind subprocess.run too) refused, for an unmarked test."""
+    markers = {marker.name for marker in item.iter_markers()}
+    with pytest.MonkeyPatch.context() as patch:
+        if not markers & MAY_RENDER_PDF:
+            from weasyprint import HTML
+
+            patch.setattr(HTML, "write_pdf", _refuse(item, "pdf", "renders a PDF with WeasyPrint"))
+        if not markers & MAY_START_PROCESSES:
+            # _execute_child is where every Popen (run, check_output, asyncio's subprocesses) starts its process.
+            patch.setattr(subprocess.Popen, "_execute_child", _refuse(item, "server", "starts a process"))
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _guarded(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _guarded(item):
+        return (yield)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,9 @@ from actions.permissions import Role
 from actions.services import plan_roll_forward, progress_update_submit, record_save, role_groups_sync
 from tests import factories
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("query_budgets")
+
 
 @dataclass(frozen=True)
 class Size:

@@ -18,6 +18,9 @@ from kpis.models import Kpi, Measurement
 from reports.content import period_closed_at, report_content
 from risks.models import Risk, RiskReview
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("seed_bench")
+
 ACTIONS = 6
 
 

@@ -18,6 +18,9 @@ from risks.models import Risk
 from tests import factories
 from tests.governance.test_dashboard import SET_UP, at
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("dashboard_query_budget")
+
 
 def build_plan(actions: int) -> Plan:
     factories.make_user("charlie", Role.BOARD_CHAIR)

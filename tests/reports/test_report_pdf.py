@@ -15,6 +15,9 @@ from reports.rendering import render_pdf
 from tests.conftest import World
 from tests.reports.test_reports import build_term, content_of, pdf_text
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("report_pdf")]
+
 
 @pytest.fixture(scope="module")
 def rendered(django_db_setup, django_db_blocker):

@@ -23,6 +23,9 @@ from risks.models import Risk
 from tests.reports.test_report_pdf import _struct_nodes
 from tests.reports.test_reports import pdf_text
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("report_pdf_layout")
+
 OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
 
 
@@ -51,6 +54,7 @@ def _pages(pdf_bytes: bytes) -> list[str]:
     return pdf_text(pdf_bytes, layout=True).split("\f")
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
 def test_every_table_header_has_its_scope(published, slug):
     with pikepdf.open(io.BytesIO(published[slug])) as pdf:
@@ -68,6 +72,7 @@ def test_every_table_header_has_its_scope(published, slug):
         assert scopes["/Column"] and scopes["/Row"]
 
 
+@pytest.mark.pdf
 def test_typed_bullets_are_lists_not_dashes(demo_db):
     text = pdf_text(demo_db[RBWM], layout=True)
     assert not re.search(r"^\s*- ", text, re.MULTILINE), "no literal '- ' bullets"
@@ -85,6 +90,7 @@ def test_typed_bullets_are_lists_not_dashes(demo_db):
     assert not Counter(bullets) - list_sizes, (bullets, list_sizes)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
 def test_area_counts_read_without_a_stray_comma(published, slug):
     text = pdf_text(published[slug])
@@ -95,6 +101,7 @@ def test_area_counts_read_without_a_stray_comma(published, slug):
         assert sum(int(n) for n in re.findall(r"\d+", ratings)) == int(total), ratings
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
 def test_contents_dot_leaders_stay_on_their_entry(published, slug):
     contents = _pages(published[slug])[1]
@@ -107,6 +114,7 @@ def test_contents_dot_leaders_stay_on_their_entry(published, slug):
         )
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
 def test_each_risk_table_starts_on_the_page_of_its_heat_map(published, slug):
     pages = _pages(published[slug])
@@ -118,6 +126,7 @@ def test_each_risk_table_starts_on_the_page_of_its_heat_map(published, slug):
     assert not re.search(r"Open risks area-\d", "".join(pages))
 
 
+@pytest.mark.pdf
 def test_risk_text_is_printed_at_a_readable_size(demo_db):
     risk = Risk.objects.filter(plan__slug=RBWM, status=Risk.Status.OPEN, area__isnull=False).order_by("pk").first()
     first_words = risk.risk.split()[:4]

@@ -10,6 +10,9 @@ from governance.models import CoproductionComment
 from reports.content import report_content
 from tests.governance.test_dashboard_query_budget import build_plan
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("report_query_budget")
+
 
 @pytest.fixture(scope="module", params=[50, 500], ids=lambda n: f"{n}-actions")
 def big_plan(request, django_db_setup, django_db_blocker):

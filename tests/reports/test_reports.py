@@ -183,6 +183,7 @@ def test_one_report_in_preparation_per_term(term):
         report_create(plan=term.plan, period=term.period, by=term.comms)
 
 
+@pytest.mark.pdf
 def test_the_whole_workflow_and_a_correction(term):
     report = report_create(plan=term.plan, period=term.period, summary=SUMMARY, by=term.comms)
     report = report_submit(report=report, by=term.comms, expected_version=report.version)
@@ -259,6 +260,7 @@ def test_start_form_shows_errors_and_keeps_what_was_typed(term, client):
     assert "My typed summary" in response.text
 
 
+@pytest.mark.pdf
 def test_render_report_command_writes_a_pdf(term, tmp_path):
     out = tmp_path / "spring.pdf"
     stdout = io.StringIO()

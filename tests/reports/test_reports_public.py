@@ -20,6 +20,9 @@ from reports.services import report_approve, report_correct, report_create, repo
 from tests import factories
 from tests.conftest import World
 
+# One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("reports_public")
+
 SUMMARY = "This term the weekly EHC panel started. Families told us letters are clearer."
 PROGRESS = "The weekly EHC panel is running."
 
@@ -29,6 +32,20 @@ def publish(report: TermlyReport, world) -> TermlyReport:
     report = report_submit(report=report, by=world.comms, expected_version=report.version)
     report = report_approve(report=report, by=world.chair, expected_version=report.version)
     return report_publish(report=report, by=world.comms, expected_version=report.version)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stand_in_pdf():
+    """What is checked here is which stored file is served to whom, not the PDF (tests/reports/test_reports.py and
+    test_report_pdf.py render and read real ones): a few bytes per report and version stand in for WeasyPrint."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "reports.services.render_pdf",
+            lambda content, report=None, **kwargs: (
+                f"%PDF-1.7\n% report {report.pk} v{report.version}\n%%EOF\n".encode()
+            ),
+        )
+        yield
 
 
 @pytest.fixture(scope="module")

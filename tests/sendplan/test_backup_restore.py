@@ -21,6 +21,8 @@ from reports.services import report_approve, report_create, report_publish, repo
 from tests.postgres import database_url, server_cursor
 from tests.reports.test_reports import SUMMARY, build_term
 
+pytestmark = [pytest.mark.server, pytest.mark.pdf]
+
 SCRIPTS = settings.BASE_DIR / "scripts"
 LATEST_PUBLISHED = """
     SELECT r.pdf_sha256, f.pdf FROM reports_termlyreport r JOIN reports_publishedfile f ON f.report_id = r.id

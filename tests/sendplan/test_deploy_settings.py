@@ -13,6 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each test loads the production settings in a fresh interpreter.
+pytestmark = pytest.mark.server
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "sendplan.example.org"
 

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.server
+
 GOOD = {"DATABASE_URL": "postgresql://sendplan@db.internal:5432/sendplan", "SECRET_KEY": "x" * 50}
 # What the caller's environment (the test run's own DATABASE_URL, settings_test's SECRET_KEY) must not supply.
 CHECKED = ["DATABASE_URL", "SECRET_KEY", "DJANGO_DEBUG", "SENDPLAN_MIGRATE", "WEB_CONCURRENCY"]

@@ -32,7 +32,7 @@ from tests.factories import PASSWORD
 from tests.postgres import database_url
 
 # The servers are other processes: they see only committed data.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 10
 # How the conflict page names each person: alice's officer record, and the programme manager's name.
