@@ -55,6 +55,27 @@ def pytest_runtest_call(item):
         return (yield)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files_listed_once():
+    """WhiteNoise lists every static file (GOV.UK Frontend's too) each time a middleware chain is built, and the test
+    client builds one for each Client: about a quarter of a second for every test that makes a request. The files
+    do not change during a run, so the list is made once per worker and each new middleware gets a copy."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listed = {}
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_from_finders(self):
+        if not listed:
+            list_files(self)
+            listed.update(self.files)
+        self.files.update(listed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium (Playwright's own browser download cannot work here), with the flags it needs."""
