@@ -73,13 +73,13 @@ def _reports(run: Run) -> list[str]:
         "### Termly report",
         "",
         "| actions | assemble (s) | web page (s) | PDF document HTML (s) | WeasyPrint alone (s) | publish, total (s) "
-        "| total / WeasyPrint | PDF pages | PDF size (KB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| total / WeasyPrint | PDF pages | WeasyPrint pages/s | PDF size (KB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in run.reports:
         out.append(
             f"| {r.actions} | {r.assemble_s:.2f} | {r.html_page_s:.2f} | {r.pdf_document_s:.2f} | {r.weasyprint_s:.2f} "
-            f"| {r.total_s:.2f} | {r.ratio:.3f} | {r.pages} | {r.pdf_kb} |"
+            f"| {r.total_s:.2f} | {r.ratio:.3f} | {r.pages} | {r.pages_per_s:.1f} | {r.pdf_kb} |"
         )
     return out + [""]
 

@@ -45,6 +45,11 @@ class ReportTiming:
     def ratio(self) -> float:
         return self.total_s / self.weasyprint_s
 
+    @property
+    def pages_per_s(self) -> float:
+        """WeasyPrint's pages a second on this report: the figure to compare across report sizes."""
+        return self.pages / self.weasyprint_s
+
 
 def measure_report(bench: BenchPlan, *, actions: int, runs: int = 2) -> ReportTiming:
     _warm_up_weasyprint()

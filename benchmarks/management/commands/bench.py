@@ -87,7 +87,8 @@ class Command(BaseCommand):
                 report = measure_report(bench, actions=n, runs=options["report_runs"])
                 run.reports.append(report)
                 self.stdout.write(
-                    f"report: {n} actions, publish {report.total_s:.2f} s, WeasyPrint {report.weasyprint_s:.2f} s"
+                    f"report: {n} actions, publish {report.total_s:.2f} s, WeasyPrint {report.weasyprint_s:.2f} s "
+                    f"({report.pages_per_s:.1f} pages/s)"
                 )
         if "load" in parts:
             run.load = run_load(
