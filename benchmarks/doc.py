@@ -6,13 +6,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.load import LoadResult
-from benchmarks.pages import PageTiming
+from benchmarks.pages import FLOOR, PageTiming
 from benchmarks.report import ReportTiming
 
 BEGIN = "<!-- bench:begin (written by manage.py bench --write; edit the prose outside these markers) -->"
 END = "<!-- bench:end -->"
 
 DASHBOARD_MS = 150
+# Issue 16, "Pages near the floor" (docs/decisions/0016-pages-near-the-floor.md), at the largest plan size.
+FLOOR_RATIO = 4
+SCORECARD_MS = 60
+DASHBOARD_FIRST_VIEW_MS = 60
+SATURATION_PAGES_S = 100
 REPORT_RATIO = 1.15
 LOAD_P95_MS = 500
 
@@ -26,6 +31,8 @@ class Run:
     reports: list[ReportTiming] = field(default_factory=list)
     imports: list[tuple[int, float, float]] = field(default_factory=list)
     load: LoadResult | None = None
+    # The same load test with no think time and fewer people: how many pages the server gives at most.
+    saturation: LoadResult | None = None
     load_before: str = ""
     load_after: str = ""
 
@@ -41,7 +48,8 @@ def markdown(run: Run) -> str:
     if run.seeded_s:
         seeded = ", ".join(f"{n} actions in {s:.1f} s" for n, s in run.seeded_s.items())
         out += [f"Seeding the bench plan (`seed_bench`): {seeded}.", ""]
-    out += _pages(run) + _reports(run) + _imports(run) + _load(run) + _targets(run)
+    out += _pages(run) + _reports(run) + _imports(run) + _load(run, run.load) + _load(run, run.saturation)
+    out += _targets(run)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -53,17 +61,29 @@ def _pages(run: Run) -> list[str]:
         "### Pages",
         "",
         "| page | " + " | ".join(f"queries ({n})" for n in sizes) + " | "
-        + " | ".join(f"median ms ({n})" for n in sizes) + " | queries flat |",
-        "|---|" + "---:|" * (2 * len(sizes)) + "---|",
+        + " | ".join(f"median ms ({n})" for n in sizes) + " | "
+        + " | ".join(f"x floor ({n})" for n in sizes) + " | queries flat |",
+        "|---|" + "---:|" * (3 * len(sizes)) + "---|",
     ]  # fmt: skip
     for i, first in enumerate(run.pages[sizes[0]]):
         row = [run.pages[n][i] for n in sizes]
         flat = len({t.queries for t in row}) == 1
         out.append(
             f"| {first.label} | " + " | ".join(str(t.queries) for t in row) + " | "
-            + " | ".join(f"{t.median_ms:.0f}" for t in row) + f" | {'yes' if flat else '**NO: differs**'} |"
+            + " | ".join(f"{t.median_ms:.1f}" for t in row) + " | "
+            + " | ".join(_ratio(run, n, t) for n, t in zip(sizes, row, strict=True))
+            + f" | {'yes' if flat else '**NO: differs**'} |"
         )  # fmt: skip
     return out + [""]
+
+
+def _floor_ms(run: Run, size: int) -> float | None:
+    return next((t.median_ms for t in run.pages[size] if t.label == FLOOR), None)
+
+
+def _ratio(run: Run, size: int, timing: PageTiming) -> str:
+    floor = _floor_ms(run, size)
+    return f"{timing.median_ms / floor:.1f}" if floor else "–"
 
 
 def _reports(run: Run) -> list[str]:
@@ -92,15 +112,17 @@ def _imports(run: Run) -> list[str]:
     return out + [""]
 
 
-def _load(run: Run) -> list[str]:
-    load = run.load
+def _load(run: Run, load: LoadResult | None) -> list[str]:
     if load is None:
         return []
+    saturation = load is run.saturation
+    aim = ": as many pages as the server gives" if saturation else ""
+    pace = "no pause between pages" if not load.think[1] else f"{load.think[0]:g} to {load.think[1]:g} s on each page"
     out = [
-        "### Load",
+        "### Saturation" if saturation else "### Load",
         "",
-        f"{load.people} people signed in at once, browsing for {load.seconds} s with {load.think[0]:g} to "
-        f"{load.think[1]:g} s on each page (gunicorn, {load.workers} workers, {run.sizes[-1]}-action plan):",
+        f"{load.people} people signed in at once, browsing for {load.seconds} s with {pace} (gunicorn, "
+        f"{load.workers} workers, {run.sizes[-1]}-action plan){aim}:",
         "",
         "| requests | count | requests/s | p50 (ms) | p95 (ms) | max (ms) | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -135,6 +157,26 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
     rows = []
     if run.pages:
         largest = run.sizes[-1] if run.sizes[-1] in run.pages else max(run.pages)
+        timings = run.pages[largest]
+        floor = _floor_ms(run, largest)
+        if floor:
+            worst = max((t for t in timings if t.label != FLOOR), key=lambda t: t.median_ms)
+            rows.append(
+                (
+                    f"Every page's median within {FLOOR_RATIO}x the floor's ({floor:.1f} ms) at {largest} actions",
+                    f"{worst.median_ms / floor:.1f}x at most ({worst.label})",
+                    worst.median_ms <= FLOOR_RATIO * floor,
+                )
+            )
+        scorecard = next((t for t in timings if t.label == "Scorecard"), None)
+        if scorecard:
+            rows.append(
+                (
+                    f"Scorecard median < {SCORECARD_MS} ms at {largest} actions",
+                    f"{scorecard.median_ms:.0f} ms",
+                    scorecard.median_ms < SCORECARD_MS,
+                )
+            )
         dashboard = next(t for t in run.pages[largest] if t.label == "Dashboard")
         afresh = next((t for t in run.pages[largest] if t.label.startswith("Dashboard, first view")), None)
         rows.append(
@@ -145,6 +187,14 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
                 dashboard.median_ms < DASHBOARD_MS,
             )
         )
+        if afresh:
+            rows.append(
+                (
+                    f"Dashboard, first view after a change, median < {DASHBOARD_FIRST_VIEW_MS} ms at {largest} actions",
+                    f"{afresh.median_ms:.0f} ms",
+                    afresh.median_ms < DASHBOARD_FIRST_VIEW_MS,
+                )
+            )
         if len(run.pages) > 1:
             labels = [t.label for t in next(iter(run.pages.values()))]
             counts = [{timings[i].queries for timings in run.pages.values()} for i in range(len(labels))]
@@ -169,6 +219,18 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
         rows.append((f"Load p95 < {LOAD_P95_MS} ms", f"{total.p95_ms:.0f} ms", total.p95_ms < LOAD_P95_MS))
         errors = total.failures + run.load.sign_in.get("refused", 0)
         rows.append(("Load errors = 0 (sign-ins included)", str(errors), errors == 0))
+    if run.saturation is not None:
+        total = run.saturation.total
+        errors = total.failures + run.saturation.sign_in.get("refused", 0)
+        rows += [
+            (
+                f"Saturation ({run.saturation.people} people, no think time) >= {SATURATION_PAGES_S} pages/s",
+                f"{total.rps:.1f} pages/s",
+                total.rps >= SATURATION_PAGES_S,
+            ),
+            (f"Saturation p95 < {LOAD_P95_MS} ms", f"{total.p95_ms:.0f} ms", total.p95_ms < LOAD_P95_MS),
+            ("Saturation errors = 0 (sign-ins included)", str(errors), errors == 0),
+        ]
     return rows
 
 

@@ -46,7 +46,8 @@ INSTALLED_APPS = [
     "governance",
     "reports",
     "workbooks",
-    # Management commands only (seed_bench, bench: docs/benchmarks.md); no models, no pages.
+    # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
+    # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
     "benchmarks",
     # Sign-in throttling, two-factor and session rules (accounts app). axes before accounts: its receivers mark a
     # locked-out request before accounts logs the failed sign-in.

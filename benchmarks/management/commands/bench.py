@@ -2,7 +2,7 @@
 
 Each plan size is measured on a database of its own: the database is emptied (flush) and the bench plan seeded
 again, since My actions and the action list span every plan, and a second plan's history would make the first
-size's tables bigger. The load test runs last, against the largest plan.
+size's tables bigger. The load test, then the saturation test (no think time), run last, against the largest plan.
 """
 
 import logging
@@ -26,7 +26,9 @@ from benchmarks.report import measure_report
 from benchmarks.seed import seed_bench
 from workbooks.management.commands.bench_import import time_import
 
-PARTS = ["import", "pages", "report", "load"]
+PARTS = ["import", "pages", "report", "load", "saturation"]
+# Saturation (issue 16): 20 people clicking with no pause, against the same 2 workers: the most pages it gives.
+SATURATION_PEOPLE = 20
 
 
 class Command(BaseCommand):
@@ -45,6 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--spawn-rate", type=float, default=1, help="people starting (signing in) per second")
         parser.add_argument(
             "--think", type=float, nargs=2, default=list(THINK_TIME), metavar=("MIN", "MAX"), help="seconds per page"
+        )
+        parser.add_argument(
+            "--saturation-people", type=int, default=SATURATION_PEOPLE, help="people in the saturation test"
         )
         parser.add_argument("--write", metavar="FILE", help="also write the tables into FILE between its markers")
 
@@ -67,7 +72,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"import: {n} actions in {first:.2f} s, again in {again:.2f} s")
         bench = None
         for i, n in enumerate(sizes):
-            if not {"pages", "report"} & set(parts) and (i < len(sizes) - 1 or "load" not in parts):
+            last_and_loaded = i == len(sizes) - 1 and {"load", "saturation"} & set(parts)
+            if not {"pages", "report"} & set(parts) and not last_and_loaded:
                 continue
             if bench is not None:
                 call_command("flush", interactive=False, verbosity=0)
@@ -97,6 +103,16 @@ class Command(BaseCommand):
                 seconds=options["seconds"],
                 spawn_rate=options["spawn_rate"],
                 think=tuple(options["think"]),
+                log=self.stdout.write,
+            )
+        if "saturation" in parts:
+            run.saturation = run_load(
+                bench,
+                people=options["saturation_people"],
+                seconds=options["seconds"],
+                # Sign-ins are a second of CPU each: spawned faster, they still queue for the 2 workers.
+                spawn_rate=max(options["spawn_rate"], 2),
+                think=(0, 0),
                 log=self.stdout.write,
             )
         run.load_after = _load_average()
