@@ -58,15 +58,29 @@ class KpiRow:
 
 
 def kpi_queryset() -> QuerySet[Kpi]:
+    # Prefetched into plain lists (to_attr): a prefetch into the related managers builds a filtered queryset per
+    # KPI and per relation, which for the scorecard's 60 KPIs cost more than the queries themselves.
     return Kpi.objects.select_related("plan", "area", "owner__organisation").prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.select_related("commentary_by").order_by("months")),
-        Prefetch("measurements", queryset=Measurement.objects.order_by("period_date")),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.select_related("commentary_by").order_by("months"),
+            to_attr=MILESTONES,
+        ),
+        Prefetch("measurements", queryset=Measurement.objects.order_by("period_date"), to_attr=MEASUREMENTS),
     )
 
 
+MILESTONES, MEASUREMENTS = "prefetched_milestones", "prefetched_measurements"
+
+
 def kpi_row(kpi: Kpi) -> KpiRow:
-    milestones = list(kpi.milestones.all())
-    measurements = list(kpi.measurements.all())
+    """The KPI as a row: from kpi_queryset's prefetched lists, or read now for a KPI loaded otherwise."""
+    milestones = getattr(kpi, MILESTONES, None)
+    if milestones is None:
+        milestones = list(kpi.milestones.all())
+    measurements = getattr(kpi, MEASUREMENTS, None)
+    if measurements is None:
+        measurements = list(kpi.measurements.all())
     real = [m for m in measurements if m.status != Measurement.Status.PROJECTED]
     latest = real[-1] if real else None
     previous = real[-2] if len(real) > 1 else None
