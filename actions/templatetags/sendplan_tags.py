@@ -3,7 +3,9 @@
 import functools
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils import formats
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from actions.locking import history_user_label
 from actions.models import RAG_TAG_CLASS, Rag
@@ -119,3 +121,34 @@ def typed_value(form, name: str) -> str:
 def changed_by(record) -> str:
     """Who saved a history record, as people know them (post and name), or "System" for a command or import."""
     return history_user_label(record)
+
+
+OVERDUE_TAG = ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+
+
+@register.simple_tag
+def due(action) -> str:
+    """components/due.html, built in Python: the action list, an area and My actions show it on every row, and an
+    include per row was a good part of their time. The same HTML (tests/actions/test_due_cell.py compares them)."""
+    if action.revised_due_date:
+        if action.due_label:
+            was = format_html(" from {}", action.due_label)
+        elif action.due_date:
+            was = format_html(" from {}", _day(action.due_date))
+        else:
+            was = ""
+        text = format_html('{} <span class="govuk-body-s">(revised{})</span>', _day(action.revised_due_date), was)
+    elif action.due_label:
+        text = conditional_escape(action.due_label)
+    elif action.due_date:
+        text = _day(action.due_date)
+    else:
+        text = "Not set"
+    # The include wrote the component file's closing newline too.
+    return mark_safe(text + (OVERDUE_TAG if getattr(action, "overdue", False) else "") + "\n")
+
+
+@functools.lru_cache(maxsize=1024)
+def _day(day) -> str:
+    # {{ day|date }}: many actions share a due date. No characters to escape in a formatted date.
+    return formats.date_format(day)
