@@ -62,8 +62,9 @@ def _pages(run: Run) -> list[str]:
         "",
         "| page | " + " | ".join(f"queries ({n})" for n in sizes) + " | "
         + " | ".join(f"median ms ({n})" for n in sizes) + " | "
-        + " | ".join(f"x floor ({n})" for n in sizes) + " | queries flat |",
-        "|---|" + "---:|" * (3 * len(sizes)) + "---|",
+        + " | ".join(f"x floor ({n})" for n in sizes) + " | "
+        + " | ".join(f"CPU ms ({n})" for n in sizes) + " | queries flat |",
+        "|---|" + "---:|" * (4 * len(sizes)) + "---|",
     ]  # fmt: skip
     for i, first in enumerate(run.pages[sizes[0]]):
         row = [run.pages[n][i] for n in sizes]
@@ -71,7 +72,8 @@ def _pages(run: Run) -> list[str]:
         out.append(
             f"| {first.label} | " + " | ".join(str(t.queries) for t in row) + " | "
             + " | ".join(f"{t.median_ms:.1f}" for t in row) + " | "
-            + " | ".join(_ratio(run, n, t) for n, t in zip(sizes, row, strict=True))
+            + " | ".join(_ratio(run, n, t) for n, t in zip(sizes, row, strict=True)) + " | "
+            + " | ".join(f"{t.cpu_median_ms:.1f}" for t in row)
             + f" | {'yes' if flat else '**NO: differs**'} |"
         )  # fmt: skip
     return out + [""]

@@ -88,7 +88,10 @@ class Command(BaseCommand):
             if "pages" in parts:
                 run.pages[n] = measure_pages(bench, runs=options["runs"])
                 for t in run.pages[n]:
-                    self.stdout.write(f"pages: {n} actions, {t.label}: {t.queries} queries, {t.median_ms:.0f} ms")
+                    self.stdout.write(
+                        f"pages: {n} actions, {t.label}: {t.queries} queries, {t.median_ms:.0f} ms "
+                        f"(CPU {t.cpu_median_ms:.0f} ms)"
+                    )
             if "report" in parts:
                 report = measure_report(bench, actions=n, runs=options["report_runs"])
                 run.reports.append(report)
