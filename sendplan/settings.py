@@ -124,6 +124,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+# Django reads QuerySet.iterator() through a PostgreSQL server-side cursor (DECLARE ... WITH HOLD, FETCH, CLOSE:
+# three round trips or more), and every <select> of records in a form (the filters on the action list, the
+# scorecard, the risk register, the dashboard) iterates its choices that way. Those lists are tens or hundreds of
+# rows, and nothing in the app streams a large result with iterator(): plain SELECTs are cheaper.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (docs/decisions/0014-background-jobs.md): enqueued into a table of the app's own database and run

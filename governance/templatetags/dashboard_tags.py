@@ -15,7 +15,7 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 
-from actions.templatetags.sendplan_tags import rag_tag
+from actions.templatetags.sendplan_tags import rag_tag, words
 from sendplan.links import url_for_pk
 
 register = template.Library()
@@ -35,12 +35,6 @@ MILESTONE = (
     '<td class="govuk-table__cell">{}</td></tr>'
 )
 FLAG = '<a class="govuk-link" href="{}">{}</a>'
-
-
-def words(text: str, count: int) -> str:
-    """As the |truncatewords filter: the first `count` words, and " …" if there were more."""
-    split = text.split()
-    return " ".join(split[:count]) + (" …" if len(split) > count else "")
 
 
 def _date_formatter():
