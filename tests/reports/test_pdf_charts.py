@@ -17,10 +17,10 @@ from django.db import transaction
 
 from reports.rendering import pdf_from_document, render_body, render_pdf_document
 from tests.conftest import World
-from tests.test_report_pdf import _struct_nodes
-from tests.test_reports import build_term, content_of
+from tests.reports.test_report_pdf import _struct_nodes
+from tests.reports.test_reports import build_term, content_of
 
-pytestmark = pytest.mark.pdf
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
 CHART = re.compile(r'<img class="[^"]*" alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">')
 

@@ -16,7 +16,7 @@ from tests.conftest import World
 from tests.reports.test_reports import build_term, content_of, pdf_text
 
 # One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
-pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("report_pdf")]
+pytestmark = [pytest.mark.pdf, pytest.mark.django_db, pytest.mark.xdist_group("report_pdf")]
 
 
 @pytest.fixture(scope="module")
