@@ -66,8 +66,15 @@ def test_two_workers_share_the_queue_and_run_each_job_once(tmp_path):
             ),
             "both workers to start",
         )
+        # The first two jobs meet: each waits until the other is running, so both workers must take one.
         jobs = [
-            job_enqueue(count_steps, label=f"Job {n}", subject="test:1", by=manager, args={"steps": 2, "sleep": 0.4})
+            job_enqueue(
+                count_steps,
+                label=f"Job {n}",
+                subject="test:1",
+                by=manager,
+                args={"steps": 2, "sleep": 0.4, "rendezvous": n < 2},
+            )
             for n in range(12)
         ]
         wait_for(
