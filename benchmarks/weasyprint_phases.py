@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from benchmarks.report import SUMMARY, _page_count, _warm_up_weasyprint
+from benchmarks.report import _page_count, _warm_up_weasyprint, approved_report
 from benchmarks.seed import BenchPlan
-from reports.content import period_closed_at
 from reports.models import TermlyReport
 from reports.rendering import pdf_from_document, render_pdf_document
 from reports.services import report_content_for
@@ -55,23 +54,9 @@ class PhaseTiming:
 def report_documents(bench: BenchPlan) -> dict[bool, str]:
     """The PDF's HTML document, final (False) and draft (True), for the bench plan's last closed period; the
     database is left as it was."""
-    period = bench.report_period
     now = timezone.now()
     with transaction.atomic():
-        report = TermlyReport.objects.create(
-            plan=bench.plan,
-            period=period,
-            summary=SUMMARY,
-            status=TermlyReport.Status.APPROVED,
-            as_at=period_closed_at(period),
-            created_by=bench.comms,
-            created_at=now,
-            updated_at=now,
-            submitted_by=bench.comms,
-            submitted_at=now,
-            approved_by=bench.chair,
-            approved_at=now,
-        )
+        report = approved_report(bench, now)
         # As report_publish has it while rendering: published, by the comms officer, now (a published row needs
         # its file, which is what is being made).
         report.status, report.published_by, report.published_at = TermlyReport.Status.PUBLISHED, bench.comms, now
