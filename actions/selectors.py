@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -223,9 +234,18 @@ def action_queryset() -> QuerySet[Action]:
     )
 
 
+def action_detail_queryset() -> QuerySet[Action]:
+    """An action with what its page reads outside the cached part of the page (sendplan.page_cache): the title,
+    breadcrumbs and access check. action_page() reads the rest, only when the part is built."""
+    return Action.objects.select_related("area__plan")
+
+
 def action_page(action: Action, *, show_draft: bool = False) -> ActionPage:
     """The action's page. Drafts (and their history) are in it only with `show_draft`, for those who may update
     the action; for everyone else a draft does not exist."""
+    # With its overdue and needs-update state, outcome, leads, partners and successors (the access check read the
+    # action alone: on a cached page nothing more is needed).
+    action = action_queryset().get(pk=action.pk)
     plan = action.area.plan
     periods = list(plan.periods.all())
     # Drafts come with the same query and are set aside here.

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -55,8 +56,14 @@ def _my_actions_panels(request) -> list[dict]:
 @require_GET
 def my_actions(request):
     require_reader(request.user)
-    panels = _my_actions_panels(request)
-    return render(request, "actions/my_actions.html", {"mine": selectors.my_actions(request.user), "panels": panels})
+    # The reader's own page, cached until plan data changes (sendplan.page_cache) under their account and roles (a
+    # change of role changes the panels but not plan data): read only when the cached part is built.
+    context = {
+        "mine": SimpleLazyObject(lambda: selectors.my_actions(request.user)),
+        "panels": SimpleLazyObject(lambda: _my_actions_panels(request)),
+        "cache_key": (request.user.pk, *sorted(user_roles(request.user))),
+    }
+    return render(request, "actions/my_actions.html", context)
 
 
 @require_GET
@@ -70,7 +77,13 @@ def plan_list(request):
 def plan_detail(request, slug):
     require_reader(request.user)
     plan = get_object_or_404(Plan.objects.select_related("predecessor"), slug=slug)
-    context = {"page": selectors.plan_page(plan), "can_roll_forward": can_manage_plans(request.user)}
+    # Below the title the page is the same for everyone with the same rights, cached until plan data changes
+    # (sendplan.page_cache): read only when the cached part is built.
+    context = {
+        "plan": plan,
+        "page": SimpleLazyObject(lambda: selectors.plan_page(plan)),
+        "can_roll_forward": can_manage_plans(request.user),
+    }
     return render(request, "actions/plan_detail.html", context)
 
 
@@ -114,7 +127,12 @@ def roll_forward(request, slug):
 def area_detail(request, pk):
     require_reader(request.user)
     area = get_object_or_404(AreaOfWeakness.objects.select_related("plan"), pk=pk)
-    context = {"page": selectors.area_page(area), "can_close": can_manage_plans(request.user)}
+    # As the plan's page: cached below the title, read only when the cached part is built.
+    context = {
+        "area": area,
+        "page": SimpleLazyObject(lambda: selectors.area_page(area)),
+        "can_close": can_manage_plans(request.user),
+    }
     return render(request, "actions/area_detail.html", context)
 
 
@@ -172,17 +190,22 @@ REOPEN_BUTTON = "reopen"
 
 @require_GET
 def action_detail(request, pk):
-    action = get_action_for_user(request.user, pk, queryset=selectors.action_queryset())
+    action = get_action_for_user(request.user, pk, queryset=selectors.action_detail_queryset())
     can_update = can_write_action(request.user, action)
+    # Apps built on actions (governance) add tabs here, as they add panels to My actions.
+    extra_tabs = [import_string(path)(request, action) for path in settings.SENDPLAN_ACTION_TABS]
     return render(
         request,
         "actions/action_detail.html",
         {
+            "action": action,
+            # The page below the title is the same for everyone with the same rights on the action, and is cached
+            # (sendplan.page_cache): built only when the cached part is, so a cache hit reads none of it.
             # Drafts are shown only to those who may update the action (and so submit them).
-            "page": selectors.action_page(action, show_draft=can_update),
+            "page": SimpleLazyObject(lambda: selectors.action_page(action, show_draft=can_update)),
             "can_update": can_update,
-            # Apps built on actions (governance) add tabs here, as they add panels to My actions.
-            "extra_tabs": [import_string(path)(request, action) for path in settings.SENDPLAN_ACTION_TABS],
+            "extra_tabs": extra_tabs,
+            "rights": (can_update, *(tab["vary_on"] for tab in extra_tabs)),
         },
     )
 
@@ -297,13 +320,15 @@ def action_list(request):
     rows = action_filter.qs
     if request.GET.get("format") == "csv":
         return _actions_csv(rows)
-    page = Paginator(rows, ACTION_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The filters and the table are the same for every reader, cached until plan data changes
+    # (sendplan.page_cache): the page of actions is read only when the cached part is built.
+    page = SimpleLazyObject(lambda: Paginator(rows, ACTION_LIST_PAGE_SIZE).get_page(request.GET.get("page")))
     return render(
         request,
         "actions/action_list.html",
-        {"filter": action_filter, "page": page, "query": query.urlencode()},
+        {"filter": action_filter, "page": page, "query": query.urlencode(), "cache_key": request.GET.urlencode()},
     )
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.locking import StaleEditError
@@ -70,7 +71,15 @@ def dashboard(request, slug):
     # "overdue" and "due in the next three months" move with it.
     vary_on = (plan.pk, as_at, area and area.pk, organisation and organisation.pk, timezone.localdate())
     body = cached_html("dashboard", vary_on, render_body)
-    context = {"plan": plan, "form": form, "as_at": as_at, "now": timezone.now(), "body": body}
+    context = {
+        "plan": plan,
+        "form": form,
+        "as_at": as_at,
+        "now": timezone.now(),
+        "body": body,
+        # The filters' choices are plan data too: the form is cached with the body, for what was asked.
+        "cache_key": request.GET.urlencode(),
+    }
     return render(request, "governance/dashboard.html", context, status=400 if form.errors else 200)
 
 
@@ -266,13 +275,18 @@ def comment_respond_view(request, pk):
 
 def action_tab(request, action) -> dict:
     """The governance tab on an action's page: challenges to its ratings and the forum's comments."""
-    challenges, comments = selectors.challenges_for(action), selectors.comments_for(action)
+    # Read only when the action page's cached part is built: lazy, like the page itself.
+    challenges = SimpleLazyObject(lambda: selectors.challenges_for(action))
+    comments = SimpleLazyObject(lambda: selectors.comments_for(action))
+    rights = (can_challenge(request.user), can_comment(request.user))
     return {
         "id": "governance",
-        "title": f"Challenges and comments ({len(challenges) + len(comments)})",
+        "title": lazy(lambda: f"Challenges and comments ({len(challenges) + len(comments)})", str)(),
         "template": "governance/action_tab.html",
         "challenges": challenges,
         "comments": comments,
-        "can_challenge": can_challenge(request.user),
-        "can_comment": can_comment(request.user),
+        "can_challenge": rights[0],
+        "can_comment": rights[1],
+        # What the tab shows depends on, besides the data: part of the cached page's key.
+        "vary_on": rights,
     }

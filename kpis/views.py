@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.locking import StaleEditError
@@ -21,14 +22,24 @@ def scorecard(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     form = ScorecardFilterForm(request.GET or None, plan=plan)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.scorecard(
-        plan,
-        area=filters.get("area"),
-        category=filters.get("category", ""),
-        owner=filters.get("owner"),
-        rag=filters.get("rag", ""),
+    # Below the heading the page is the same for every reader, cached until plan data changes
+    # (sendplan.page_cache): the KPIs are read only when the cached part is built.
+    rows = SimpleLazyObject(
+        lambda: selectors.scorecard(
+            plan,
+            area=filters.get("area"),
+            category=filters.get("category", ""),
+            owner=filters.get("owner"),
+            rag=filters.get("rag", ""),
+        )
     )
-    context = {"plan": plan, "form": form, "rows": rows, "horizons": selectors.horizons(rows)}
+    context = {
+        "plan": plan,
+        "form": form,
+        "rows": rows,
+        "horizons": SimpleLazyObject(lambda: selectors.horizons(rows)),
+        "cache_key": request.GET.urlencode(),
+    }
     return render(request, "kpis/scorecard.html", context)
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.locking import StaleEditError
@@ -23,8 +24,11 @@ def register(request, slug):
     context = {
         "plan": plan,
         "form": form,
-        "register": selectors.register(plan, **form.selector_kwargs()),
+        # Below the heading the page is the same for everyone with the same rights, cached until plan data changes
+        # (sendplan.page_cache): the register is read only when the cached part is built.
+        "register": SimpleLazyObject(lambda: selectors.register(plan, **form.selector_kwargs())),
         "can_record": can_record_risks(request.user),
+        "cache_key": request.GET.urlencode(),
     }
     return render(request, "risks/register.html", context)
 

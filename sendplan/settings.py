@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Gives request.user.is_verified(): whether this session has entered a two-factor code.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # One read of the data-version token per GET request, for all its cached parts (sendplan.page_cache).
+    "sendplan.page_cache.PageTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on every history row written during a request (admin edits included).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -138,14 +140,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Parts of pages that every reader sees alike (the board dashboard), in each app process's own memory and keyed
-    # on a token the database changes with every write to plan data (sendplan.page_cache): never stale, so the
-    # timeout only returns memory. A 500-action dashboard is about 200 KB; 100 entries is 20 MB at most.
+    # Parts of pages that readers share (the board dashboard, an action's page for those with the same rights, the
+    # action list per filter; {% shared_part %}), in each app process's own memory and keyed on a token the
+    # database changes with every write to plan data (sendplan.page_cache): never stale, so the timeout only
+    # returns memory. An action's page is about 40 KB and a 500-action dashboard 200 KB: 1,000 entries, one for
+    # each action of a large plan and its lists, is some 50 MB at most per app process.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": env_int("SENDPLAN_PAGE_CACHE_SECONDS", default=3600),
-        "OPTIONS": {"MAX_ENTRIES": 100},
+        "OPTIONS": {"MAX_ENTRIES": env_int("SENDPLAN_PAGE_CACHE_ENTRIES", default=1000)},
     },
 }
 

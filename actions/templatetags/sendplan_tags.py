@@ -3,7 +3,7 @@
 import functools
 
 from django import forms, template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -11,6 +11,7 @@ from actions.locking import history_user_label
 from actions.models import RAG_TAG_CLASS, Rag
 from sendplan.fields import GovukDateWidget
 from sendplan.links import url_for_pk
+from sendplan.page_cache import cached_html
 
 register = template.Library()
 
@@ -199,3 +200,38 @@ def words(text: str, count: int) -> str:
     """As the |truncatewords filter: the first `count` words, and " …" if there were more."""
     split = text.split()
     return " ".join(split[:count]) + (" …" if len(split) > count else "")
+
+
+class SharedPartNode(template.Node):
+    def __init__(self, name, vary_on, nodelist):
+        self.name, self.vary_on, self.nodelist = name, vary_on, nodelist
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        vary_on = tuple(expression.resolve(context) for expression in self.vary_on)
+
+        def render_part() -> str:
+            html = self.nodelist.render(context)
+            if "csrfmiddlewaretoken" in html:
+                # A form is the reader's own (its CSRF token, what they may do): caching it would hand it to others.
+                raise template.TemplateSyntaxError(f"shared_part {name!r} holds a form; keep forms outside it")
+            return html
+
+        # Today's date is always part of the key: "overdue" and "due soon" move with it.
+        return cached_html(name, (*vary_on, timezone.localdate()), render_part)
+
+
+@register.tag
+def shared_part(parser, token):
+    """`{% shared_part "name" key... %}...{% endshared_part %}`: a part of a page cached until plan data changes
+    (sendplan.page_cache), shared by every reader who gives the same key. `key...` is everything besides plan data
+    that the part depends on: the record, the filters, and what the reader may do there (their rights on the
+    record, or the reader themself for a page that is theirs alone). On a cache hit nothing inside is evaluated, so
+    a view passes lazy values for what only the part reads. No forms that post inside: their CSRF token is the
+    reader's own."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("shared_part needs a name")
+    nodelist = parser.parse(("endshared_part",))
+    parser.delete_first_token()
+    return SharedPartNode(parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

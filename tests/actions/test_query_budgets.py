@@ -206,8 +206,8 @@ def test_my_actions(as_user, partnership, django_assert_num_queries):
     # 1 session, 2 user, 3 her role groups, 4 her officer record, 5 the actions she leads with area, plan and the
     # overdue / needs-update annotations, 6 the open period of each plan, 7 the KPIs she owns (none here, so their
     # milestones and values are not fetched), 8 her risks with overdue reviews, 9 her open board actions, 10 open
-    # challenges to ratings of actions she may update.
-    with django_assert_num_queries(10):
+    # challenges to ratings of actions she may update; 11 the data-version token the cached page is keyed on.
+    with django_assert_num_queries(11):
         response = client.get(reverse("my-actions"))
     assert response.status_code == 200
     listed = [a.pk for group in response.context["mine"].groups for a in group.actions]
@@ -219,8 +219,9 @@ def test_my_actions(as_user, partnership, django_assert_num_queries):
 def test_action_list(as_user, partnership, django_assert_num_queries):
     client = as_user("charlie")
     # 1 session, 2 user, 3 role groups, 4 count for the pager; the filter form's choices: 5 plans, 6 areas,
-    # 7 officers, 8 organisations; 9 the page of actions with area, plan and annotations, 10 their leads.
-    with django_assert_num_queries(10):
+    # 7 officers, 8 organisations; 9 the page of actions with area, plan and annotations, 10 their leads;
+    # 11 the data-version token the cached list is keyed on.
+    with django_assert_num_queries(11):
         response = client.get(reverse("action-list"))
     assert response.status_code == 200
     page = response.context["page"]
@@ -233,8 +234,8 @@ def test_action_list_filtered(as_user, partnership, django_assert_num_queries):
     icb = partnership.users["bob"].officer.organisation
     query = {"plan": partnership.plan.pk, "organisation": icb.pk, "needs_update": "yes"}
     # 1 session, 2 user, 3 role groups, 4 the chosen plan, 5 the chosen organisation, 6 count; the form's choices:
-    # 7 plans, 8 areas, 9 officers, 10 organisations; 11 the page of actions, 12 their leads.
-    with django_assert_num_queries(12):
+    # 7 plans, 8 areas, 9 officers, 10 organisations; 11 the page of actions, 12 their leads; 13 the token.
+    with django_assert_num_queries(13):
         response = client.get(reverse("action-list"), query)
     assert response.status_code == 200
     shown = response.context["page"].object_list
@@ -254,8 +255,9 @@ def test_action_list_csv(as_user, partnership, django_assert_num_queries):
 def test_plan_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("charlie")
     # 1 session, 2 user, 3 role groups, 4 the plan with its predecessor, 5 its areas, 6 their owners,
-    # 7 action counts per area and RAG, 8 periods, 9 RAG key, 10 accountable officers with organisations.
-    with django_assert_num_queries(10):
+    # 7 action counts per area and RAG, 8 periods, 9 RAG key, 10 accountable officers with organisations;
+    # 11 the data-version token the cached page is keyed on.
+    with django_assert_num_queries(11):
         response = client.get(reverse("plan-detail", args=[partnership.plan.slug]))
     assert response.status_code == 200
     page = response.context["page"]
@@ -267,8 +269,8 @@ def test_area_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("charlie")
     area = partnership.areas[0]
     # 1 session, 2 user, 3 role groups, 4 the area with its plan, 5 its actions with annotations, 6 their leads,
-    # 7 findings, 8 outcomes with their findings, 9 the area's owners.
-    with django_assert_num_queries(9):
+    # 7 findings, 8 outcomes with their findings, 9 the area's owners; 10 the data-version token.
+    with django_assert_num_queries(10):
         response = client.get(reverse("area-detail", args=[area.pk]))
     assert response.status_code == 200
     assert len(response.context["page"].actions) == area.actions.count()
@@ -277,15 +279,16 @@ def test_area_detail(as_user, partnership, django_assert_num_queries):
 def test_action_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("alice")
     focus = partnership.focus
-    # 1 session, 2 user, 3 role groups, 4 the action with area, plan, outcome, finding and accountable officer,
-    # 5 leads with organisations, 6 partners, 7 the actions carried from it, with area and plan (the action it was
-    # carried from comes with query 4); can she update it (and so see its draft): 8 her officer record, 9 whether
-    # she leads it; 10 the plan's periods, 11 the action's updates (and draft) with period and officer, 12 RAG key,
-    # 13 the action's history, 14 its updates' history (with period and the user's officer); labels for the
-    # history's foreign keys: 15 areas, 16 outcomes, 17 accountable officers; the "Challenges and comments" tab:
-    # 18 challenges to its ratings with who raised and answered them, 19 co-production comments with their authors
-    # and periods.
-    with django_assert_num_queries(19):
+    # 1 session, 2 user, 3 role groups, 4 the action with area and plan (the access check and the title); can she
+    # update it (and so see its draft): 5 her officer record, 6 whether she leads it; 7 the data-version token the
+    # cached part of the page is keyed on. The cached part, built here: 8 the action with outcome, finding,
+    # accountable officer, the action it was carried from and the overdue / needs-update annotations, 9 leads with
+    # organisations, 10 partners, 11 the actions carried from it, with area and plan; 12 the plan's periods,
+    # 13 the action's updates (and draft) with period and officer, 14 RAG key, 15 the action's history, 16 its
+    # updates' history (with period and the user's officer); labels for the history's foreign keys: 17 areas,
+    # 18 outcomes, 19 accountable officers; the "Challenges and comments" tab: 20 challenges to its ratings with who
+    # raised and answered them, 21 co-production comments with their authors and periods.
+    with django_assert_num_queries(21):
         response = client.get(reverse("action-detail", args=[focus.pk]))
     assert response.status_code == 200
     page = response.context["page"]
@@ -310,13 +313,13 @@ def test_action_detail_after_roll_forward(as_user, partnership, django_assert_nu
         by=partnership.users["morgan"],
     )
     client = as_user("alice")
-    # The same 19 as test_action_detail: the action it was carried to is query 7.
-    with django_assert_num_queries(19):
+    # The same 21 as test_action_detail: the action it was carried to is query 11.
+    with django_assert_num_queries(21):
         response = client.get(reverse("action-detail", args=[partnership.focus.pk]))
     assert "Action 1.1 of Accelerated Progress Plan</a>" in response.content.decode()
     copy = Action.objects.get(area__plan=plan, ref=partnership.focus.ref)
-    # The copy: the 19 of test_action_detail (its periods and updates are none yet, its history one row) and
-    # 20 the label of the action it was carried from, for its History tab.
-    with django_assert_num_queries(20):
+    # The copy: the 21 of test_action_detail (its periods and updates are none yet, its history one row) and
+    # 22 the label of the action it was carried from, for its History tab.
+    with django_assert_num_queries(22):
         response = client.get(reverse("action-detail", args=[copy.pk]))
     assert "Action 1.1 of Written Statement of Action</a>" in response.content.decode()

@@ -59,8 +59,8 @@ def test_scorecard_query_budget(client, world, django_assert_num_queries, count)
     client.force_login(world.chair)
     url = reverse("scorecard", args=[world.plan.slug])
     # 1 session, 2 user, 3 role groups, 4 plan, 5 filter's areas, 6 filter's owners, 7 KPIs with area and owner,
-    # 8 their milestones, 9 their measurements.
-    with django_assert_num_queries(9):
+    # 8 their milestones, 9 their measurements; 10 the data-version token the cached part is keyed on.
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["rows"]) == count
@@ -73,8 +73,8 @@ def test_filtered_scorecard_query_budget(client, world, django_assert_num_querie
     client.force_login(world.chair)
     url = reverse("scorecard", args=[world.plan.slug])
     query = {"area": world.area.pk, "category": "how_well", "owner": world.dco.pk, "rag": "red"}
-    # As above, plus 10 the chosen area and 11 the chosen owner, checked by the filter form.
-    with django_assert_num_queries(11):
+    # As above, plus 11 the chosen area and 12 the chosen owner, checked by the filter form.
+    with django_assert_num_queries(12):
         response = client.get(url, query)
     rows = response.context["rows"]
     assert rows, "the filters should leave some KPIs"
@@ -100,7 +100,8 @@ def test_my_actions_with_kpi_panel_query_budget(client, world, django_assert_num
     build_kpis(world, count)
     client.force_login(world.alice)
     # 1 session, 2 user, 3 role groups, 4 officer, 5 KPIs she owns, 6 milestones, 7 measurements, 8 her risks with
-    # overdue reviews, 9 her actions, 10 open periods, 11 her open board actions, 12 open challenges to her ratings.
-    with django_assert_num_queries(12):
+    # overdue reviews, 9 her actions, 10 open periods, 11 her open board actions, 12 open challenges to her ratings,
+    # 13 the data-version token the cached page is keyed on.
+    with django_assert_num_queries(13):
         response = client.get(reverse("my-actions"))
     assert "KPI commentary needed" in response.content.decode()

@@ -1,0 +1,149 @@
+"""Parts of pages cached until plan data changes ({% shared_part %}, sendplan.page_cache): the action page, the
+action list, a plan's and an area's page, the scorecard, the risk register, My actions and the dashboard's filters.
+
+The cache must never show one reader what belongs to another (a lead's "Add the update" button, a draft, a lead's
+own My actions), nor data older than the last write. These tests commit (transaction=True): the token the cache is
+keyed on changes when a writing transaction commits, and a test's usual rolled-back transaction never does.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import override_settings
+from django.urls import reverse
+
+from actions.models import Action, Rag
+from actions.services import progress_update_save_draft, progress_update_submit
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the data-version triggers are PostgreSQL's"),
+]
+
+
+@pytest.fixture(autouse=True)
+def page_cache():
+    pages = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-shared-parts"}
+    with override_settings(CACHES={**settings.CACHES, "pages": pages}):
+        from django.core.cache import caches
+
+        caches["pages"].clear()
+        yield caches["pages"]
+
+
+def _client(client_factory, user):
+    client = client_factory()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user(world):
+    from django.test import Client
+
+    def login(name):
+        return _client(Client, getattr(world, name))
+
+    return login
+
+
+def _submit(world, action, rag, progress):
+    action.refresh_from_db()
+    return progress_update_submit(
+        action=action, period=world.period, rag=rag, progress=progress, by=world.alice, expected_version=action.version
+    )
+
+
+def _render(source, **context):
+    return Template("{% load sendplan_tags %}" + source).render(Context(context))
+
+
+def test_a_part_is_built_once_per_key_and_again_after_a_write(world):
+    built = []
+
+    class Counter:
+        def __str__(self):
+            built.append(1)
+            return f"built {len(built)}"
+
+    source = '{% shared_part "t" key %}{{ counter }}{% endshared_part %}'
+    assert _render(source, key=1, counter=Counter()) == "built 1"
+    assert _render(source, key=1, counter=Counter()) == "built 1"  # from the cache: not evaluated
+    assert _render(source, key=2, counter=Counter()) == "built 2"  # another key
+    world.area.title = "Renamed"
+    world.area.save()  # committed: the data-version token changes
+    assert _render(source, key=1, counter=Counter()) == "built 3"
+
+
+def test_a_form_that_posts_cannot_be_in_a_shared_part(world, rf):
+    from django.template import RequestContext
+
+    request = rf.get("/")
+    template = Template(
+        '{% load sendplan_tags %}{% shared_part "t" %}<form>{% csrf_token %}</form>{% endshared_part %}'
+    )
+    with pytest.raises(TemplateSyntaxError, match="holds a form"):
+        template.render(RequestContext(request, {}))
+
+
+def test_the_action_page_keeps_each_readers_rights_apart(world, as_user):
+    url = reverse("action-detail", args=[world.alice_action.pk])
+    progress_update_save_draft(
+        action=world.alice_action,
+        period=world.period,
+        rag=Rag.AMBER,
+        progress="Half-written draft about caseworkers",
+        by=world.alice,
+        expected_version=world.alice_action.version,
+    )
+    alice, meera, pat = as_user("alice"), as_user("member"), as_user("pcf")
+    for _ in range(2):  # the second round reads every page from the cache
+        lead_page = alice.get(url).content.decode()
+        member_page = meera.get(url).content.decode()
+        pcf_page = pat.get(url).content.decode()
+        assert "Continue the draft update" in lead_page and "Half-written draft" in lead_page
+        assert "Continue the draft update" not in member_page and "Half-written draft" not in member_page
+        assert "Challenge the rating" not in member_page  # not rated yet
+        assert "Record a comment" in pcf_page and "Record a comment" not in member_page
+        assert "Half-written draft" not in pcf_page
+
+
+def test_a_cached_page_shows_the_next_update_at_once(world, as_user):
+    url = reverse("action-detail", args=[world.alice_action.pk])
+    list_url = reverse("action-list")
+    meera = as_user("member")
+    assert "No progress updates yet." in meera.get(url).content.decode()
+    assert world.alice_action.get_absolute_url() not in meera.get(list_url, {"rag": Rag.AMBER}).content.decode()
+    _submit(world, world.alice_action, Rag.AMBER, "Twelve caseworkers recruited")
+    assert "Twelve caseworkers recruited" in meera.get(url).content.decode()
+    assert world.alice_action.get_absolute_url() in meera.get(list_url, {"rag": Rag.AMBER}).content.decode()
+
+
+def test_my_actions_is_each_leads_own(world, as_user):
+    alice, bob = as_user("alice"), as_user("bob")
+    for _ in range(2):
+        mine = alice.get(reverse("my-actions")).content.decode()
+        bobs = bob.get(reverse("my-actions")).content.decode()
+        assert world.alice_action.get_absolute_url() in mine and world.bob_action.get_absolute_url() not in mine
+        assert world.bob_action.get_absolute_url() in bobs and world.alice_action.get_absolute_url() not in bobs
+
+
+def test_filters_are_part_of_the_key(world, as_user):
+    Action.objects.filter(pk=world.bob_action.pk).update(current_rag=Rag.RED)
+    meera = as_user("member")
+    everything = meera.get(reverse("action-list")).content.decode()
+    reds = meera.get(reverse("action-list"), {"rag": Rag.RED}).content.decode()
+    assert world.alice_action.get_absolute_url() in everything
+    assert world.alice_action.get_absolute_url() not in reds and world.bob_action.get_absolute_url() in reds
+
+
+@pytest.mark.parametrize("name", ["plan-detail", "area-detail", "scorecard", "risk-register", "dashboard"])
+def test_managers_links_are_not_shown_to_members_from_the_cache(world, as_user, name):
+    args = [world.area.pk] if name == "area-detail" else [world.plan.slug]
+    url = reverse(name, args=args)
+    morgan, meera = as_user("manager"), as_user("member")
+    first, second = morgan.get(url), meera.get(url)
+    assert first.status_code == second.status_code == 200
+    for manager_only in ("Roll forward into a new plan", "Close this area", "Record a risk"):
+        assert manager_only not in second.content.decode()
