@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 
@@ -15,3 +16,5 @@ def _install_data_version_triggers(using, **kwargs):
     from actions.data_version import install_triggers
 
     install_triggers(using)
+    # The shared table of cached page parts (sendplan.page_cache), if the settings keep them in the database.
+    call_command("createcachetable", database=using, verbosity=0)

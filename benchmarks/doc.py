@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.load import LoadResult
-from benchmarks.pages import FLOOR, PageTiming
+from benchmarks.pages import BUILT, FLOOR, PageTiming
 from benchmarks.report import ReportTiming
 
 BEGIN = "<!-- bench:begin (written by manage.py bench --write; edit the prose outside these markers) -->"
@@ -162,7 +162,10 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
         timings = run.pages[largest]
         floor = _floor_ms(run, largest)
         if floor:
-            worst = max((t for t in timings if t.label != FLOOR), key=lambda t: t.median_ms)
+            # As readers get them between changes; the "built in the request" rows of the pages table are the
+            # first view after a change of a page nobody has opened since, given for comparison.
+            pages = [t for t in timings if t.label != FLOOR and not t.label.endswith(BUILT)]
+            worst = max(pages, key=lambda t: t.median_ms)
             rows.append(
                 (
                     f"Every page's median within {FLOOR_RATIO}x the floor's ({floor:.1f} ms) at {largest} actions",
@@ -170,15 +173,16 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
                     worst.median_ms <= FLOOR_RATIO * floor,
                 )
             )
-        scorecard = next((t for t in timings if t.label == "Scorecard"), None)
-        if scorecard:
-            rows.append(
-                (
-                    f"Scorecard median < {SCORECARD_MS} ms at {largest} actions",
-                    f"{scorecard.median_ms:.0f} ms",
-                    scorecard.median_ms < SCORECARD_MS,
+        for label in ("Scorecard", f"Scorecard{BUILT}"):
+            scorecard = next((t for t in timings if t.label == label), None)
+            if scorecard:
+                rows.append(
+                    (
+                        f"{label} median < {SCORECARD_MS} ms at {largest} actions",
+                        f"{scorecard.median_ms:.0f} ms",
+                        scorecard.median_ms < SCORECARD_MS,
+                    )
                 )
-            )
         dashboard = next(t for t in run.pages[largest] if t.label == "Dashboard")
         afresh = next((t for t in run.pages[largest] if t.label.startswith("Dashboard, first view")), None)
         rows.append(

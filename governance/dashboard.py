@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from actions.as_at import rows_as_at
 from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
@@ -24,6 +26,8 @@ from governance.models import Challenge
 from governance.selectors import RatingFlag, Tally, milestone_rating, unsupported_ratings
 from kpis.models import Kpi, Milestone
 from risks.selectors import HeatMap, heat_map
+from sendplan.page_cache import cached_html
+from sendplan.timezones import end_of_day
 
 # How far ahead the dashboard looks for KPI milestones falling due.
 MILESTONE_LOOKAHEAD = timedelta(days=92)
@@ -220,3 +224,26 @@ def _add_challenges(dashboard: Dashboard, when, actions: dict[int, Action]) -> N
         else:
             dashboard.resolved_challenges += 1
     dashboard.open_challenges.sort(key=lambda c: c.raised_at)
+
+
+def dashboard_body(plan: Plan, *, as_at: date | None = None, area=None, organisation=None) -> SafeString:
+    """The board dashboard below its filters: the same for every reader, so cached until plan data changes
+    (sendplan.page_cache); a board's members open it again and again between updates, and after each update a
+    worker builds the plan's unfiltered dashboard before anyone asks (governance.tasks.warm_dashboards). Today's
+    date is part of the key: "overdue" and "due in the next three months" move with it."""
+
+    def render_body() -> str:
+        board = plan_dashboard(plan, as_at=end_of_day(as_at) if as_at else None, area=area, organisation=organisation)
+        return render_to_string("governance/_dashboard_body.html", {"plan": plan, "board": board})
+
+    vary_on = (plan.pk, as_at, area and area.pk, organisation and organisation.pk, timezone.localdate())
+    return cached_html("dashboard", vary_on, render_body)
+
+
+def dashboard_filters(plan: Plan, form, query: str) -> SafeString:
+    """The dashboard's filter form for `query` (the request's query string): its choices are plan data too, so it
+    is cached like the body, and built ahead with it for the unfiltered dashboard."""
+    vary_on = (plan.pk, query, timezone.localdate())
+    return cached_html(
+        "dashboard-filters", vary_on, lambda: render_to_string("governance/_dashboard_filters.html", {"form": form})
+    )

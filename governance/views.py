@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
@@ -11,7 +10,7 @@ from actions.locking import StaleEditError
 from actions.models import Plan, ReportingPeriod
 from actions.permissions import get_action_for_user, require_reader
 from governance import selectors
-from governance.dashboard import plan_dashboard
+from governance.dashboard import dashboard_body, dashboard_filters
 from governance.forms import (
     ChallengeForm,
     ChallengeResponseForm,
@@ -41,8 +40,6 @@ from governance.services import (
     round_open,
 )
 from sendplan.forms import add_service_errors, form_status
-from sendplan.page_cache import cached_html
-from sendplan.timezones import end_of_day
 
 
 @require_GET
@@ -62,23 +59,14 @@ def dashboard(request, slug):
     filters = form.cleaned_data if form.is_valid() else {}
     as_at, area, organisation = filters.get("as_at"), filters.get("area"), filters.get("organisation")
 
-    def render_body():
-        board = plan_dashboard(plan, as_at=end_of_day(as_at) if as_at else None, area=area, organisation=organisation)
-        return render_to_string("governance/_dashboard_body.html", {"plan": plan, "board": board})
-
-    # Everything below the filters is the same for every reader, and a board's members open it again and again
-    # between updates: cached until plan data changes (sendplan.page_cache). Today's date is part of the key:
-    # "overdue" and "due in the next three months" move with it.
-    vary_on = (plan.pk, as_at, area and area.pk, organisation and organisation.pk, timezone.localdate())
-    body = cached_html("dashboard", vary_on, render_body)
+    body = dashboard_body(plan, as_at=as_at, area=area, organisation=organisation)
     context = {
         "plan": plan,
         "form": form,
         "as_at": as_at,
         "now": timezone.now(),
         "body": body,
-        # The filters' choices are plan data too: the form is cached with the body, for what was asked.
-        "cache_key": request.GET.urlencode(),
+        "filters": dashboard_filters(plan, form, request.GET.urlencode()),
     }
     return render(request, "governance/dashboard.html", context, status=400 if form.errors else 200)
 

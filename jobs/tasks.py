@@ -13,12 +13,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from django_tasks import task
 
+from actions.data_version import current_token
 from jobs.models import Job
 from jobs.services import job_done, job_failed, job_start
+from sendplan.page_cache import warm_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +112,7 @@ def job_task(*, can_view=_nobody_else, can_retry=_nobody_else):
                 return "not run: the job was not waiting"
             progress = Progress(job)
             progress.start()
+            token = current_token() if settings.SENDPLAN_PAGE_WARMERS else None
             try:
                 result = work(job, progress)
             except JobRefused as refusal:
@@ -131,6 +135,8 @@ def job_task(*, can_view=_nobody_else, can_retry=_nobody_else):
             else:
                 job_failed(job, outcome[1], result=outcome[2])
             logger.info("job_%s job_id=%s task=%s attempts=%s", outcome[0], job.pk, job.task_path, job.attempts)
+            if settings.SENDPLAN_PAGE_WARMERS:
+                warm_if_changed(token)  # an import or a publish changed plan data: build the dashboards ahead
             return outcome[0]
 
         registered = task()(run)

@@ -1,21 +1,32 @@
-"""Parts of pages that are the same for every reader, cached until the data under them changes.
+"""Parts of pages that readers share, cached until the data under them changes.
 
 Keyed on actions.data_version's token, which changes in the same instant as any committed write to plan data: a
 cached part is never older than the data, so there is nothing to invalidate and no write path that could forget to.
-The cache ("pages" in settings.CACHES) is each app process's own memory: nothing is shared between app servers, and
-one that has not seen a part yet builds it. Where there is no token (SQLite), nothing is cached.
+Where there is no token (SQLite), nothing is cached.
+
+Two levels: each app process's own memory ("pages" in settings.CACHES) in front of a table in the app's database
+("pages_shared", Django's database cache) that every app process and worker, on every machine, reads and writes. A
+part built once is then read by all of them (one query), and a background job can build a part before anyone asks
+for it: after each write that changes the token, the warmers in settings.SENDPLAN_PAGE_WARMERS (the board
+dashboards) are queued with the new token, so the first board member to open the dashboard after an update finds it
+built (docs/decisions/0016-pages-near-the-floor.md).
 """
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import caches
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.data_version import current_token
+
+logger = logging.getLogger(__name__)
 
 _UNREAD, _OUTSIDE = object(), object()
 # The token as read once for the GET request being answered (a page has several cached parts); unset outside one.
@@ -25,19 +36,25 @@ _request_token: contextvars.ContextVar = contextvars.ContextVar("sendplan_page_t
 class PageTokenMiddleware:
     """Reads the data-version token at most once per GET (or HEAD) request, for all of the page's cached parts:
     they then agree on one moment of the data. Not for other methods: a POST writes, and what it shows after
-    writing must read the new token."""
+    writing must read the new token. After a request that changed the data (any method but GET and HEAD), queues the
+    page warmers for the new token."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
+        if request.method in ("GET", "HEAD"):
+            reset = _request_token.set(_UNREAD)
+            try:
+                return self.get_response(request)
+            finally:
+                _request_token.reset(reset)
+        if not settings.SENDPLAN_PAGE_WARMERS:
             return self.get_response(request)
-        reset = _request_token.set(_UNREAD)
-        try:
-            return self.get_response(request)
-        finally:
-            _request_token.reset(reset)
+        before = current_token()
+        response = self.get_response(request)
+        warm_if_changed(before)
+        return response
 
 
 def _token() -> str | None:
@@ -52,16 +69,37 @@ def _token() -> str | None:
 
 def cached_html(name: str, vary_on: tuple, render: Callable[[], str]) -> SafeString:
     """`render()`'s HTML, from the cache while the data has not changed since it was built for the same `vary_on`
-    (everything besides the data that the HTML depends on: the filters, and today's date where "overdue" or "due
-    soon" depend on it). The HTML must be the same for everyone who may see the page: nothing from the request."""
+    (everything besides the data that the HTML depends on: the filters, the reader's rights, and today's date where
+    "overdue" or "due soon" depend on it). Nothing from the request may be in the HTML beyond what `vary_on` names."""
     token = _token()
     if token is None:
         return mark_safe(render())
     parts = "\x1f".join(str(part) for part in (name, token, *vary_on))
     key = f"{name}:{hashlib.sha256(parts.encode()).hexdigest()}"
-    cache = caches["pages"]
-    html = cache.get(key)
+    local, shared = caches["pages"], caches["pages_shared"]
+    html = local.get(key)
     if html is None:
-        html = render()
-        cache.set(key, html)
+        html = shared.get(key)
+        if html is None:
+            html = render()
+            shared.set(key, html)
+        local.set(key, html)
     return mark_safe(html)
+
+
+def warm_if_changed(before: str | None) -> None:
+    """Queue the page warmers if the data changed since the token was `before` (read before the writing began)."""
+    after = current_token()
+    if after is None or after == before:
+        return
+    for path in settings.SENDPLAN_PAGE_WARMERS:
+        try:
+            import_string(path).enqueue(after)
+        except Exception:
+            # A page built in the request instead is slower, not wrong: never fail the write that asked for it.
+            logger.exception("page_warmer_not_queued warmer=%s", path)
+
+
+def token_is(token: str) -> bool:
+    """Whether `token` is still the current one: a warmer whose token has moved on leaves the work to the next."""
+    return current_token() == token

@@ -151,6 +151,15 @@ CACHES = {
         "TIMEOUT": env_int("SENDPLAN_PAGE_CACHE_SECONDS", default=3600),
         "OPTIONS": {"MAX_ENTRIES": env_int("SENDPLAN_PAGE_CACHE_ENTRIES", default=1000)},
     },
+    # Behind it, the same parts in a table of the app's own database, shared by every app process and worker on
+    # every machine, so a part is built once for all of them, and the dashboard can be built by a worker right
+    # after a write (SENDPLAN_PAGE_WARMERS). The table is made by migrate (actions/apps.py: createcachetable).
+    "pages_shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sendplan_page_cache",
+        "TIMEOUT": env_int("SENDPLAN_PAGE_CACHE_SECONDS", default=3600),
+        "OPTIONS": {"MAX_ENTRIES": env_int("SENDPLAN_PAGE_CACHE_SHARED_ENTRIES", default=5000)},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,6 +215,9 @@ SENDPLAN_MY_ACTIONS_PANELS = [
 SENDPLAN_DIGEST_SECTIONS = ["reports.selectors.digest_section"]
 # Tabs later apps add to an action's page: each a callable(request, action) -> {"id", "title", "template", ...}.
 SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
+# Tasks queued with the new data-version token after every write to plan data, to build cached pages before anyone
+# asks for them (sendplan.page_cache): each plan's board dashboard, the page a board opens after a round of updates.
+SENDPLAN_PAGE_WARMERS = ["governance.tasks.warm_dashboards"]
 # Demo data for later apps: each a callable(context) run after a demo plan is loaded (see actions/demo.py).
 SENDPLAN_DEMO_EXTENSIONS = [
     "kpis.demo.load_plan_kpis",

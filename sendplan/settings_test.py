@@ -22,4 +22,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 # A test's transaction is rolled back, never committed, so the data-version token (actions.data_version) does not
 # change within a test and a cached dashboard would outlive the test's own edits. Tests of the cache turn it back
 # on, with committed transactions: tests/governance/test_page_cache.py.
-CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    **CACHES,
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "pages_shared": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+# Nothing is cached, so nothing to build ahead; the tests of the warmers turn them on (tests/sendplan).
+SENDPLAN_PAGE_WARMERS = []

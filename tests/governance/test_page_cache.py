@@ -20,7 +20,7 @@ from django.utils import timezone
 from actions.data_version import TRIGGER, current_token, data_tables, install_triggers
 from actions.models import Action, DataVersion, Officer, Rag
 from actions.services import progress_update_submit
-from governance import views
+from governance import dashboard, views
 from governance.dashboard import plan_dashboard
 
 pytestmark = [
@@ -52,7 +52,7 @@ def builds(monkeypatch):
         calls.append(kwargs)
         return plan_dashboard(*args, **kwargs)
 
-    monkeypatch.setattr(views, "plan_dashboard", counted)
+    monkeypatch.setattr(dashboard, "plan_dashboard", counted)
     return calls
 
 

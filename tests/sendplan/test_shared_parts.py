@@ -147,3 +147,100 @@ def test_managers_links_are_not_shown_to_members_from_the_cache(world, as_user, 
     assert first.status_code == second.status_code == 200
     for manager_only in ("Roll forward into a new plan", "Close this area", "Record a risk"):
         assert manager_only not in second.content.decode()
+
+
+@pytest.fixture
+def shared_cache():
+    """The production shared level: a table in the test database, as migrate makes it."""
+    shared = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendplan_page_cache"}
+    with override_settings(
+        CACHES={**settings.CACHES, "pages_shared": shared}, SENDPLAN_PAGE_WARMERS=["governance.tasks.warm_dashboards"]
+    ):
+        from django.core.cache import caches
+        from django.core.management import call_command
+
+        call_command("createcachetable", verbosity=0)
+        caches["pages_shared"].clear()
+        yield caches["pages_shared"]
+
+
+@pytest.fixture
+def dashboard_builds(monkeypatch):
+    from governance import dashboard
+
+    calls = []
+    build = dashboard.plan_dashboard
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "plan_dashboard", counted)
+    return calls
+
+
+def test_a_part_built_by_one_app_process_is_read_by_the_others(world, as_user, page_cache, shared_cache):
+    url = reverse("action-detail", args=[world.alice_action.pk])
+    first = as_user("member").get(url).content.decode()
+    page_cache.clear()  # another app process: its own memory is empty, the database table is not
+    again = as_user("member")
+    with pytest.MonkeyPatch.context() as patch:
+        from actions import selectors
+
+        patch.setattr(selectors, "action_page", lambda *args, **kwargs: pytest.fail("built again"))
+        html = again.get(url).content.decode()
+    # The same page below the header (the header's sign-out form carries each session's own CSRF token).
+    assert html.split("<main", 1)[1] == first.split("<main", 1)[1]
+
+
+def test_after_an_update_a_worker_builds_the_dashboard_before_anyone_opens_it(
+    world, as_user, page_cache, shared_cache, dashboard_builds
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.jobs import run_queued_jobs
+
+    dashboard = reverse("dashboard", args=[world.plan.slug])
+    as_user("chair").get(dashboard)
+    assert len(dashboard_builds) == 1
+    alice = as_user("alice")
+    response = alice.post(
+        reverse("action-update", args=[world.alice_action.pk]),
+        {
+            "rag": "amber",
+            "progress": "Twelve caseworkers recruited",
+            "impact": "",
+            "recovery_note": "",
+            "version": str(world.alice_action.version),
+        },
+    )
+    assert response.status_code == 302
+    queued = DBTaskResult.objects.filter(task_path="governance.tasks.warm_dashboards")
+    assert queued.count() == 1
+    run_queued_jobs()
+    assert len(dashboard_builds) == 2  # built by the worker
+    page_cache.clear()  # the app processes have not built it themselves
+    html = as_user("member").get(dashboard).content.decode()
+    assert len(dashboard_builds) == 2  # read, not built
+    assert "Amber" in html
+
+
+def test_a_warmer_whose_data_has_moved_on_leaves_the_work_to_the_next(world, shared_cache, dashboard_builds):
+    from actions.data_version import current_token
+    from governance.tasks import warm_dashboards
+
+    stale = current_token()
+    world.area.title = "Renamed"
+    world.area.save()
+    assert warm_dashboards.call(stale).startswith("built 0")
+    assert dashboard_builds == []
+    assert warm_dashboards.call(current_token()) == "built 1"
+    assert len(dashboard_builds) == 1
+
+
+def test_a_request_that_writes_nothing_queues_no_warmer(world, as_user, shared_cache):
+    from django_tasks_db.models import DBTaskResult
+
+    refused = as_user("member").post(reverse("action-update", args=[world.alice_action.pk]), {"rag": "green"})
+    assert refused.status_code == 403
+    assert not DBTaskResult.objects.filter(task_path="governance.tasks.warm_dashboards").exists()
