@@ -5,6 +5,7 @@ font faces."""
 from __future__ import annotations
 
 import base64
+import gc
 import html
 import io
 import re
@@ -63,3 +64,17 @@ def test_pdf_keeps_figures_alt_texts_table_scopes_and_two_font_faces(documents):
     fonts = subprocess.run(["pdffonts", "-"], input=pdf_bytes, capture_output=True, check=True).stdout.decode()
     faces = sorted(row.split()[0].split("+")[-1] for row in fonts.splitlines()[2:])
     assert faces == ["Liberation-Sans", "Liberation-Sans-Bold"], fonts
+
+
+def test_weasyprint_renders_without_the_cyclic_collector_and_gets_it_back():
+    """The collector is off while WeasyPrint lays out and draws (it walked every box for nothing: a third of a
+    report's CPU), and on again afterwards, for the rest of the worker's life."""
+    seen = []
+    pdf = pdf_from_document(
+        '<html lang="en-GB"><head><title>T</title></head><body><p>Text</p></body></html>',
+        draft=False,
+        progress=lambda *step: seen.append(gc.isenabled()),
+    )
+    assert pdf.startswith(b"%PDF")
+    assert seen and not any(seen)
+    assert gc.isenabled()
