@@ -85,6 +85,12 @@ class KpiLine:
     def latest(self) -> Measurement | None:
         return self.measurements[-1] if self.measurements else None
 
+    @property
+    def text_targets(self) -> bool:
+        """Whether a milestone's target is words ("In place and reviewed by the board"): its table gives the
+        target column the room (report-print.css)."""
+        return any(milestone.target_text for milestone, _, _ in self.milestones)
+
 
 @dataclass
 class AreaSection:

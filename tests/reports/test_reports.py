@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 from datetime import date
 
@@ -275,3 +276,25 @@ def test_the_pdf_file_name_is_safe_in_a_header(term):
     term.period.name = 'Spring "2026"; term/1'
     report = TermlyReport(plan=term.plan, period=term.period, number=2)
     assert report.filename == "riverside-wsoa-spring-2026-term1-v2.pdf"
+
+
+def test_milestone_tables_are_on_a_grid_with_room_for_targets_in_words(term):
+    """The print stylesheet fixes the milestone tables' columns (docs/decisions/0017-weasyprint-floor.md): each has
+    its four columns, and a table whose targets include words is marked to give them the room."""
+    milestone_table = re.compile(
+        r'<table class="([^"]*app-report__milestones[^"]*)">.*?(<colgroup>.*?</colgroup>)', re.S
+    )
+    [(classes, columns)] = milestone_table.findall(render_body(content_of(term), draft=False))
+    assert "app-report__milestones--text-targets" not in classes
+    assert re.findall(r'<col class="([^"]+)">', columns) == [
+        "app-report__col-milestone",
+        "app-report__col-target",
+        "app-report__col-due",
+        "app-report__col-rating",
+    ]
+    milestone = Milestone.objects.get(months=12)
+    milestone.target_text = "In place and reviewed by the board"
+    milestone.save()
+    now = report_content(term.plan, term.period, summary=SUMMARY)  # the term as it is now, with the words
+    [(classes, _)] = milestone_table.findall(render_body(now, draft=False))
+    assert "app-report__milestones--text-targets" in classes.split()
