@@ -38,8 +38,13 @@ def _scale(values: list[Decimal]):
     return y
 
 
+def _period(measurement) -> str:
+    return measurement.period_label or f"{measurement.period_date:%B %Y}"
+
+
 def trend_chart(kpi, measurements, milestones) -> TrendChart:
-    """A line of the KPI's values (projected ones dashed) with the current target as a dashed level."""
+    """A line of the KPI's current values (projected ones dashed) with the current target as a dashed level.
+    `measurements` are current values only (restated ones are listed beside the chart, not drawn)."""
     values = [m for m in measurements if m.value is not None]
     target = next((m for m in milestones if m.target_value is not None and m.due_date >= values[-1].period_date), None)
     target = target or next((m for m in reversed(milestones) if m.target_value is not None), None)
@@ -50,7 +55,7 @@ def trend_chart(kpi, measurements, milestones) -> TrendChart:
         Point(
             x=round(PAD + i * step, 1),
             y=y(m.value),
-            label=f"{m.period_date:%b %Y}: {kpi.format_value(m.value)}",
+            label=f"{m.period}: {kpi.format_value(m.value)}",
             projected=m.status == "projected",
         )
         for i, m in enumerate(values)
@@ -59,8 +64,8 @@ def trend_chart(kpi, measurements, milestones) -> TrendChart:
     projected = actual[-1:] + [p for p in points if p.projected] if actual else []
     first, last = values[0], values[-1]
     title = (
-        f"Trend of {kpi.measure}: {kpi.format_value(first.value)} in {first.period_date:%B %Y}, "
-        f"{kpi.format_value(last.value)} in {last.period_date:%B %Y}"
+        f"Trend of {kpi.measure}: {kpi.format_value(first.value)} in {_period(first)}, "
+        f"{kpi.format_value(last.value)} in {_period(last)}"
     )
     if target:
         title += f"; target {kpi.format_value(target.target_value)} by {target.due_date:%B %Y}"

@@ -14,15 +14,33 @@ UNIT_HINTS = {
 }
 
 
+COMPARATOR_FIELDS = [name for name, _label in Measurement.COMPARATORS]
+
+
 class MeasurementForm(forms.Form):
     """A new value, or (with `restating`) a correction of one already recorded."""
 
-    period_date = GovukDateField(label="Period", help_text="The date the value describes, for example 31 3 2026.")
+    period_label = forms.CharField(
+        label="Period, as published (optional)",
+        required=False,
+        max_length=60,
+        help_text='For example "2024", "Q4 2024" or "12 months ending April 2025". Leave blank for a monthly value.',
+    )
+    period_date = GovukDateField(
+        label="Period end date",
+        help_text="The date the value describes: the last day of the period, for example 31 3 2026. A value for a "
+        "period that already has one restates it; both are kept.",
+    )
     value = forms.DecimalField(label="Value", required=False, max_digits=12, decimal_places=2)
     value_text = forms.CharField(
         label="Where it stands, in words", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     status = forms.ChoiceField(label="Status", choices=Measurement.Status.choices, widget=forms.RadioSelect)
+    england_value = forms.DecimalField(label="England (optional)", required=False, max_digits=12, decimal_places=2)
+    neighbours_value = forms.DecimalField(
+        label="Statistical neighbours (optional)", required=False, max_digits=12, decimal_places=2
+    )
+    region_value = forms.DecimalField(label="Region (optional)", required=False, max_digits=12, decimal_places=2)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -30,13 +48,18 @@ class MeasurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kpi = kpi
         if restating:
-            del self.fields["period_date"]
+            del self.fields["period_date"], self.fields["period_label"]
         if kpi.is_numeric:
             del self.fields["value_text"]
             unit = kpi.get_unit_display()
             self.fields["value"].help_text = UNIT_HINTS.get(kpi.unit, f"In {unit}.")
+            for name in COMPARATOR_FIELDS:
+                self.fields[name].help_text = "The same measure for the same period, in the same unit."
         else:
+            # Comparators are numbers: a descriptive KPI has none.
             del self.fields["value"]
+            for name in COMPARATOR_FIELDS:
+                del self.fields[name]
         self.status_hints = {
             "provisional": "May still change, e.g. before the data is validated.",
             "projected": "A forecast, not yet happened: shown dashed and never used for the RAG.",
@@ -50,7 +73,17 @@ class MeasurementForm(forms.Form):
             self.add_error("value", message)
         if not self.kpi.is_numeric and not cleaned.get("value_text", "").strip():
             self.add_error("value_text", "Describe where this KPI stands.")
+        for name in COMPARATOR_FIELDS:
+            if name in self.fields and (message := unit_value_error(self.kpi.unit, cleaned.get(name))):
+                self.add_error(name, message)
         return cleaned
+
+    @property
+    def comparators(self) -> dict | None:
+        """The comparators typed, by field name (None for a descriptive KPI, which has none)."""
+        if not self.kpi.is_numeric:
+            return None
+        return {name: self.cleaned_data.get(name) for name in COMPARATOR_FIELDS}
 
 
 class MilestoneAssessmentForm(forms.Form):

@@ -47,6 +47,22 @@ def suggest_rag(*, value: Decimal | None, target: Decimal | None, higher_is_bett
     return Rag.RED
 
 
+def suggest_rag_by_direction(
+    *, previous: Decimal | None, latest: Decimal | None, higher_is_better: bool, tolerance: Decimal
+) -> str:
+    """For a target that is only a direction ("increase in %"): Green when the latest value moved the right way
+    since the one before, Amber when it did not move or slipped back by no more than `tolerance`, Red when it moved
+    the wrong way by more; '' without two values to compare."""
+    if previous is None or latest is None:
+        return ""
+    gain = (latest - previous) if higher_is_better else (previous - latest)
+    if gain > 0:
+        return Rag.GREEN
+    if -gain <= tolerance:
+        return Rag.AMBER
+    return Rag.RED
+
+
 class Direction:
     IMPROVING = "improving"
     WORSENING = "worsening"

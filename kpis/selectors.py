@@ -26,7 +26,7 @@ class KpiRow:
 
     kpi: Kpi
     milestones: list[Milestone]
-    measurements: list[Measurement]
+    measurements: list[Measurement]  # current values, oldest period first (restated ones hang off them)
     latest: Measurement | None
     previous: Measurement | None
     projected: Measurement | None
@@ -66,7 +66,12 @@ def kpi_queryset() -> QuerySet[Kpi]:
             queryset=Milestone.objects.select_related("commentary_by").order_by("months"),
             to_attr=MILESTONES,
         ),
-        Prefetch("measurements", queryset=Measurement.objects.order_by("period_date"), to_attr=MEASUREMENTS),
+        # Restated values too, in the same query: the KPI's page and the scorecard show what each was restated from.
+        Prefetch(
+            "measurements",
+            queryset=Measurement.objects.order_by("period_date", "recorded_at", "id"),
+            to_attr=MEASUREMENTS,
+        ),
     )
 
 
@@ -78,9 +83,10 @@ def kpi_row(kpi: Kpi) -> KpiRow:
     milestones = getattr(kpi, MILESTONES, None)
     if milestones is None:
         milestones = list(kpi.milestones.all())
-    measurements = getattr(kpi, MEASUREMENTS, None)
-    if measurements is None:
-        measurements = list(kpi.measurements.all())
+    every = getattr(kpi, MEASUREMENTS, None)
+    if every is None:
+        every = list(kpi.measurements.order_by("period_date", "recorded_at", "id"))
+    measurements = with_restatements(every)
     real = [m for m in measurements if m.status != Measurement.Status.PROJECTED]
     latest = real[-1] if real else None
     previous = real[-2] if len(real) > 1 else None
@@ -111,6 +117,21 @@ def kpi_row(kpi: Kpi) -> KpiRow:
     # otherwise: the board sees both.
     row.exceptions = [m for m in milestones if m.rag == Rag.RED or (m is next_milestone and m.suggested_rag == Rag.RED)]
     return row
+
+
+def with_restatements(measurements: list[Measurement]) -> list[Measurement]:
+    """The current values of `measurements` (any order within a period), each given `earlier`: the values it
+    restated, oldest first, so pages can show "restated from 54% (provisional)". Works on the rows as they stood
+    at a moment too (the termly report's as-at rows)."""
+    earlier: dict[tuple, list[Measurement]] = {}
+    for m in sorted(
+        (m for m in measurements if m.restated_at is not None), key=lambda m: (m.restated_at, m.recorded_at)
+    ):
+        earlier.setdefault(m.period_key, []).append(m)
+    current = [m for m in measurements if m.restated_at is None]
+    for m in current:
+        m.earlier = earlier.get(m.period_key, [])
+    return current
 
 
 def scorecard(plan, *, area=None, category: str = "", owner=None, rag: str = "") -> list[KpiRow]:
@@ -181,7 +202,7 @@ def milestone_judgement(milestone: Milestone) -> Judgement | None:
     if not kpi.is_numeric or not milestone.suggested_rag:
         return None
     milestones = list(kpi.milestones.order_by("due_date", "months"))
-    measurements = list(kpi.measurements.order_by("period_date"))
+    measurements = list(kpi.measurements.current().order_by("period_date", "recorded_at", "id"))
     return milestone_judgements(kpi, milestones, measurements).get(milestone.pk)
 
 
@@ -190,6 +211,6 @@ def kpi_history(kpi: Kpi) -> list[FieldChange]:
     milestone_records = list(Milestone.history.filter(kpi_id=kpi.pk).select_related("history_user__officer"))
     measurement_records = list(Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user__officer"))
     changes = field_changes(Milestone, milestone_records, lambda r: f"{r.months}-month milestone") + field_changes(
-        Measurement, measurement_records, lambda r: f"Value for {r.period_date:%B %Y}"
+        Measurement, measurement_records, lambda r: f"Value for {r.period_label or format(r.period_date, '%B %Y')}"
     )
     return sorted(changes, key=lambda c: c.when, reverse=True)

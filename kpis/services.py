@@ -14,7 +14,14 @@ from actions.locking import save_versioned
 from actions.models import Rag
 from actions.permissions import user_officer
 from kpis.models import Kpi, Measurement, Milestone
-from kpis.rules import DEFAULT_HORIZONS, is_passed, months_after, on_trajectory, suggest_rag
+from kpis.rules import (
+    DEFAULT_HORIZONS,
+    is_passed,
+    months_after,
+    on_trajectory,
+    suggest_rag,
+    suggest_rag_by_direction,
+)
 
 
 @transaction.atomic
@@ -46,6 +53,8 @@ def milestone_add(
     by,
     target_text: str = "",
     target_value: Decimal | None = None,
+    target_benchmark: str = "",
+    target_direction: bool = False,
     due_date: date | None = None,
     at: datetime | None = None,
 ) -> Milestone:
@@ -57,6 +66,8 @@ def milestone_add(
         due_date=due_date or months_after(kpi.plan.start_date, months),
         target_text=target_text,
         target_value=target_value,
+        target_benchmark=target_benchmark.strip(),
+        target_direction=target_direction,
         set_by=by,
         updated_at=when,
     )
@@ -66,17 +77,44 @@ def milestone_add(
     return milestone
 
 
+@transaction.atomic
+def milestone_set_target(
+    *,
+    milestone: Milestone,
+    target_text: str,
+    target_value: Decimal | None,
+    target_benchmark: str = "",
+    target_direction: bool = False,
+    by,
+    expected_version: int,
+    at: datetime | None = None,
+) -> Milestone:
+    """Set a milestone's target as published: words, a number, a benchmark label ("national average 2023/24", with
+    or without its figure), or only a direction. The suggestions follow the new target."""
+    milestone.target_text = target_text.strip()
+    milestone.target_value = target_value
+    milestone.target_benchmark = target_benchmark.strip()
+    milestone.target_direction = target_direction
+    if at is not None:
+        milestone._history_date = at
+    save_versioned(milestone, expected_version=expected_version, by=by)
+    kpi_refresh_suggestions(kpi=milestone.kpi, by=by, at=at)
+    return milestone
+
+
 @dataclass(frozen=True)
 class Judgement:
     """What a milestone's suggested RAG was worked out from: `value`, the date it describes (`on`), and the level it
     was held against (`level`). `basis` says which value it was: "at due date" (the last real value on or before the
-    milestone's due date), "baseline" (none yet by then: the baseline), or "latest" (the milestone ahead: the latest
-    value against the straight line to its target, where the KPI should stand on that date)."""
+    milestone's due date), "baseline" (none yet by then: the baseline), "latest" (the milestone ahead: the latest
+    value against the straight line to its target, where the KPI should stand on that date), or "direction" (a
+    target that is only a direction: the value against the one before it, of date `level_on`, or the baseline)."""
 
     value: Decimal
     on: date | None
     level: Decimal
     basis: str
+    level_on: date | None = None
 
 
 def milestone_judgements(
@@ -86,13 +124,29 @@ def milestone_judgements(
 
     A passed milestone is judged on the last real value up to its due date against its target. The milestone
     ahead is judged on the latest value against the straight line from the previous target (or the baseline)
-    to its own: is the KPI on track to reach it? Milestones further ahead, and projected values, are not judged.
+    to its own: is the KPI on track to reach it? Milestones further ahead, projected values and restated values
+    are not judged. A milestone whose target is a direction is judged on the same value against the value before
+    it (or the baseline): did it move the right way?
     """
-    real = [m for m in measurements if m.status != Measurement.Status.PROJECTED and m.value is not None]
+    real = [
+        m
+        for m in measurements
+        if m.status != Measurement.Status.PROJECTED and m.value is not None and m.restated_at is None
+    ]
     latest = real[-1] if real else None
     anchor_date, anchor_value = kpi.baseline_date or kpi.plan.start_date, kpi.baseline_value
     judged, ahead_done = {}, False
     for milestone in milestones:
+        if milestone.target_direction:
+            if is_passed(milestone.due_date, latest.period_date if latest else None):
+                values = [m for m in real if m.period_date <= milestone.due_date]
+            elif latest is not None and not ahead_done:
+                ahead_done, values = True, real
+            else:
+                continue
+            if judgement := _direction_judgement(kpi, values):
+                judged[milestone.pk] = judgement
+            continue
         if milestone.target_value is None:
             continue
         if is_passed(milestone.due_date, latest.period_date if latest else None):
@@ -121,25 +175,42 @@ def milestone_judgements(
     return judged
 
 
+def _direction_judgement(kpi: Kpi, values: list[Measurement]) -> Judgement | None:
+    """The last of `values` against the one before it, or against the baseline when it is the first."""
+    if not values:
+        return None
+    last = values[-1]
+    if len(values) > 1:
+        return Judgement(last.value, last.period_date, values[-2].value, "direction", values[-2].period_date)
+    if kpi.baseline_value is not None and (kpi.baseline_date is None or kpi.baseline_date < last.period_date):
+        return Judgement(last.value, last.period_date, kpi.baseline_value, "direction", kpi.baseline_date)
+    return None
+
+
+def judgement_rag(kpi: Kpi, judgement: Judgement | None) -> str:
+    """The RAG the numbers suggest for a judgement ('' for none): against a level, or by direction of travel."""
+    higher = kpi.polarity == Kpi.Polarity.HIGHER
+    if judgement is None:
+        return ""
+    if judgement.basis == "direction":
+        return suggest_rag_by_direction(
+            previous=judgement.level, latest=judgement.value, higher_is_better=higher, tolerance=kpi.tolerance
+        )
+    return suggest_rag(value=judgement.value, target=judgement.level, higher_is_better=higher, tolerance=kpi.tolerance)
+
+
 @transaction.atomic
 def kpi_refresh_suggestions(*, kpi: Kpi, by, at: datetime | None = None) -> list[Milestone]:
     """Recompute each numeric milestone's suggested RAG. A RAG that followed the suggestion follows the new one;
     an overridden RAG (one with a reason) stays as the person set it."""
     if not kpi.is_numeric:
         return []
-    measurements = list(kpi.measurements.order_by("period_date"))
+    measurements = list(kpi.measurements.current().order_by("period_date", "recorded_at", "id"))
     milestones = list(kpi.milestones.order_by("due_date", "months"))
     judged = milestone_judgements(kpi, milestones, measurements)
     changed = []
     for milestone in milestones:
-        judgement = judged.get(milestone.pk)
-        value, level = (judgement.value, judgement.level) if judgement else (None, None)
-        suggestion = suggest_rag(
-            value=value,
-            target=level,
-            higher_is_better=kpi.polarity == Kpi.Polarity.HIGHER,
-            tolerance=kpi.tolerance,
-        )
+        suggestion = judgement_rag(kpi, judged.get(milestone.pk))
         if suggestion == milestone.suggested_rag:
             continue
         followed = not milestone.override_reason
@@ -155,6 +226,11 @@ def kpi_refresh_suggestions(*, kpi: Kpi, by, at: datetime | None = None) -> list
     return changed
 
 
+def current_measurement(kpi: Kpi, period_date: date, period_label: str = "") -> Measurement | None:
+    """The value a period stands at now (None if it has none): a new value for it restates this one."""
+    return kpi.measurements.current().filter(period_date=period_date, period_label=period_label.strip()).first()
+
+
 @transaction.atomic
 def measurement_record(
     *,
@@ -164,33 +240,41 @@ def measurement_record(
     value_text: str = "",
     note: str = "",
     status: str = Measurement.Status.ACTUAL,
+    period_label: str = "",
+    comparators: dict[str, Decimal | None] | None = None,
     by,
     at: datetime | None = None,
 ) -> Measurement:
-    """Record a new value for a period. A period that already has one is restated with measurement_restate."""
-    if kpi.is_numeric and value is None:
-        raise ValidationError({"value": "Enter the value as a number."})
-    if not kpi.is_numeric and not value_text.strip():
-        raise ValidationError({"value_text": "Describe where this KPI stands."})
-    if Measurement.objects.filter(kpi=kpi, period_date=period_date).exists():
-        raise ValidationError(
-            {"period_date": f"There is already a value for {period_date:%-d %B %Y}. Restate that value instead."}
+    """Record a value for a period: "2024", "Q4 2024" (`period_label`) ending on `period_date`. A period that
+    already has a value is restated: both are kept, the new one is current (measurement_restate).
+    `comparators` holds England, statistical neighbours and region values by field name (Measurement.COMPARATORS)."""
+    _check_value_given(kpi, value, value_text)
+    existing = current_measurement(kpi, period_date, period_label)
+    if existing is not None:
+        return measurement_restate(
+            measurement=existing,
+            value=value,
+            value_text=value_text,
+            note=note,
+            status=status,
+            comparators=comparators,
+            by=by,
+            expected_version=existing.version,
+            at=at,
         )
     when = at or timezone.now()
-    measurement = Measurement(
+    measurement = _new_measurement(
         kpi=kpi,
         period_date=period_date,
+        period_label=period_label.strip(),
         value=value,
-        value_text=value_text.strip(),
-        note=note.strip(),
+        value_text=value_text,
+        note=note,
         status=status,
-        recorded_by=by,
-        recorded_at=when,
-        updated_at=when,
+        comparators=comparators,
+        by=by,
+        when=when,
     )
-    measurement._history_user, measurement._history_date = by, when
-    measurement.full_clean()
-    measurement.save()
     kpi_refresh_suggestions(kpi=kpi, by=by, at=at)
     return measurement
 
@@ -203,20 +287,83 @@ def measurement_restate(
     value_text: str,
     note: str,
     status: str,
+    comparators: dict[str, Decimal | None] | None = None,
     by,
     expected_version: int,
+    at: datetime | None = None,
 ) -> Measurement:
-    """Correct a recorded value. The previous value stays in the measurement's history."""
-    if measurement.kpi.is_numeric and value is None:
-        raise ValidationError({"value": "Enter the value as a number."})
-    measurement.value = value
-    measurement.value_text = value_text.strip()
-    measurement.note = note.strip()
-    measurement.status = status
-    measurement.recorded_by = by
-    measurement.recorded_at = timezone.now()
+    """Restate a period's value: a new current row, and `measurement` kept beside it, marked restated.
+
+    A new number (or words) or status is a restatement. When only the note or the comparators change (the England
+    figure came out later, say), the row is corrected in place: the earlier note stays in its history.
+    Returns the period's current value."""
+    _check_value_given(measurement.kpi, value, value_text)
+    if measurement.restated_at is not None:
+        raise ValidationError(
+            f"The value for {measurement.period} was already restated on {measurement.restated_at:%-d %B %Y}. "
+            "Restate the current value instead."
+        )
+    kpi = measurement.kpi
+    when = at or timezone.now()
+    if comparators is None:  # not given: the period's comparators stay as they were
+        comparators = {name: getattr(measurement, name) for name, _label in Measurement.COMPARATORS}
+    if (value, value_text.strip(), status) == (measurement.value, measurement.value_text, measurement.status):
+        measurement.note = note.strip()
+        _set_comparators(measurement, comparators)
+        if at is not None:
+            measurement._history_date = at
+        save_versioned(measurement, expected_version=expected_version, by=by)
+        return measurement
+    measurement.restated_at = when
+    measurement._history_date = when
     save_versioned(measurement, expected_version=expected_version, by=by)
-    kpi_refresh_suggestions(kpi=measurement.kpi, by=by)
+    restated = _new_measurement(
+        kpi=kpi,
+        period_date=measurement.period_date,
+        period_label=measurement.period_label,
+        value=value,
+        value_text=value_text,
+        note=note,
+        status=status,
+        comparators=comparators,
+        by=by,
+        when=when,
+    )
+    kpi_refresh_suggestions(kpi=kpi, by=by, at=at)
+    return restated
+
+
+def _check_value_given(kpi: Kpi, value: Decimal | None, value_text: str) -> None:
+    if kpi.is_numeric and value is None:
+        raise ValidationError({"value": "Enter the value as a number."})
+    if not kpi.is_numeric and not value_text.strip():
+        raise ValidationError({"value_text": "Describe where this KPI stands."})
+
+
+def _set_comparators(measurement: Measurement, comparators: dict[str, Decimal | None] | None) -> None:
+    if comparators is None:
+        return
+    for name, _label in Measurement.COMPARATORS:
+        setattr(measurement, name, (comparators or {}).get(name))
+
+
+def _new_measurement(*, kpi, period_date, period_label, value, value_text, note, status, comparators, by, when):
+    measurement = Measurement(
+        kpi=kpi,
+        period_date=period_date,
+        period_label=period_label,
+        value=value,
+        value_text=value_text.strip(),
+        note=note.strip(),
+        status=status,
+        recorded_by=by,
+        recorded_at=when,
+        updated_at=when,
+    )
+    _set_comparators(measurement, comparators)
+    measurement._history_user, measurement._history_date = by, when
+    measurement.full_clean()
+    measurement.save()
     return measurement
 
 

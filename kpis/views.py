@@ -12,7 +12,7 @@ from kpis.filters import ScorecardFilterForm
 from kpis.forms import MeasurementForm, MilestoneAssessmentForm
 from kpis.models import Measurement, Milestone
 from kpis.permissions import can_write_kpi, get_kpi_for_user
-from kpis.services import measurement_record, measurement_restate, milestone_assess
+from kpis.services import current_measurement, measurement_record, measurement_restate, milestone_assess
 from sendplan.forms import add_service_errors, form_status
 
 
@@ -69,20 +69,28 @@ def measurement_new(request, pk):
     form = MeasurementForm(request.POST or None, kpi=kpi, initial={"status": Measurement.Status.ACTUAL})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # A value for a period that has one restates it (both kept): say so, with the value it replaced.
+        earlier = current_measurement(kpi, data["period_date"], data["period_label"])
         try:
-            measurement_record(
+            measurement = measurement_record(
                 kpi=kpi,
                 period_date=data["period_date"],
+                period_label=data["period_label"],
                 value=data.get("value"),
                 value_text=data.get("value_text", ""),
                 note=data["note"],
                 status=data["status"],
+                comparators=form.comparators,
                 by=request.user,
             )
+        except StaleEditError:
+            # Someone restated the period between our read and the save: nothing saved, the form is shown again.
+            message = "Someone else changed this period's value just now. Check the KPI's values and try again."
+            add_service_errors(form, ValidationError(message))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Value for {data['period_date']:%-d %B %Y} recorded.")
+            messages.success(request, _recorded_message(kpi, measurement, earlier))
             return redirect(kpi)
     return render(request, "kpis/measurement_form.html", {"kpi": kpi, "form": form}, status=form_status(form))
 
@@ -98,18 +106,21 @@ def measurement_edit(request, pk):
         "status": measurement.status,
         "note": measurement.note,
         "version": measurement.version,
+        **{name: getattr(measurement, name) for name, _label in Measurement.COMPARATORS},
     }
     form = MeasurementForm(request.POST or None, kpi=kpi, restating=True, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        earlier_value = _shown(kpi, measurement)
         try:
-            measurement_restate(
+            current = measurement_restate(
                 measurement=measurement,
                 value=data.get("value"),
                 value_text=data.get("value_text", ""),
                 note=data["note"],
                 status=data["status"],
+                comparators=form.comparators,
                 by=request.user,
                 expected_version=data["version"] or 0,
             )
@@ -118,10 +129,32 @@ def measurement_edit(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Value for {measurement.period_date:%-d %B %Y} restated.")
+            if current.pk == measurement.pk:
+                messages.success(request, f"Note and comparators for {_period(measurement)} saved.")
+            else:
+                messages.success(request, f"Value for {_period(measurement)} restated: it was {earlier_value}.")
             return redirect(kpi)
     context = {"kpi": kpi, "form": form, "measurement": measurement, "stale": stale}
     return render(request, "kpis/measurement_form.html", context, status=form_status(form, stale))
+
+
+def _period(measurement: Measurement) -> str:
+    """The period as the messages name it: as published ("Q4 2024"), else its full date."""
+    return measurement.period_label or f"{measurement.period_date:%-d %B %Y}"
+
+
+def _shown(kpi, measurement: Measurement) -> str:
+    """A value as the messages quote it: "54% (provisional)"."""
+    value = kpi.format_value(measurement.value) if kpi.is_numeric else measurement.value_text
+    return value if measurement.status == Measurement.Status.ACTUAL else f"{value} ({measurement.status})"
+
+
+def _recorded_message(kpi, measurement: Measurement, earlier: Measurement | None) -> str:
+    if earlier is None:
+        return f"Value for {_period(measurement)} recorded."
+    if earlier.pk == measurement.pk:
+        return f"Note and comparators for {_period(measurement)} saved."
+    return f"Value for {_period(measurement)} restated: it was {_shown(kpi, earlier)}."
 
 
 @require_http_methods(["GET", "POST"])

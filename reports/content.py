@@ -39,6 +39,7 @@ from governance.models import CoproductionComment
 from governance.selectors import milestone_rating
 from kpis.charts import TrendChart, trend_chart
 from kpis.models import Kpi, Measurement, Milestone
+from kpis.selectors import with_restatements
 from reports.glossary import acronyms_used
 from risks.models import Risk
 from risks.selectors import HeatMap, Register, RiskRow, heat_map_of
@@ -279,13 +280,15 @@ def _kpi_lines(plan, period, when) -> list[KpiLine]:
         milestones[milestone.kpi_id].append(milestone)
     measurements: dict[int, list[Measurement]] = defaultdict(list)
     # Figures describing later months are not part of this term's story, even if already recorded.
-    for measurement in sorted(rows_as_at(Measurement, when, kpi_id__in=kpi_ids), key=lambda m: m.period_date):
+    as_at = rows_as_at(Measurement, when, kpi_id__in=kpi_ids)
+    for measurement in sorted(as_at, key=lambda m: (m.period_date, m.recorded_at, m.pk)):
         if measurement.period_date <= period.end:
             measurements[measurement.kpi_id].append(measurement)
     result = []
     for kpi in kpis:
         own = milestones[kpi.pk]
-        values = measurements[kpi.pk]
+        # Current values as they stood, each with the values it had restated by then (shown struck through).
+        values = with_restatements(measurements[kpi.pk])
         numeric = [m for m in values if m.value is not None]
         result.append(
             KpiLine(

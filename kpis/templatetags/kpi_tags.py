@@ -16,8 +16,8 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import truncatewords
-from django.utils import formats
-from django.utils.html import conditional_escape, format_html
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actions.templatetags.sendplan_tags import rag_tag
@@ -80,9 +80,17 @@ def milestone_cell(kpi, milestone) -> str:
         target = conditional_escape(truncatewords(milestone.target_text, 25))
     elif milestone.target_value is not None:
         target = format_html("Target {}", kpi_value(kpi, milestone.target_value))
+    elif milestone.target_benchmark:
+        target = format_html("Target: {}", milestone.target_benchmark)
+    elif milestone.target_direction:
+        target = format_html("Target: {}", kpi.direction_word)
     both = ""
     if milestone.target_text and milestone.target_value is not None:
         both = format_html('<br><span class="govuk-body-s">Target {}</span>', kpi_value(kpi, milestone.target_value))
+    if milestone.target_benchmark and (milestone.target_text or milestone.target_value is not None):
+        both += format_html('<br><span class="govuk-body-s">Benchmark: {}</span>', milestone.target_benchmark)
+    if milestone.target_direction and milestone.target_text:
+        both += format_html('<br><span class="govuk-body-s">Target: {}</span>', kpi.direction_word)
     overridden = ""
     if milestone.is_overridden:
         overridden = format_html(
@@ -163,7 +171,7 @@ def trend_chart(chart, kpi, measurements) -> str:
     e = conditional_escape
     rows = "".join(
         DATA_ROW.format(
-            _month(m.period_date),
+            e(m.period_label) if m.period_label else _month(m.period_date),
             "" if m.status == "actual" else f" ({e(m.get_status_display().lower())})",
             e(m.value_text) if m.value is None else number(m.value),
         )
@@ -174,3 +182,52 @@ def trend_chart(chart, kpi, measurements) -> str:
         target = format_html('<span class="govuk-body-s">Dashed line: {}</span>', chart.target_label.lower())
     svg = trend_chart_svg(chart, kpi.pk, number)
     return mark_safe(CHART.format(svg=svg, target=target, ref=e(kpi.ref), rows=rows))
+
+
+# How a value's status shows beside it: provisional and projected figures are marked, actual ones are not.
+STATUS_TAG = {"provisional": "govuk-tag--yellow", "projected": "govuk-tag--grey"}
+
+
+def _value_words(kpi, measurement) -> str:
+    return kpi.format_value(measurement.value) if kpi.is_numeric else measurement.value_text
+
+
+@register.simple_tag
+def status_tag(measurement) -> str:
+    """A tag for a provisional or projected value ('' for an actual one)."""
+    css = STATUS_TAG.get(measurement.status)
+    return format_html('<strong class="govuk-tag {}">{}</strong>', css, measurement.get_status_display()) if css else ""
+
+
+@register.simple_tag
+def restated_from(kpi, measurement) -> str:
+    """For each value this one restated (selectors.with_restatements gives them as `earlier`), a line with the
+    earlier value struck through and when it was replaced: "Restated on 12 Mar 2025 from 54% (provisional)"."""
+    return format_html_join(
+        "",
+        '<br><span class="govuk-body-s app-restated">Restated on {} from <del>{}</del>{}</span>',
+        (
+            (
+                formats.date_format(timezone.localtime(earlier.restated_at), "j M Y"),
+                _value_words(kpi, earlier),
+                "" if earlier.status == "actual" else f" ({earlier.get_status_display().lower()})",
+            )
+            for earlier in getattr(measurement, "earlier", [])
+        ),
+    )
+
+
+@register.simple_tag
+def comparators(kpi, measurement) -> str:
+    """The comparators given for the value's period, beside it: "England 54.2% · Region 51%"."""
+    given = measurement.comparators
+    if not given:
+        return ""
+    text = " · ".join(f"{label} {kpi.format_value(value)}" for label, value in given)
+    return format_html('<br><span class="govuk-body-s">{}</span>', text)
+
+
+@register.simple_tag
+def period_of(measurement) -> str:
+    """The period as published ("Q4 2024"), or the value's month ("Mar 2026") when no words were given."""
+    return measurement.period

@@ -80,8 +80,8 @@ def test_overriding_the_suggestion_needs_a_reason_and_keeps_both(kpi_world):
     assert (six.rag, six.override_reason) == ("amber", "January cohort data not complete")
 
 
-def test_a_restated_value_keeps_the_old_one_in_history(kpi_world):
-    first = record(kpi_world, date(2025, 11, 30), "41")
+def test_a_restated_value_is_kept_beside_the_new_one_which_is_current(kpi_world):
+    first = record(kpi_world, date(2025, 11, 30), "41", status="provisional")
     restated = measurement_restate(
         measurement=first,
         value=Decimal("38.5"),
@@ -91,22 +91,54 @@ def test_a_restated_value_keeps_the_old_one_in_history(kpi_world):
         by=kpi_world.world.alice,
         expected_version=first.version,
     )
-    assert restated.version == 2
-    assert list(first.history.order_by("history_date").values_list("value", flat=True)) == [
-        Decimal("41.00"),
-        Decimal("38.50"),
-    ]
-    assert milestone(kpi_world, 3).rag == "amber"  # 38.5 is 1.5 short of 40
+    first.refresh_from_db()
+    assert restated.pk != first.pk
+    assert (first.value, first.status, first.restated_at is not None) == (Decimal("41"), "provisional", True)
+    assert (restated.value, restated.restated_at) == (Decimal("38.5"), None)
+    assert list(Measurement.objects.current().values_list("value", flat=True)) == [Decimal("38.5")]
+    assert milestone(kpi_world, 3).rag == "amber"  # judged on 38.5 (1.5 short of 40), not the restated 41
+    row = selectors.kpi_row(kpi_world.timeliness)
+    assert [m.pk for m in row.measurements] == [restated.pk]
+    assert [m.pk for m in row.latest.earlier] == [first.pk]
     changes = selectors.kpi_history(kpi_world.timeliness)
-    assert any(c.field == "Value" and c.old == "41.00" and c.new == "38.50" for c in changes)
+    assert any(c.field == "Restated" and c.object_label == "Value for November 2025" for c in changes)
+    assert any(c.field == "Value" and c.old == "(new)" and c.new == "38.50" for c in changes)
 
 
-def test_a_second_value_for_the_same_period_must_be_a_restatement(kpi_world):
-    record(kpi_world, date(2025, 11, 30), "41")
+def test_a_second_value_for_the_same_period_restates_the_first(kpi_world):
+    first = record(kpi_world, date(2025, 11, 30), "41")
+    second = record(kpi_world, date(2025, 11, 30), "42")
+    assert Measurement.objects.count() == 2
+    assert list(Measurement.objects.current()) == [second]
+    first.refresh_from_db()
+    assert first.restated_at is not None
+    # The same end date with other words is another period ("Q4 2025" beside "November 2025"), not a restatement.
+    quarter = measurement_record(
+        kpi=kpi_world.timeliness,
+        period_date=date(2025, 11, 30),
+        period_label="Sep to Nov 2025",
+        value=Decimal(40),
+        by=kpi_world.world.alice,
+    )
+    assert Measurement.objects.current().count() == 2 and quarter.period == "Sep to Nov 2025"
+
+
+def test_a_value_already_restated_cannot_be_restated_again(kpi_world):
+    first = record(kpi_world, date(2025, 11, 30), "41")
+    record(kpi_world, date(2025, 11, 30), "42")
+    first.refresh_from_db()
     with pytest.raises(ValidationError) as raised:
-        record(kpi_world, date(2025, 11, 30), "42")
-    assert "Restate that value instead" in raised.value.message_dict["period_date"][0]
-    assert Measurement.objects.count() == 1
+        measurement_restate(
+            measurement=first,
+            value=Decimal(43),
+            value_text="",
+            note="",
+            status="actual",
+            by=kpi_world.world.alice,
+            expected_version=first.version,
+        )
+    assert "Restate the current value instead" in raised.value.messages[0]
+    assert Measurement.objects.count() == 2
 
 
 def test_descriptive_kpis_take_words_and_a_person_rates_them(kpi_world):
