@@ -244,10 +244,13 @@ def measurement_record(
     comparators: dict[str, Decimal | None] | None = None,
     by,
     at: datetime | None = None,
+    recorded_at: datetime | None = None,
 ) -> Measurement:
     """Record a value for a period: "2024", "Q4 2024" (`period_label`) ending on `period_date`. A period that
     already has a value is restated: both are kept, the new one is current (measurement_restate).
-    `comparators` holds England, statistical neighbours and region values by field name (Measurement.COMPARATORS)."""
+    `comparators` holds England, statistical neighbours and region values by field name (Measurement.COMPARATORS).
+    `at` dates the change in history (the demo's past); `recorded_at`, when the value was published or recorded
+    if not now (a workbook's "recorded on"), dates the value, and the restatement, only."""
     _check_value_given(kpi, value, value_text)
     existing = current_measurement(kpi, period_date, period_label)
     if existing is not None:
@@ -261,6 +264,7 @@ def measurement_record(
             by=by,
             expected_version=existing.version,
             at=at,
+            recorded_at=recorded_at,
         )
     when = at or timezone.now()
     measurement = _new_measurement(
@@ -274,6 +278,7 @@ def measurement_record(
         comparators=comparators,
         by=by,
         when=when,
+        recorded_at=recorded_at or when,
     )
     kpi_refresh_suggestions(kpi=kpi, by=by, at=at)
     return measurement
@@ -291,6 +296,7 @@ def measurement_restate(
     by,
     expected_version: int,
     at: datetime | None = None,
+    recorded_at: datetime | None = None,
 ) -> Measurement:
     """Restate a period's value: a new current row, and `measurement` kept beside it, marked restated.
 
@@ -314,7 +320,7 @@ def measurement_restate(
             measurement._history_date = at
         save_versioned(measurement, expected_version=expected_version, by=by)
         return measurement
-    measurement.restated_at = when
+    measurement.restated_at = recorded_at or when
     measurement._history_date = when
     save_versioned(measurement, expected_version=expected_version, by=by)
     restated = _new_measurement(
@@ -328,6 +334,7 @@ def measurement_restate(
         comparators=comparators,
         by=by,
         when=when,
+        recorded_at=recorded_at or when,
     )
     kpi_refresh_suggestions(kpi=kpi, by=by, at=at)
     return restated
@@ -347,7 +354,9 @@ def _set_comparators(measurement: Measurement, comparators: dict[str, Decimal | 
         setattr(measurement, name, (comparators or {}).get(name))
 
 
-def _new_measurement(*, kpi, period_date, period_label, value, value_text, note, status, comparators, by, when):
+def _new_measurement(
+    *, kpi, period_date, period_label, value, value_text, note, status, comparators, by, when, recorded_at
+):
     measurement = Measurement(
         kpi=kpi,
         period_date=period_date,
@@ -357,7 +366,7 @@ def _new_measurement(*, kpi, period_date, period_label, value, value_text, note,
         note=note.strip(),
         status=status,
         recorded_by=by,
-        recorded_at=when,
+        recorded_at=recorded_at,
         updated_at=when,
     )
     _set_comparators(measurement, comparators)

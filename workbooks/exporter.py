@@ -41,6 +41,12 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _recorded_order(measurement):
+    """By period, then a period's restated values in the order they were replaced, then its current value."""
+    m = measurement
+    return (m.period_date, m.period_label, m.restated_at is None, m.restated_at or m.recorded_at, m.pk)
+
+
 def plan_rows(plan: Plan) -> dict[str, list[list]]:
     """Every sheet of the workbook as rows of cell values (headers first)."""
     periods = list(plan.periods.order_by("start"))
@@ -138,9 +144,12 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
             k.polarity,
             _number(k.baseline_value) if k.baseline_value is not None else k.baseline_text,
             k.baseline_date,
+            k.baseline_qualifier,
             _leads([k.owner]) if k.owner else "",
             _number(k.tolerance),
             k.data_source,
+            k.comparator_label,
+            _number(k.comparator_value),
         ]
         for k in kpis
     ]
@@ -149,7 +158,8 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
             k.ref,
             m.months,
             m.target_text,
-            _number(m.target_value),
+            k.direction_word if m.target_direction else _number(m.target_value),
+            m.target_benchmark,
             Rag(m.rag).label if m.rag else "",
             m.override_reason,
             m.commentary,
@@ -157,10 +167,23 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         for k in kpis
         for m in k.milestones.all()
     ]
+    # Every value, restated ones too: a period's rows in the order they were recorded, the current one last
+    # (the importer reads a later row for the same period as a restatement of the earlier).
     sheets["Measurements"] = [schema.MEASUREMENTS.headers] + [
-        [k.ref, m.period_date, _number(m.value) if m.value is not None else m.value_text, m.status, m.note]
+        [
+            k.ref,
+            m.period_date,
+            m.period_label,
+            _number(m.value) if m.value is not None else m.value_text,
+            m.status,
+            _number(m.england_value),
+            _number(m.neighbours_value),
+            _number(m.region_value),
+            m.note,
+            timezone.localdate(m.recorded_at),
+        ]
         for k in kpis
-        for m in k.measurements.all()
+        for m in sorted(k.measurements.all(), key=_recorded_order)
     ]
     sheets["Risks"] = [schema.RISKS.headers] + [
         [

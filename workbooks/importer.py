@@ -33,7 +33,7 @@ from actions.models import (
 )
 from actions.services import progress_update_submit
 from kpis.models import Kpi, Measurement
-from kpis.services import kpi_create, measurement_record, measurement_restate, milestone_add, milestone_assess
+from kpis.services import current_measurement, kpi_create, measurement_record, milestone_add, milestone_assess
 from risks.models import Risk
 from risks.services import risk_save
 from workbooks import schema
@@ -150,6 +150,21 @@ _POST_PERSON = re.compile(r"^(?P<post>.+?)\s*(?:\((?P<person>[^()]*)\))?$")
 
 class _Abort(Exception):
     """Raised inside the transaction to roll it back (problems found, or a dry run)."""
+
+
+# A target value cell that gives only a direction ("increase in %"), and the polarity it needs.
+DIRECTIONS = {"increase": "higher", "decrease": "lower", "reduce": "lower", "reduction": "lower"}
+
+
+def _same_value(measurement: Measurement, parsed: dict) -> bool:
+    """The sheet's row says what the stored value says (its recording date aside)."""
+    given = parsed["comparators"]
+    return (measurement.value, measurement.value_text, measurement.note, measurement.status) == (
+        parsed["value"],
+        parsed["value_text"],
+        parsed["note"],
+        parsed["status"],
+    ) and all(getattr(measurement, name) == value for name, value in given.items())
 
 
 def _diff(instance, values: dict) -> list[str]:
@@ -722,9 +737,17 @@ class _Importer:
                 "baseline_value": baseline_value,
                 "baseline_text": baseline_text,
                 "baseline_date": self.date_of(row, "baseline date") if row.get("baseline date") else None,
+                "baseline_qualifier": row.text("baseline qualifier"),
                 "owner": owner,
                 "data_source": row.text("data source"),
+                "comparator_label": row.text("comparator"),
+                "comparator_value": None,
             }
+            if row.get("comparator value") is not None:
+                comparator = self.parsed(row, "comparator value", parse_number, unit=unit)
+                if comparator is None:
+                    continue
+                values["comparator_value"] = comparator.value
             if row.get("tolerance") is not None:
                 tolerance = self.parsed(row, "tolerance", parse_number, unit="")
                 if tolerance is None:
@@ -762,10 +785,23 @@ class _Importer:
     def milestone_targets(self) -> None:
         """Targets first, so that values recorded next are judged against them."""
         for row, kpi, months in self.milestone_rows():
-            target = self.parsed(row, "target value", parse_number, unit=kpi.unit) if row.get("target value") else None
-            if row.get("target value") and target is None:
+            direction = DIRECTIONS.get(schema.normalise(row.text("target value")))
+            if direction is not None and direction != kpi.polarity:
+                self.problem(
+                    row, "target value", f"is the wrong way: for this KPI {kpi.get_polarity_display().lower()}."
+                )
                 continue
-            values = {"target_text": row.text("target"), "target_value": target.value if target else None}
+            target = None
+            if row.get("target value") and direction is None:
+                target = self.parsed(row, "target value", parse_number, unit=kpi.unit)
+                if target is None:
+                    continue
+            values = {
+                "target_text": row.text("target"),
+                "target_value": target.value if target else None,
+                "target_benchmark": row.text("benchmark"),
+                "target_direction": direction is not None,
+            }
             milestone = kpi.milestones.filter(months=months).first()
             if milestone is None:
                 milestone = milestone_add(kpi=kpi, months=months, by=self.by, **values)
@@ -796,63 +832,90 @@ class _Importer:
                 self.refused(row, error, column="rag")
 
     def measurements_sheet(self) -> None:
-        for row in self.workbook.rows(schema.MEASUREMENTS):
-            kpi = self.kpis.get(row.text("kpi"))
-            if kpi is None:
-                self.problem(row, "kpi", "is not a KPI ref in the KPIs sheet or this plan.")
+        """Values, with their periods as published, status and comparators. Rows for the same KPI and period
+        (date and words) are its values in the order recorded: the last is current, the earlier were restated.
+        A period new to the plan gets them all; one the plan already holds is restated only if its last row
+        differs from the current value, so that importing the same workbook again changes nothing."""
+        rows = [parsed for row in self.workbook.rows(schema.MEASUREMENTS) if (parsed := self.measurement_row(row))]
+        last_of_period = {parsed["key"]: index for index, parsed in enumerate(rows)}
+        new_periods: set[tuple] = set()
+        for index, parsed in enumerate(rows):
+            row, kpi, key = parsed.pop("row"), parsed.pop("kpi"), parsed.pop("key")
+            existing = current_measurement(kpi, parsed["period_date"], parsed["period_label"])
+            # A period the plan held before this import: only its last row counts, and only if it differs.
+            held = existing is not None and key not in new_periods
+            if held and (last_of_period[key] != index or _same_value(existing, parsed)):
+                self.result.count("unchanged", "Measurement")
                 continue
-            period_date = self.date_of(row, "date")
-            if period_date is None:
-                if row.get("date") is None:
-                    self.problem(row, "date", "needs the date the value describes.")
-                continue
-            value_text, number = "", None
-            if kpi.is_numeric:
-                number = self.parsed(row, "value", parse_number, unit=kpi.unit)
-                if number is None:
-                    continue
-            else:
-                value_text = row.text("value")
-            status = Measurement.Status.PROJECTED if number and number.projected else Measurement.Status.ACTUAL
-            if row.get("status"):
-                status = {s.value: s.value for s in Measurement.Status}.get(schema.normalise(row.text("status")))
-                if status is None:
-                    self.problem(row, "status", "should be actual, provisional or projected.")
-                    continue
-            existing = kpi.measurements.filter(period_date=period_date).first()
-            value = number.value if number else None
             try:
-                if existing is None:
-                    measurement_record(
-                        kpi=kpi,
-                        period_date=period_date,
-                        value=value,
-                        value_text=value_text,
-                        note=row.text("note"),
-                        status=status,
-                        by=self.by,
-                    )
-                    self.result.count("created", "Measurement", f"New value of {kpi.ref} for {period_date:%b %Y}")
-                elif (existing.value, existing.value_text, existing.note, existing.status) != (
-                    value,
-                    value_text,
-                    row.text("note"),
-                    status,
-                ):
-                    measurement_restate(
-                        measurement=existing,
-                        value=value,
-                        value_text=value_text,
-                        note=row.text("note"),
-                        status=status,
-                        by=self.by,
-                        expected_version=existing.version,
-                    )
-                    self.result.count("changed", "Measurement", f"Value of {kpi.ref} for {period_date:%b %Y} restated")
-                else:
-                    self.result.count("unchanged", "Measurement")
+                measurement_record(kpi=kpi, by=self.by, **parsed)
             except ValidationError as error:
                 self.refused(row, error, column="value")
+                continue
+            period = parsed["period_label"] or f"{parsed['period_date']:%b %Y}"
+            if existing is None:
+                new_periods.add(key)
+                self.result.count("created", "Measurement", f"New value of {kpi.ref} for {period}")
+            else:
+                self.result.count("changed", "Measurement", f"Value of {kpi.ref} for {period} restated")
+
+    def measurement_row(self, row: Row) -> dict | None:
+        """A Measurements row read into measurement_record's arguments (with the row, its KPI and its period key),
+        or None, with the problems recorded, when a cell cannot be read."""
+        kpi = self.kpis.get(row.text("kpi"))
+        if kpi is None:
+            self.problem(row, "kpi", "is not a KPI ref in the KPIs sheet or this plan.")
+            return None
+        period_date = self.date_of(row, "date")
+        if period_date is None:
+            if row.get("date") is None:
+                self.problem(row, "date", "needs the date the value describes.")
+            return None
+        value_text, number = "", None
+        if kpi.is_numeric:
+            number = self.parsed(row, "value", parse_number, unit=kpi.unit)
+            if number is None:
+                return None
+        else:
+            value_text = row.text("value")
+        status = Measurement.Status.PROJECTED if number and number.projected else Measurement.Status.ACTUAL
+        if row.get("status"):
+            status = {s.value: s.value for s in Measurement.Status}.get(schema.normalise(row.text("status")))
+            if status is None:
+                self.problem(row, "status", "should be actual, provisional or projected.")
+                return None
+        comparators = {}
+        for name, column in (
+            ("england_value", "england"),
+            ("neighbours_value", "statistical neighbours"),
+            ("region_value", "region"),
+        ):
+            comparators[name] = None
+            if row.get(column) is not None:
+                comparator = self.parsed(row, column, parse_number, unit=kpi.unit)
+                if comparator is None:
+                    return None
+                comparators[name] = comparator.value
+        recorded_at = None
+        if row.get("recorded on"):
+            recorded_on = self.date_of(row, "recorded on")
+            if recorded_on is None:
+                return None
+            recorded_at = timezone.make_aware(datetime.combine(recorded_on, time(12)))
+        period_label = " ".join(row.text("period label").split())
+        return {
+            "row": row,
+            "kpi": kpi,
+            "key": (kpi.pk, period_date, period_label),
+            "period_date": period_date,
+            "period_label": period_label,
+            "value": number.value if number else None,
+            "value_text": value_text,
+            "note": row.text("note"),
+            "status": status,
+            "comparators": comparators,
+            "recorded_at": recorded_at,
+        }
 
     def risks_sheet(self) -> None:
         statuses = {"open": "open", "closed": "closed", "": "open"}

@@ -135,9 +135,13 @@ KPIS = Sheet(
         Column("polarity", ("direction",)),
         Column("baseline"),
         Column("baseline date"),
+        # As published beside the baseline: "Jan 24", "provisional".
+        Column("baseline qualifier"),
         Column("owner"),
         Column("tolerance"),
         Column("data source", ("source",)),
+        Column("comparator", ("comparator label",)),
+        Column("comparator value"),
     ),
     synonyms=("KPI", "Score card", "Scorecard"),
 )
@@ -148,7 +152,9 @@ MILESTONES = Sheet(
         Column("kpi", ("kpi ref",), required=True),
         Column("months", ("horizon",), required=True),
         Column("target", ("target text",)),
+        # A number, or "increase" / "decrease" for a target that is only a direction.
         Column("target value"),
+        Column("benchmark", ("target benchmark",)),
         Column("rag"),
         Column("override reason", ("reason",)),
         Column("commentary"),
@@ -160,10 +166,16 @@ MEASUREMENTS = Sheet(
     "Measurements",
     (
         Column("kpi", ("kpi ref",), required=True),
-        Column("date", ("period", "month"), required=True),
+        Column("date", ("period", "month", "period end"), required=True),
+        # The period in the publisher's words ("Q4 2024"); a second row for the same date and words restates the first.
+        Column("period label", ("period as published",)),
         Column("value", required=True),
         Column("status"),
+        Column("england"),
+        Column("statistical neighbours", ("stat neighbours", "statistical neighbour")),
+        Column("region"),
         Column("note"),
+        Column("recorded on", ("recorded",)),
     ),
     key="kpi",
 )
