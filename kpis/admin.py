@@ -37,9 +37,11 @@ class MilestoneAdmin(VersionedAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(VersionedAdmin):
-    list_display = ("kpi", "period_date", "value", "value_text", "status")
+    list_display = ("kpi", "period_date", "period_label", "value", "value_text", "status", "restated_at")
     list_filter = ("kpi__plan", "status")
     list_select_related = ("kpi",)
+    # A restatement is recorded on the KPI's page (a new row beside the old); here a row is only corrected.
+    readonly_fields = ("version", "updated_at", "restated_at")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

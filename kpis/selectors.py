@@ -207,10 +207,15 @@ def milestone_judgement(milestone: Milestone) -> Judgement | None:
 
 
 def kpi_history(kpi: Kpi) -> list[FieldChange]:
-    """Changes to the KPI's milestones and measurements (restated values keep their old value here)."""
+    """Changes to the KPI itself (after it was created: its baseline and qualifier, comparator...), its milestones
+    and its measurements (a restatement shows as the new value and the old one's "Restated" date). Three queries."""
+    kpi_records = list(Kpi.history.filter(id=kpi.pk).select_related("history_user__officer").order_by("history_date"))
+    own = field_changes(Kpi, kpi_records[1:], lambda r: "KPI", anchors=kpi_records[:1])
     milestone_records = list(Milestone.history.filter(kpi_id=kpi.pk).select_related("history_user__officer"))
     measurement_records = list(Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user__officer"))
     changes = field_changes(Milestone, milestone_records, lambda r: f"{r.months}-month milestone") + field_changes(
         Measurement, measurement_records, lambda r: f"Value for {r.period_label or format(r.period_date, '%B %Y')}"
     )
-    return sorted(changes, key=lambda c: c.when, reverse=True)
+    # A new milestone's "judged by direction of travel: No" says nothing: only a directional target is listed.
+    changes = [c for c in changes if not (c.name == "target_direction" and c.old == "(new)" and c.new == "No")]
+    return sorted(own + changes, key=lambda c: c.when, reverse=True)

@@ -254,6 +254,12 @@ def measurement_record(
     _check_value_given(kpi, value, value_text)
     existing = current_measurement(kpi, period_date, period_label)
     if existing is not None:
+        # A comparator not given again stays: England's figure for the period does not change with ours.
+        given = comparators or {}
+        comparators = {
+            name: given[name] if given.get(name) is not None else getattr(existing, name)
+            for name, _label in Measurement.COMPARATORS
+        }
         return measurement_restate(
             measurement=existing,
             value=value,

@@ -33,7 +33,14 @@ from actions.models import (
 )
 from actions.services import progress_update_submit
 from kpis.models import Kpi, Measurement
-from kpis.services import current_measurement, kpi_create, measurement_record, milestone_add, milestone_assess
+from kpis.services import (
+    current_measurement,
+    kpi_create,
+    measurement_record,
+    measurement_restate,
+    milestone_add,
+    milestone_assess,
+)
 from risks.models import Risk
 from risks.services import risk_save
 from workbooks import schema
@@ -848,11 +855,16 @@ class _Importer:
                 self.result.count("unchanged", "Measurement")
                 continue
             try:
-                measurement_record(kpi=kpi, by=self.by, **parsed)
+                if existing is None:
+                    measurement_record(kpi=kpi, by=self.by, **parsed)
+                else:
+                    # The row's comparators exactly as written (blank is none), unlike a value typed on the page.
+                    del parsed["period_date"], parsed["period_label"]
+                    measurement_restate(measurement=existing, by=self.by, expected_version=existing.version, **parsed)
             except ValidationError as error:
                 self.refused(row, error, column="value")
                 continue
-            period = parsed["period_label"] or f"{parsed['period_date']:%b %Y}"
+            period = key[2] or f"{key[1]:%b %Y}"
             if existing is None:
                 new_periods.add(key)
                 self.result.count("created", "Measurement", f"New value of {kpi.ref} for {period}")

@@ -167,3 +167,26 @@ def test_benchmark_targets_directions_and_the_baseline_qualifier_are_shown(clien
     assert "Target: national average 2023/24" in scorecard
     assert 'Target 55%\n<br><span class="govuk-body-s">by' not in scorecard  # the benchmark follows the number
     assert "Benchmark: statistical neighbours 2024/25" in scorecard and "Target: increase" in scorecard
+
+
+def test_a_value_recorded_again_keeps_the_periods_comparators_unless_given(kpi_world):
+    first = record(kpi_world, date(2025, 12, 31), "44", comparators={"england_value": Decimal("51.2")})
+    second = record(kpi_world, date(2025, 12, 31), "46", comparators={"england_value": None, "region_value": 48})
+    assert (second.pk != first.pk, second.england_value, second.region_value) == (True, Decimal("51.2"), 48)
+
+
+def test_the_kpis_own_changes_are_in_its_history(kpi_world):
+    from actions.locking import save_versioned
+    from kpis import selectors
+
+    kpi = kpi_world.timeliness
+    kpi.baseline_qualifier = "Jan 24"
+    save_versioned(kpi, expected_version=kpi.version, by=kpi_world.world.manager)
+    milestone_add(kpi=kpi, months=18, target_benchmark="national average 2023/24", by=kpi_world.world.manager)
+    record(kpi_world, date(2025, 12, 31), "44", period_label="Q4 2025", comparators={"england_value": 51})
+    changes = {(c.object_label, c.field, c.old, c.new) for c in selectors.kpi_history(kpi)}
+    assert ("KPI", "Baseline qualifier", "(blank)", "Jan 24") in changes
+    assert ("18-month milestone", "Benchmark", "(new)", "national average 2023/24") in changes
+    assert ("Value for Q4 2025", "Period as published", "(new)", "Q4 2025") in changes
+    assert ("Value for Q4 2025", "England", "(new)", "51.00") in changes
+    assert not any(c[1] == "Judged by direction of travel" for c in changes)
