@@ -123,3 +123,49 @@ class MilestoneAssessmentForm(forms.Form):
         for name, message in errors.items():
             self.add_error(name if name in self.fields else None, message)
         return cleaned
+
+
+class MilestoneTargetForm(forms.Form):
+    """A milestone's target as the plan publishes it: words, a number, a benchmark, or only a direction."""
+
+    target_text = forms.CharField(
+        label="Target, in words", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    target_value = forms.DecimalField(label="Target value (optional)", required=False, max_digits=12, decimal_places=2)
+    target_benchmark = forms.CharField(
+        label="Benchmark (optional)",
+        required=False,
+        max_length=150,
+        help_text='A target set by a comparison, for example "national average 2023/24". Give its figure as the '
+        "target value if it is known: the numbers are judged against that.",
+    )
+    judged_by = forms.ChoiceField(
+        label="How the numbers judge it",
+        choices=[("value", "Against the target value"), ("direction", "By direction of travel: no number")],
+        widget=forms.RadioSelect,
+        initial="value",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        kpi = milestone.kpi
+        if kpi.is_numeric:
+            self.fields["target_value"].help_text = UNIT_HINTS.get(kpi.unit, "")
+            self.judged_by_hints = {
+                "direction": f"The target is only to {kpi.direction_word}: judged by whether the latest value "
+                "moved that way since the one before."
+            }
+        else:
+            # A descriptive KPI's target is words (and perhaps a benchmark): there is no number to judge.
+            del self.fields["target_value"], self.fields["judged_by"]
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("target_value")
+        if message := unit_value_error(self.milestone.kpi.unit, value):
+            self.add_error("target_value", message)
+        if cleaned.get("judged_by") == "direction" and value is not None:
+            self.add_error("target_value", "A target judged by direction of travel has no number: remove it.")
+        return cleaned

@@ -9,4 +9,5 @@ urlpatterns = [
     path("kpis/<int:pk>/measurements/new/", views.measurement_new, name="measurement-new"),
     path("measurements/<int:pk>/restate/", views.measurement_edit, name="measurement-edit"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone-edit"),
+    path("milestones/<int:pk>/target/", views.milestone_target, name="milestone-target"),
 ]

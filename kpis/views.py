@@ -9,10 +9,16 @@ from actions.models import Plan
 from actions.permissions import require_reader
 from kpis import selectors
 from kpis.filters import ScorecardFilterForm
-from kpis.forms import MeasurementForm, MilestoneAssessmentForm
+from kpis.forms import MeasurementForm, MilestoneAssessmentForm, MilestoneTargetForm
 from kpis.models import Measurement, Milestone
 from kpis.permissions import can_write_kpi, get_kpi_for_user
-from kpis.services import current_measurement, measurement_record, measurement_restate, milestone_assess
+from kpis.services import (
+    current_measurement,
+    measurement_record,
+    measurement_restate,
+    milestone_assess,
+    milestone_set_target,
+)
 from sendplan.forms import add_service_errors, form_status
 
 
@@ -196,3 +202,40 @@ def milestone_edit(request, pk):
         "judgement": selectors.milestone_judgement(milestone),
     }
     return render(request, "kpis/milestone_form.html", context, status=form_status(form, stale))
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_target(request, pk):
+    require_reader(request.user)
+    milestone = get_object_or_404(Milestone.objects.select_related("kpi__plan"), pk=pk)
+    kpi = get_kpi_for_user(request.user, milestone.kpi_id, write=True)
+    initial = {
+        "target_text": milestone.target_text,
+        "target_value": milestone.target_value,
+        "target_benchmark": milestone.target_benchmark,
+        "judged_by": "direction" if milestone.target_direction else "value",
+        "version": milestone.version,
+    }
+    form = MilestoneTargetForm(request.POST or None, milestone=milestone, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestone_set_target(
+                milestone=milestone,
+                target_text=data["target_text"],
+                target_value=data.get("target_value"),
+                target_benchmark=data["target_benchmark"],
+                target_direction=data.get("judged_by") == "direction",
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Target of the {milestone.months}-month milestone of {kpi.ref} saved.")
+            return redirect(kpi)
+    context = {"kpi": kpi, "milestone": milestone, "form": form, "stale": stale}
+    return render(request, "kpis/milestone_target_form.html", context, status=form_status(form, stale))

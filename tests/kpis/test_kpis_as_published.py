@@ -190,3 +190,32 @@ def test_the_kpis_own_changes_are_in_its_history(kpi_world):
     assert ("Value for Q4 2025", "Period as published", "(new)", "Q4 2025") in changes
     assert ("Value for Q4 2025", "England", "(new)", "51.00") in changes
     assert not any(c[1] == "Judged by direction of travel" for c in changes)
+
+
+def test_the_owner_sets_a_benchmark_target_or_a_direction_on_the_milestone_form(client, kpi_world):
+    twelve = kpi_world.timeliness.milestones.get(months=12)
+    url = reverse("milestone-target", args=[twelve.pk])
+    client.force_login(kpi_world.world.alice)
+    assert "By direction of travel" in client.get(url).content.decode()
+    data = {"target_text": "", "target_value": "", "target_benchmark": "national average 2023/24", "version": 1}
+    # A direction with a number is refused beside the number, keeping what was typed.
+    refused = client.post(url, data | {"target_value": "55", "judged_by": "direction"})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "has no number" in page and 'value="national average 2023/24"' in page
+    saved = client.post(url, data | {"judged_by": "value", "version": twelve.version}, follow=True)
+    assert "Target of the 12-month milestone of 1.K1 saved." in saved.content.decode()
+    twelve.refresh_from_db()
+    assert (twelve.target_benchmark, twelve.target_value, twelve.target_direction) == (
+        "national average 2023/24",
+        None,
+        False,
+    )
+    client.post(url, data | {"target_benchmark": "", "judged_by": "direction", "version": twelve.version})
+    twelve.refresh_from_db()
+    assert (twelve.target_direction, twelve.target_benchmark) == (True, "")
+    # Someone else's edit in between: nothing saved, their change shown.
+    stale = client.post(url, data | {"judged_by": "value", "version": 1})
+    assert stale.status_code == 409
+    twelve.refresh_from_db()
+    assert twelve.target_direction is True

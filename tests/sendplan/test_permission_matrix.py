@@ -83,6 +83,8 @@ MATRIX = [
     ("measurement-edit", "measurement", "POST", expect(403, alice=302, manager=302, bob=404)),
     ("milestone-edit", "milestone", "GET", expect(403, alice=200, manager=200, bob=404)),
     ("milestone-edit", "milestone", "POST", expect(403, alice=302, manager=302, bob=404)),
+    ("milestone-target", "milestone", "GET", expect(403, alice=200, manager=200, bob=404)),
+    ("milestone-target", "milestone", "POST", expect(403, alice=302, manager=302, bob=404)),
     ("scorecard", "plan", "POST", expect(405, nobody=405)),
     # Risks: owners (alice owns R1, bob R2) and programme managers write; only programme managers record new ones.
     ("risk-register", "plan", "GET", expect(200)),
@@ -306,6 +308,7 @@ POST_DATA = {
     },
     "measurement-edit": {"value": "44", "value_text": "In words", "status": "actual", "note": "", "version": "1"},
     "milestone-edit": {"rag": "green", "override_reason": "", "commentary": "On track", "version": "2"},
+    "milestone-target": {"target_benchmark": "national average 2023/24", "judged_by": "value", "version": "2"},
     "risk-new": {
         "ref": "R9",
         "risk": "If the matrix fails, then we learn",
