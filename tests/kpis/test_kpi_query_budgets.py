@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kpis.models import Kpi, Measurement
 from kpis.rules import months_after
-from kpis.services import kpi_create, kpi_refresh_suggestions
+from kpis.services import kpi_create, kpi_refresh_suggestions, measurement_record
 
 
 def build_kpis(world, count: int) -> list[Kpi]:
@@ -105,3 +105,32 @@ def test_my_actions_with_kpi_panel_query_budget(client, world, django_assert_num
     with django_assert_num_queries(13):
         response = client.get(reverse("my-actions"))
     assert "KPI commentary needed" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [30, 60])
+def test_restated_values_and_comparators_cost_the_scorecard_no_query(client, world, django_assert_num_queries, count):
+    kpis = build_kpis(world, count)
+    # Each KPI's latest value restated with a comparator (where build_kpis's bulk-made value is a real percentage:
+    # some "lower is better" ones run below 0): the earlier values come in the same prefetch.
+    restated = 0
+    for kpi in kpis:
+        latest = kpi.measurements.current().filter(status="actual").order_by("period_date").last()
+        if not 0 <= latest.value <= 100:
+            continue
+        measurement_record(
+            kpi=kpi,
+            period_date=latest.period_date,
+            value=Decimal(45),
+            status="actual",
+            comparators={"england_value": Decimal(50)},
+            by=world.manager,
+        )
+        restated += 1
+    assert restated >= count / 2
+    client.force_login(world.chair)
+    url = reverse("scorecard", args=[world.plan.slug])
+    # The same nine queries as test_scorecard_query_budget.
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count("<del>") == restated and page.count("England 50%") == restated
