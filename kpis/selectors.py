@@ -209,7 +209,9 @@ def milestone_judgement(milestone: Milestone) -> Judgement | None:
 def kpi_history(kpi: Kpi) -> list[FieldChange]:
     """Changes to the KPI itself (after it was created: its baseline and qualifier, comparator...), its milestones
     and its measurements (a restatement shows as the new value and the old one's "Restated" date). Three queries."""
-    kpi_records = list(Kpi.history.filter(id=kpi.pk).select_related("history_user__officer").order_by("history_date"))
+    kpi_records = list(
+        Kpi.history.filter(id=kpi.pk).select_related("history_user__officer").order_by("history_date", "history_id")
+    )
     own = field_changes(Kpi, kpi_records[1:], lambda r: "KPI", anchors=kpi_records[:1])
     milestone_records = list(Milestone.history.filter(kpi_id=kpi.pk).select_related("history_user__officer"))
     measurement_records = list(Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user__officer"))

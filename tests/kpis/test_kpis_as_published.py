@@ -178,8 +178,9 @@ def test_a_value_recorded_again_keeps_the_periods_comparators_unless_given(kpi_w
 def test_the_kpis_own_changes_are_in_its_history(kpi_world):
     from actions.locking import save_versioned
     from kpis import selectors
+    from kpis.models import Kpi
 
-    kpi = kpi_world.timeliness
+    kpi = Kpi.objects.get(pk=kpi_world.timeliness.pk)
     kpi.baseline_qualifier = "Jan 24"
     save_versioned(kpi, expected_version=kpi.version, by=kpi_world.world.manager)
     milestone_add(kpi=kpi, months=18, target_benchmark="national average 2023/24", by=kpi_world.world.manager)
