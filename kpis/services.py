@@ -95,8 +95,7 @@ def milestone_set_target(
     milestone.target_value = target_value
     milestone.target_benchmark = target_benchmark.strip()
     milestone.target_direction = target_direction
-    if at is not None:
-        milestone._history_date = at
+    milestone._history_date = at or timezone.now()  # not a date left on the instance by the save that created it
     save_versioned(milestone, expected_version=expected_version, by=by)
     kpi_refresh_suggestions(kpi=milestone.kpi, by=by, at=at)
     return milestone
@@ -322,8 +321,7 @@ def measurement_restate(
     if (value, value_text.strip(), status) == (measurement.value, measurement.value_text, measurement.status):
         measurement.note = note.strip()
         _set_comparators(measurement, comparators)
-        if at is not None:
-            measurement._history_date = at
+        measurement._history_date = when  # not a date left on the instance by the save that created it
         save_versioned(measurement, expected_version=expected_version, by=by)
         return measurement
     measurement.restated_at = recorded_at or when
