@@ -125,6 +125,25 @@ def _create(instance, *, at: datetime):
     return instance
 
 
+# What a later edition of a plan may change in its header.
+EDITION_FIELDS = ("title", "version_label", "approved_by", "board_name", "advisers", "summary")
+
+
+def _new_edition(plan: Plan, edition: dict, officers: dict) -> None:
+    """A revised edition of the plan, as its header stood from `on`: the plan's history shows the change, by whom."""
+    plan._history_date = _at(_date(edition["on"]))
+    if edition.get("by"):
+        officer = officers[edition["by"]]
+        plan._history_user = officer.user or _user_for(officer)
+    for name in EDITION_FIELDS:
+        if name in edition:
+            setattr(plan, name, edition[name])
+    plan.full_clean()
+    plan.save()
+    if "accountable_officers" in edition:
+        plan.accountable_officers.set(officers[key] for key in edition["accountable_officers"])
+
+
 def _user_for(officer: Officer) -> User:
     """Every officer gets an account (inactive unless a demo login) so history shows who did what."""
     username = f"officer-{officer.pk}"
@@ -190,10 +209,15 @@ def load_plan(path: Path) -> Plan | None:
             start_date=_date(spec["start_date"]),
             summary=spec.get("summary", ""),
             advisers=spec.get("advisers", ""),
+            version_label=spec.get("version_label", ""),
+            approved_by=spec.get("approved_by", ""),
+            board_name=spec.get("board_name", ""),
         ),
         at=created,
     )
     plan.accountable_officers.set(officers[key] for key in spec.get("accountable_officers", []))
+    for edition in spec.get("editions", []):
+        _new_edition(plan, edition, officers)
     for line in data["rag_key"]:
         _create(
             RagDefinition(plan=plan, code=line["code"], label=line["label"], definition=line["definition"]), at=created

@@ -119,7 +119,21 @@ class Plan(VersionedModel):
     summary = models.TextField(blank=True)
     advisers = models.TextField(blank=True, help_text="DfE and NHSE advisers.")
     accountable_officers = models.ManyToManyField(Officer, blank=True, related_name="accountable_for_plans")
-    history = HistoricalRecords()
+    # The edition as published. A plan is revised between editions (renumbered areas, new accountable officers, a
+    # new board): the history of these header facts, accountable officers included, says when each changed.
+    version_label = models.CharField(
+        "version", max_length=100, blank=True, help_text='The edition as published, e.g. "Version 3, March 2025".'
+    )
+    approved_by = models.TextField(
+        "approved by", blank=True, help_text="The bodies that approved this edition, and when (one per line)."
+    )
+    board_name = models.CharField(
+        "board",
+        max_length=200,
+        blank=True,
+        help_text='The board that oversees the plan, e.g. "SEND Improvement Board".',
+    )
+    history = HistoricalRecords(m2m_fields=[accountable_officers])
 
     class Meta:
         ordering = ["local_area", "-start_date"]

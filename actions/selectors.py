@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import (
     BooleanField,
     Case,
@@ -20,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from actions.locking import FieldChange, field_changes
+from actions.locking import FieldChange, field_changes, history_user_label
 from actions.models import (
     RAG_ORDER,
     Action,
@@ -161,6 +162,7 @@ class PlanPage:
     periods: list[ReportingPeriod]
     current_period: ReportingPeriod | None
     accountable_officers: list[Officer]
+    header_history: list[FieldChange] = field(default_factory=list)
 
 
 def plan_page(plan: Plan) -> PlanPage:
@@ -184,7 +186,57 @@ def plan_page(plan: Plan) -> PlanPage:
         periods=periods,
         current_period=next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None),
         accountable_officers=list(plan.accountable_officers.select_related("organisation")),
+        header_history=plan_header_history(plan),
     )
+
+
+# The facts at the head of a plan that change between its editions (the rest of the plan has its own history).
+PLAN_HEADER_FIELDS = {
+    "title",
+    "plan_type",
+    "version_label",
+    "approved_by",
+    "board_name",
+    "advisers",
+    "published",
+    "summary",
+}
+
+
+def plan_header_history(plan: Plan) -> list[FieldChange]:
+    """Each change to the plan's header facts and accountable officers after it was first recorded, newest first:
+    who changed what, and when (three queries). Officers are tracked from this edition of the app on: a record
+    older than that holds none, and the first change is read against "Not recorded"."""
+    records = list(plan.history.select_related("history_user__officer"))
+    officer_rows = (
+        apps.get_model("actions", "HistoricalPlan_accountable_officers")
+        .objects.filter(history_id__in=[r.history_id for r in records])
+        .select_related("officer__organisation")
+    )
+    officers_at: dict[int, list[str]] = {r.history_id: [] for r in records}
+    for row in officer_rows:
+        officers_at[row.history_id].append(f"{row.officer}, {row.officer.organisation.name}")
+    changes = [
+        change
+        for change in field_changes(Plan, records, lambda record: "Plan")
+        if change.name in PLAN_HEADER_FIELDS and change.old != "(new)"
+    ]
+    ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
+    for previous, record in zip(ordered, ordered[1:], strict=False):
+        old, new = sorted(officers_at[previous.history_id]), sorted(officers_at[record.history_id])
+        if old != new and new:
+            changes.append(
+                FieldChange(
+                    object_label="Plan",
+                    field="Accountable officers",
+                    old="; ".join(old) or "Not recorded",
+                    new="; ".join(new),
+                    who=history_user_label(record),
+                    when=record.history_date,
+                    name="accountable_officers",
+                )
+            )
+    return sorted(changes, key=lambda c: c.when, reverse=True)
 
 
 @dataclass

@@ -79,6 +79,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         ["inspection date", plan.inspection_start],
         ["published date", plan.published],
         ["start date", plan.start_date],
+        *([name, getattr(plan, attribute)] for name, attribute in schema.PLAN_TEXT_FIELDS.items()),
     ]
     sheets["Areas"] = [schema.AREAS.headers] + [
         [

@@ -374,6 +374,9 @@ class _Importer:
             values[name] = self.date_of(row, "value") if row else None
             if name == "inspection_start" and row and isinstance(row.get("value"), str):
                 values["inspection_label"] = row.text("value")  # as written, e.g. "October 2019"
+        for key, attribute in schema.PLAN_TEXT_FIELDS.items():
+            if row := fields.get(schema.normalise(key)):
+                values[attribute] = row.text("value")
         if values.get("start_date") is None and not any(p.sheet == "Plan" for p in self.result.problems):
             row = fields.get("startdate")
             self.result.problems.append(

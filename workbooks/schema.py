@@ -50,7 +50,26 @@ PLAN = Sheet(
     key="field",
 )
 # The rows of the Plan sheet, in the order export writes them.
-PLAN_FIELDS = ("slug", "local area", "title", "type", "inspection date", "published date", "start date")
+PLAN_FIELDS = (
+    "slug",
+    "local area",
+    "title",
+    "type",
+    "inspection date",
+    "published date",
+    "start date",
+    "version",
+    "approved by",
+    "board",
+    "advisers",
+)
+# Plan sheet rows that may be left out: an older workbook without them leaves the plan's values as they are.
+PLAN_TEXT_FIELDS = {
+    "version": "version_label",
+    "approved by": "approved_by",
+    "board": "board_name",
+    "advisers": "advisers",
+}
 
 AREAS = Sheet(
     "Areas",

@@ -235,7 +235,7 @@ def test_action_list_filtered(as_user, partnership, django_assert_num_queries):
     query = {"plan": partnership.plan.pk, "organisation": icb.pk, "needs_update": "yes"}
     # 1 session, 2 user, 3 role groups, 4 the chosen plan, 5 the chosen organisation, 6 count; the form's choices:
     # 7 plans, 8 areas, 9 officers, 10 organisations; 11 the page of actions, 12 their leads; 13 the token.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("action-list"), query)
     assert response.status_code == 200
     shown = response.context["page"].object_list
@@ -256,8 +256,10 @@ def test_plan_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("charlie")
     # 1 session, 2 user, 3 role groups, 4 the plan with its predecessor, 5 its areas, 6 their owners,
     # 7 action counts per area and RAG, 8 periods, 9 RAG key, 10 accountable officers with organisations;
-    # 11 the data-version token the cached page is keyed on.
-    with django_assert_num_queries(11):
+    # 11 the data-version token the cached page is keyed on; the changes to its header between editions: 12 the
+    # plan's history with who made each change, 13 the accountable officers of each history row, 14 the labels of
+    # the plans it followed.
+    with django_assert_num_queries(14):
         response = client.get(reverse("plan-detail", args=[partnership.plan.slug]))
     assert response.status_code == 200
     page = response.context["page"]
