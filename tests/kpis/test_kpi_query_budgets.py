@@ -129,8 +129,8 @@ def test_restated_values_and_comparators_cost_the_scorecard_no_query(client, wor
     assert restated >= count / 2
     client.force_login(world.chair)
     url = reverse("scorecard", args=[world.plan.slug])
-    # The same nine queries as test_scorecard_query_budget.
-    with django_assert_num_queries(9):
+    # The same ten queries as test_scorecard_query_budget.
+    with django_assert_num_queries(10):
         response = client.get(url)
     page = response.content.decode()
     assert page.count("<del>") == restated and page.count("England 50%") == restated
