@@ -29,7 +29,7 @@ from actions.models import (
     ReportingPeriod,
 )
 from actions.permissions import Role
-from actions.services import progress_update_save_draft, progress_update_submit, role_groups_sync
+from actions.services import UNCHANGED, progress_update_save_draft, progress_update_submit, role_groups_sync
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo-sendplan-2026"
@@ -311,6 +311,8 @@ def load_plan(path: Path) -> Plan | None:
                 recovery_note=update.get("recovery_note", ""),
                 completion_date=_date(update.get("completion_date")),
                 evidence=update.get("evidence", ""),
+                stage=update.get("stage", UNCHANGED),
+                percent_complete=update.get("percent_complete", UNCHANGED),
                 by=officer.user,
                 officer=officer,
                 expected_version=action.version,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.text import Truncator
 
-from actions.models import Action, Plan, Rag, ReportingPeriod
+from actions.models import Action, Plan, Rag, ReportingPeriod, Stage
 from actions.services import (
     plan_roll_forward_errors,
     previous_rating,
@@ -20,6 +20,27 @@ class ProgressUpdateForm(forms.Form):
     DRAFT_BUTTON = "save_draft"
 
     rag = forms.ChoiceField(label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect)
+    # Stage and percentage: the lead's report of delivery, beside the rating (choices in the plan's own words).
+    stage = forms.ChoiceField(
+        label="Stage",
+        choices=Stage.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Where delivery stands, whatever the rating: a complete action can still be Green while it beds in.",
+    )
+    percent_complete = forms.IntegerField(
+        label="Percentage complete (optional)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text="A whole number from 0 to 100, for example 60.",
+        error_messages={
+            "invalid": "Enter the percentage complete as a whole number, for example 60.",
+            "min_value": "Enter a percentage complete from 0 to 100.",
+            "max_value": "Enter a percentage complete from 0 to 100.",
+        },
+    )
     progress = forms.CharField(
         label="Progress",
         required=False,
@@ -41,7 +62,7 @@ class ProgressUpdateForm(forms.Form):
     completion_date = GovukDateField(
         label="Completion date",
         required=False,
-        help_text="Required for Blue: the day it was finished. For example, 27 3 2026.",
+        help_text="Required for Blue or a complete action: the day it was finished. For example, 27 3 2026.",
     )
     evidence = forms.CharField(
         label="Evidence",
@@ -68,6 +89,7 @@ class ProgressUpdateForm(forms.Form):
         self.draft = draft
         super().__init__(*args, **kwargs)
         self.fields["rag"].required = not draft
+        self.fields["stage"].choices = action.area.plan.stage_choices
         # Offer only the ratings this plan's key defines (some plans have no blue or white), with its wording.
         key = list(action.area.plan.rag_key.all())
         if key:
@@ -81,7 +103,13 @@ class ProgressUpdateForm(forms.Form):
         if "rag" not in cleaned:
             return cleaned
         if self.draft:
-            errors = progress_update_draft_errors(action=self.action, period=self.period, rag=cleaned["rag"])
+            errors = progress_update_draft_errors(
+                action=self.action,
+                period=self.period,
+                rag=cleaned["rag"],
+                stage=cleaned.get("stage", ""),
+                percent_complete=cleaned.get("percent_complete"),
+            )
         else:
             errors = self._submit_errors(cleaned)
         for name, message in errors.items():
@@ -101,6 +129,9 @@ class ProgressUpdateForm(forms.Form):
             completion_date=cleaned.get("completion_date"),
             evidence=cleaned.get("evidence", ""),
             previous_rag=previous_rating(action=self.action, period=self.period),
+            stage=cleaned.get("stage", ""),
+            # A percentage the field refused is its own error; the rules see none.
+            percent_complete=cleaned.get("percent_complete"),
         )
 
 

@@ -38,6 +38,25 @@ RAG_TAG_CLASS = {
 }
 
 
+class Stage(models.TextChoices):
+    """Where delivery of an action stands, as its lead reports it: held apart from the RAG rating, which says how
+    confident the lead is (an action can be complete and still Green while it beds in). Each plan may word the
+    stages its own way (Plan.stage_label); "" is "not recorded"."""
+
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed"
+
+
+STAGE_TAG_CLASS = {
+    Stage.NOT_STARTED: "govuk-tag--grey",
+    Stage.IN_PROGRESS: "govuk-tag--light-blue",
+    Stage.COMPLETE: "govuk-tag--turquoise",
+    Stage.CLOSED: "govuk-tag--purple",
+}
+
+
 class VersionedModel(models.Model):
     """Base for user-edited rows: a version number checked in the UPDATE, and who last changed the row."""
 
@@ -133,6 +152,11 @@ class Plan(VersionedModel):
         blank=True,
         help_text='The board that oversees the plan, e.g. "SEND Improvement Board".',
     )
+    # The plan's own words for the stages (blank: the standard word), as its tracker heads them.
+    stage_not_started_label = models.CharField("word for “not started”", max_length=40, blank=True)
+    stage_in_progress_label = models.CharField("word for “in progress”", max_length=40, blank=True)
+    stage_complete_label = models.CharField("word for “complete”", max_length=40, blank=True)
+    stage_closed_label = models.CharField("word for “closed”", max_length=40, blank=True)
     history = HistoricalRecords(m2m_fields=[accountable_officers])
 
     class Meta:
@@ -152,6 +176,16 @@ class Plan(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plan-detail", args=[self.slug])
+
+    def stage_label(self, code: str) -> str:
+        """The plan's word for stage `code` ("Not recorded" for "")."""
+        if not code:
+            return "Not recorded"
+        return getattr(self, f"stage_{code}_label", "") or Stage(code).label
+
+    @property
+    def stage_choices(self) -> list[tuple[str, str]]:
+        return [(code.value, self.stage_label(code.value)) for code in Stage]
 
 
 class RagDefinition(VersionedModel):
@@ -339,7 +373,10 @@ class Action(VersionedModel):
     completed_on = models.DateField(null=True, blank=True)
     coproduction_level = models.CharField(max_length=20, choices=Coproduction.choices, blank=True)
     coproduction_evidence = models.TextField(blank=True)
-    percent_complete = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Stage, percentage complete and completion date (completed_on) are the lead's report of delivery, held apart
+    # from the rating (docs/decisions/0018-status-beside-rating.md); a lead sets them with a termly update.
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    percent_complete = models.PositiveSmallIntegerField("percentage complete", null=True, blank=True)
     # Denormalised from the latest progress update by progress_update_submit(), so lists filter on it cheaply.
     current_rag = models.CharField("current RAG", max_length=10, choices=Rag.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -374,6 +411,7 @@ class Action(VersionedModel):
                 name="action_completed_needs_date",
                 violation_error_message="A completed action needs the date it was completed.",
             ),
+            models.CheckConstraint(condition=Q(stage="") | Q(stage__in=Stage.values), name="action_stage_valid"),
         ]
 
     def __str__(self) -> str:
@@ -463,6 +501,10 @@ class ProgressUpdate(VersionedModel):
     impact = models.TextField(blank=True, help_text="What is different for children and families.")
     recovery_note = models.TextField(blank=True, help_text="What will bring it back on track, and by when.")
     completion_date = models.DateField(null=True, blank=True)
+    # The stage and percentage the action stood at with this update (blank for updates given before stages were
+    # recorded); the action carries the latest submitted ones.
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    percent_complete = models.PositiveSmallIntegerField("percentage complete", null=True, blank=True)
     evidence = models.TextField(blank=True, help_text="One link or document reference per line.")
     # The update form also edits the action's co-production, which everyone sees: a draft keeps what the lead typed
     # there until it is submitted, when it goes onto the action and these are emptied.
@@ -514,6 +556,12 @@ class ProgressUpdate(VersionedModel):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(draft_coproduction_level="", draft_coproduction_evidence=""),
                 name="update_draft_coproduction_only_in_drafts",
+            ),
+            models.CheckConstraint(condition=Q(stage="") | Q(stage__in=Stage.values), name="update_stage_valid"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True) | Q(percent_complete__lte=100),
+                name="update_percent_complete_0_100",
+                violation_error_message="Percentage complete must be between 0 and 100.",
             ),
         ]
 

@@ -35,10 +35,32 @@ from actions.models import (
     Rag,
     RagDefinition,
     ReportingPeriod,
+    Stage,
 )
 from actions.permissions import Role, user_officer
 
 _url = URLValidator(schemes=["http", "https"])
+
+
+class _Unchanged:
+    """The default of an update's stage and percentage: callers that do not report them (imports of older
+    workbooks, the demo's earlier rounds) leave the action's as they are."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
+def _delivery_errors(*, stage, percent_complete) -> dict[str, str]:
+    """A stage and a percentage that can be stored at all (drafts too)."""
+    errors: dict[str, str] = {}
+    if stage is not UNCHANGED and stage not in ("", *Stage.values):
+        errors["stage"] = "Select a stage."
+    if percent_complete is not UNCHANGED and percent_complete is not None and not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = "Enter a percentage complete from 0 to 100."
+    return errors
 
 
 def previous_rating(*, action: Action, period: ReportingPeriod) -> str:
@@ -66,13 +88,15 @@ def progress_update_place_errors(*, action: Action, period: ReportingPeriod) -> 
     return errors
 
 
-def progress_update_draft_errors(*, action: Action, period: ReportingPeriod, rag: str) -> dict[str, str]:
-    """What refuses a draft, as field -> message: only where it may go and an unknown rating. The progress rules
-    wait for the submission, so a lead can save half-written work."""
+def progress_update_draft_errors(
+    *, action: Action, period: ReportingPeriod, rag: str, stage=UNCHANGED, percent_complete=UNCHANGED
+) -> dict[str, str]:
+    """What refuses a draft, as field -> message: only where it may go, an unknown rating or stage and a percentage
+    outside 0-100. The progress rules wait for the submission, so a lead can save half-written work."""
     errors = progress_update_place_errors(action=action, period=period)
     if rag and rag not in Rag.values:
         errors["rag"] = "Select a RAG rating, or none yet."
-    return errors
+    return errors | _delivery_errors(stage=stage, percent_complete=percent_complete)
 
 
 def progress_update_errors(
@@ -86,9 +110,17 @@ def progress_update_errors(
     completion_date: date | None,
     evidence: str,
     previous_rag: str,
+    stage=UNCHANGED,
+    percent_complete=UNCHANGED,
 ) -> dict[str, str]:
-    """The progress rules, as field -> message. Empty when the update may be submitted."""
-    errors = progress_update_place_errors(action=action, period=period)
+    """The progress rules, as field -> message. Empty when the update may be submitted.
+
+    The stage is the lead's report of delivery beside the rating: a Blue rating ("completed and embedded") needs
+    the stage Complete when a stage is given, Complete needs the completion date, and a completion date is given
+    only for a complete action (Blue, or the stage Complete), so a typed date is never dropped unseen."""
+    errors = progress_update_place_errors(action=action, period=period) | _delivery_errors(
+        stage=stage, percent_complete=percent_complete
+    )
     if rag not in Rag.values:
         errors["rag"] = "Select a RAG rating."
     elif rag != previous_rag and not progress.strip():
@@ -100,11 +132,22 @@ def progress_update_errors(
         )
     if rag == Rag.RED and not recovery_note.strip():
         errors["recovery_note"] = "Say what will bring this action back on track, and by when."
-    if rag == Rag.BLUE:
+    if rag == Rag.BLUE and stage not in (UNCHANGED, "", Stage.COMPLETE) and "stage" not in errors:
+        errors["stage"] = (
+            f"Blue means completed and embedded: choose {action.area.plan.stage_label(Stage.COMPLETE)} as the stage, "
+            "or another rating."
+        )
+    complete = rag == Rag.BLUE or stage == Stage.COMPLETE
+    if complete:
         if completion_date is None:
             errors["completion_date"] = "Enter the date the action was completed."
         elif completion_date > timezone.localdate():
             errors["completion_date"] = "The completion date must be today or in the past."
+    elif completion_date is not None and stage is not UNCHANGED:
+        errors["completion_date"] = (
+            f"Give a completion date only for a complete action: choose {action.area.plan.stage_label(Stage.COMPLETE)}"
+            " as the stage, or leave the date blank."
+        )
     for line in evidence.splitlines():
         line = line.strip()
         if line.lower().startswith(("http:", "https:", "www.")):
@@ -153,12 +196,16 @@ def progress_update_submit(
     evidence: str = "",
     coproduction_level: str | None = None,
     coproduction_evidence: str | None = None,
+    stage=UNCHANGED,
+    percent_complete=UNCHANGED,
     by,
     expected_version: int,
     submitted_at: datetime | None = None,
     officer: Officer | None = None,
 ) -> ProgressUpdate:
-    """Record (or revise) `action`'s update for `period` and make its rating the action's current RAG.
+    """Record (or revise) `action`'s update for `period` and make its rating the action's current RAG, and its
+    stage, percentage complete and completion date the action's (`stage` and `percent_complete` left UNCHANGED keep
+    the action's; a Blue rating makes the stage Complete).
 
     A draft for the period becomes the submitted update. Refuses with ValidationError when a progress rule fails
     and with StaleEditError when the action changed since `expected_version` (someone else updated it, or saved a
@@ -174,6 +221,8 @@ def progress_update_submit(
         completion_date=completion_date,
         evidence=evidence,
         previous_rag=previous_rating(action=action, period=period),
+        stage=stage,
+        percent_complete=percent_complete,
     )
     if errors:
         raise ValidationError(errors)
@@ -182,6 +231,12 @@ def progress_update_submit(
     except StaleEditError as refused:
         raise _stale_progress_error(action, expected_version, refused) from None
 
+    stage_given = stage is not UNCHANGED
+    stage = action.stage if stage is UNCHANGED else stage
+    if rag == Rag.BLUE:
+        stage = Stage.COMPLETE
+    percent_complete = action.percent_complete if percent_complete is UNCHANGED else percent_complete
+    complete = stage == Stage.COMPLETE
     when = submitted_at or timezone.now()
     update = ProgressUpdate.objects.filter(action=action, period=period).first()
     if update is None:
@@ -191,16 +246,27 @@ def progress_update_submit(
     update.progress = progress.strip()
     update.impact = impact.strip()
     update.recovery_note = recovery_note.strip() if rag == Rag.RED else ""
-    update.completion_date = completion_date if rag == Rag.BLUE else None
+    # A complete action keeps the date it was given (a caller that leaves a Complete stage unchanged keeps the
+    # action's date); a stage given as anything else has none; a caller that gives no stage leaves the date alone.
+    completed_on = action.completed_on
+    if complete:
+        completed_on = completion_date or action.completed_on
+    elif stage_given:
+        completed_on = None
+    update.completion_date = completed_on if complete else None
+    update.stage = stage
+    update.percent_complete = percent_complete
     update.evidence = _evidence_lines(evidence)
     # The co-production typed with a draft goes onto the action now (from the caller's arguments, as below).
     update.draft_coproduction_level = update.draft_coproduction_evidence = ""
     _save_update(update, by=by, officer=officer, when=when)
 
     action.current_rag = rag
+    action.stage = stage
+    action.percent_complete = percent_complete
+    action.completed_on = completed_on
     if rag == Rag.BLUE:
         action.status = Action.Status.COMPLETED
-        action.completed_on = completion_date
     if coproduction_level is not None:
         action.coproduction_level = coproduction_level
     if coproduction_evidence is not None:
@@ -243,6 +309,8 @@ def progress_update_save_draft(
     evidence: str = "",
     coproduction_level: str | None = None,
     coproduction_evidence: str | None = None,
+    stage=UNCHANGED,
+    percent_complete=UNCHANGED,
     by,
     expected_version: int,
     submitted_at: datetime | None = None,
@@ -257,7 +325,9 @@ def progress_update_save_draft(
     already submitted: a submitted update is revised by submitting again, never by going back to a draft.
     On a draft, `submitted_at` and `submitted_by` are when and by whom it was last saved.
     """
-    errors = progress_update_draft_errors(action=action, period=period, rag=rag)
+    errors = progress_update_draft_errors(
+        action=action, period=period, rag=rag, stage=stage, percent_complete=percent_complete
+    )
     if errors:
         raise ValidationError(errors)
     try:
@@ -282,6 +352,8 @@ def progress_update_save_draft(
     update.impact = impact.strip()
     update.recovery_note = recovery_note.strip()
     update.completion_date = completion_date
+    update.stage = action.stage if stage is UNCHANGED else stage
+    update.percent_complete = action.percent_complete if percent_complete is UNCHANGED else percent_complete
     update.evidence = _evidence_lines(evidence)
     update.draft_coproduction_level = action.coproduction_level if coproduction_level is None else coproduction_level
     update.draft_coproduction_evidence = (

@@ -16,7 +16,7 @@ from actions import selectors
 from actions.filters import ActionFilter
 from actions.forms import AreaCloseForm, ProgressUpdateForm, RollForwardForm
 from actions.locking import StaleEditError
-from actions.models import Action, AreaOfWeakness, Plan, ReportingPeriod
+from actions.models import Action, AreaOfWeakness, Plan, ReportingPeriod, Stage
 from actions.permissions import (
     Role,
     action_write_refusal,
@@ -240,6 +240,8 @@ def action_update(request, pk):
                     evidence=data["evidence"],
                     coproduction_level=data["coproduction_level"],
                     coproduction_evidence=data["coproduction_evidence"],
+                    stage=data["stage"],
+                    percent_complete=data["percent_complete"],
                     by=request.user,
                     expected_version=data["version"],
                 )
@@ -290,6 +292,10 @@ def _initial_update(action, existing) -> dict:
         "version": action.version,
         "coproduction_level": action.coproduction_level,
         "coproduction_evidence": action.coproduction_evidence,
+        # The action's stage, percentage and completion date as they stand: the lead changes what has moved on.
+        "stage": action.stage,
+        "percent_complete": action.percent_complete,
+        "completion_date": action.completed_on if action.stage == Stage.COMPLETE else None,
     }
     if existing:
         initial.update(
@@ -299,6 +305,8 @@ def _initial_update(action, existing) -> dict:
             recovery_note=existing.recovery_note,
             completion_date=existing.completion_date,
             evidence=existing.evidence,
+            stage=existing.stage,
+            percent_complete=existing.percent_complete,
         )
         if existing.is_draft:
             initial.update(

@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from actions.locking import history_user_label
-from actions.models import RAG_TAG_CLASS, Rag
+from actions.models import RAG_TAG_CLASS, STAGE_TAG_CLASS, Rag, Stage
 from sendplan.fields import GovukDateWidget
 from sendplan.links import url_for_pk
 from sendplan.page_cache import cached_html
@@ -31,6 +31,32 @@ def _rag_tag(code: str, label: str):
     else:
         css, label = RAG_TAG_CLASS[Rag(code)], label or Rag(code).label
     return format_html('<strong class="govuk-tag {}">{}</strong>\n', css, label)
+
+
+@register.simple_tag
+def stage_tag(code: str, plan=None):
+    """An action's stage as a tag in the plan's own words (`plan`: its Plan, or None for the standard words). A
+    different shape of word from the rating's tag, so the two side by side ("Complete", "Green") read as two facts."""
+    label = plan.stage_label(code) if plan is not None else (Stage(code).label if code else "Not recorded")
+    return _stage_tag(code, label)
+
+
+@functools.lru_cache(maxsize=128)
+def _stage_tag(code: str, label: str):
+    css = STAGE_TAG_CLASS[Stage(code)] if code else "govuk-tag--grey"
+    return format_html('<strong class="govuk-tag {}">{}</strong>\n', css, label)
+
+
+@register.filter
+def stage_word(plan, code: str) -> str:
+    """The plan's word for stage `code` ("Not recorded" for none)."""
+    return plan.stage_label(code)
+
+
+@register.filter
+def percent(value) -> str:
+    """A percentage complete as people read it ("60%"), "" when none was given."""
+    return "" if value is None else f"{value}%"
 
 
 def _kind(widget) -> str:
