@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from actions.models import Action, AreaOfWeakness, Officer, Organisation, Plan, Rag
+from actions.models import Action, AreaOfWeakness, Officer, Organisation, Plan, Rag, Stage
 
 _select = forms.Select(attrs={"class": "govuk-select"})
 _YES = [("yes", "Yes")]
@@ -38,6 +38,14 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rag",
         widget=_select,
     )
+    # The standard words: the list spans plans, each of which may word its stages its own way.
+    stage = django_filters.ChoiceFilter(
+        label="Stage",
+        choices=[*Stage.choices, ("none", "Not recorded")],
+        empty_label="Any stage",
+        method="filter_stage",
+        widget=_select,
+    )
     lead = django_filters.ModelChoiceFilter(
         field_name="leads",
         label="Lead",
@@ -71,6 +79,9 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_rag(self, queryset, name, value):
         return queryset.filter(current_rag="" if value == "none" else value)
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(stage="" if value == "none" else value)
 
     def filter_due_before(self, queryset, name, value):
         return queryset.filter(effective_due__lt=value)

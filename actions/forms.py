@@ -41,6 +41,11 @@ class ProgressUpdateForm(forms.Form):
             "max_value": "Enter a percentage complete from 0 to 100.",
         },
     )
+    completion_date = GovukDateField(
+        label="Completion date",
+        required=False,
+        help_text="Required for Blue or a complete action: the day it was finished. For example, 27 3 2026.",
+    )
     progress = forms.CharField(
         label="Progress",
         required=False,
@@ -58,11 +63,6 @@ class ProgressUpdateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for Red: what will bring this action back on track, and by when.",
-    )
-    completion_date = GovukDateField(
-        label="Completion date",
-        required=False,
-        help_text="Required for Blue or a complete action: the day it was finished. For example, 27 3 2026.",
     )
     evidence = forms.CharField(
         label="Evidence",

@@ -20,7 +20,7 @@ from functools import cached_property
 from django.utils import timezone
 
 from actions.as_at import RatingsAsAt, rows_as_at
-from actions.models import RAG_ORDER, Action, AreaOfWeakness, Plan, Rag, RagDefinition, ReportingPeriod
+from actions.models import RAG_ORDER, Action, AreaOfWeakness, Plan, Rag, RagDefinition, ReportingPeriod, Stage
 from actions.selectors import rag_counts
 
 # Worst to best, for movement: Red (major concerns) is worse than White (not started).
@@ -44,6 +44,35 @@ def current_period(periods: list[ReportingPeriod], on: date) -> ReportingPeriod 
     return opened or max(begun, key=lambda p: p.start, default=None)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where delivery of some actions stood, by the stage and percentage their leads reported (decision 0018):
+    how many are complete, and the average percentage complete of those that gave one."""
+
+    total: int
+    complete: int
+    by_stage: tuple[tuple[str, int], ...]  # (stage code, n) in Stage order, then ("", not recorded)
+    with_percent: int  # how many actions gave a percentage
+    average_percent: int | None  # their average, rounded; None when none gave one
+
+    @property
+    def share_complete(self) -> int:
+        """The share of the actions whose stage is Complete, as a whole percentage."""
+        return round(100 * self.complete / self.total) if self.total else 0
+
+
+def delivery_of(actions: list[Action]) -> Delivery:
+    stages = Counter(action.stage for action in actions)
+    percents = [action.percent_complete for action in actions if action.percent_complete is not None]
+    return Delivery(
+        total=len(actions),
+        complete=stages[Stage.COMPLETE],
+        by_stage=tuple((code, stages[code]) for code in [*Stage.values, ""]),
+        with_percent=len(percents),
+        average_percent=round(sum(percents) / len(percents)) if percents else None,
+    )
+
+
 @dataclass
 class AreaAt:
     """An area of weakness as it stood, its actions and their ratings counted in the key's order."""
@@ -56,6 +85,10 @@ class AreaAt:
     @property
     def total(self) -> int:
         return len(self.actions)
+
+    @cached_property
+    def delivery(self) -> Delivery:
+        return delivery_of(self.actions)
 
 
 @dataclass
@@ -91,6 +124,11 @@ class PlanSnapshot:
     @property
     def action_count(self) -> int:
         return len(self.actions)
+
+    @cached_property
+    def delivery(self) -> Delivery:
+        """The roll-up of every action in the snapshot (the "All areas" line)."""
+        return delivery_of(self.actions)
 
     def monitored(self, action: Action) -> bool:
         """Whether the action was still monitored at the moment, its area read as it stood (Action.is_monitored).

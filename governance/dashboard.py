@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 
 from actions.as_at import rows_as_at
 from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
-from actions.snapshot import Move, PlanSnapshot, plan_snapshot
+from actions.snapshot import Delivery, Move, PlanSnapshot, plan_snapshot
 from governance.charts import StackedBars, rag_stacked_bars
 from governance.models import Challenge
 from governance.selectors import RatingFlag, Tally, milestone_rating, unsupported_ratings
@@ -43,6 +43,7 @@ class AreaSummary:
     coproduced: int  # co-produced or involved
     consulted: int  # consulted or informed
     coproduction_unknown: int
+    delivery: Delivery | None = None  # stage and percentage complete, as they stood
 
     @property
     def coproduced_percent(self) -> int:
@@ -92,6 +93,7 @@ class Dashboard:
     flags: list[RatingFlag] = field(default_factory=list)
     leads: dict[int, list[Officer]] = field(default_factory=dict)
     chart: StackedBars | None = None
+    delivery: Delivery | None = None  # every area's actions together
 
 
 def plan_dashboard(
@@ -125,6 +127,7 @@ def plan_dashboard(
                 coproduced=sum(levels[level] for level in COPRODUCED),
                 consulted=levels[Action.Coproduction.CONSULTED] + levels[Action.Coproduction.INFORMED],
                 coproduction_unknown=levels[""],
+                delivery=each.delivery,
             )
         )
     dashboard = Dashboard(
@@ -141,6 +144,7 @@ def plan_dashboard(
         unchanged=snapshot.unchanged,
         newly_rated=snapshot.newly_rated,
         leads=leads,
+        delivery=snapshot.delivery,
         chart=rag_stacked_bars([(f"Area {s.area.ref}", str(s.area), s.counts) for s in summaries]),
     )
 

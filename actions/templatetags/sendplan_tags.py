@@ -186,8 +186,10 @@ ACTION_ROW = (
     '\n    <tr class="govuk-table__row">\n      <td class="govuk-table__cell">{ref}</td>\n'
     '      <td class="govuk-table__cell"><a class="govuk-link" href="{url}">{text}</a>{area}</td>\n'
     '      <td class="govuk-table__cell">{leads}</td>\n      <td class="govuk-table__cell">{due}</td>\n'
-    '      <td class="govuk-table__cell">{rag}{needs_update}</td>\n    </tr>\n    '
+    '      <td class="govuk-table__cell">{rag}{needs_update}</td>\n'
+    '      <td class="govuk-table__cell">{stage}{percent}</td>\n    </tr>\n    '
 )
+PERCENT = '<br><span class="govuk-body-s">{}% complete</span>'
 AREA_LINE = '<br><span class="govuk-body-s">{}, area {}</span>'
 LEAD = '{}<span class="govuk-body-s"> ({})</span>'
 NEEDS_UPDATE = '<br><strong class="govuk-tag govuk-tag--orange">Needs update</strong>'
@@ -217,6 +219,8 @@ def action_table_rows(actions, show_area=False) -> str:
                 due=due(action),
                 rag=rag_tag(action.current_rag),
                 needs_update=NEEDS_UPDATE if getattr(action, "needs_update", False) else "",
+                stage=e(action.area.plan.stage_label(action.stage)),
+                percent="" if action.percent_complete is None else PERCENT.format(action.percent_complete),
             )
         )
     return mark_safe("".join(rows))

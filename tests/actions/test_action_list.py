@@ -225,6 +225,9 @@ CSV_HEADER = [
     "Revised due",
     "Status",
     "RAG",
+    "Stage",
+    "Percentage complete",
+    "Completion date",
     "Overdue",
     "Needs update this period",
 ]

@@ -34,12 +34,12 @@ def test_lead_updates_an_action_after_fixing_an_error(page, live_server, world):
 
     # Red without a recovery note: refused, with the error beside the field and the typed text kept.
     page.get_by_label("Red").check()
-    page.get_by_label("Progress").fill("The new caseworkers did not start in January.")
+    page.get_by_label("Progress", exact=True).fill("The new caseworkers did not start in January.")
     page.get_by_role("button", name="Submit update").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Say what will bring this action back on track, and by when.")
     expect(page.locator("#id_recovery_note-error")).to_be_visible()
-    expect(page.get_by_label("Progress")).to_have_value("The new caseworkers did not start in January.")
+    expect(page.get_by_label("Progress", exact=True)).to_have_value("The new caseworkers did not start in January.")
     expect(page.get_by_label("Red")).to_be_checked()
     assert page.title().startswith("Error:")
     assert_accessible(page)
@@ -101,18 +101,18 @@ def test_second_of_two_simultaneous_edits_is_refused_and_keeps_the_text(browser,
     bob.goto(form_url)
 
     bob.get_by_label("Amber").check()
-    bob.get_by_label("Progress").fill("Bob: health advice audit started.")
+    bob.get_by_label("Progress", exact=True).fill("Bob: health advice audit started.")
     bob.get_by_role("button", name="Submit update").click()
     expect(bob.get_by_text("is now Amber")).to_be_visible()
 
     alice.get_by_label("Green").check()
-    alice.get_by_label("Progress").fill("Alice: panel running weekly.")
+    alice.get_by_label("Progress", exact=True).fill("Alice: panel running weekly.")
     alice.get_by_label("Impact").fill("Families hear within 6 weeks.")
     alice.get_by_role("button", name="Submit update").click()
     expect(alice.get_by_role("heading", name="Someone else has changed this")).to_be_visible()
     expect(alice.locator(".govuk-error-summary")).to_contain_text("Designated Clinical Officer (Bob Hale) changed")
     expect(alice.locator(".govuk-error-summary")).to_contain_text("Bob: health advice audit started.")
-    expect(alice.get_by_label("Progress")).to_have_value("Alice: panel running weekly.")
+    expect(alice.get_by_label("Progress", exact=True)).to_have_value("Alice: panel running weekly.")
     assert_accessible(alice)
     update = ProgressUpdate.objects.get(action=world.shared_action, period=world.period)
     assert (update.rag, update.progress) == ("amber", "Bob: health advice audit started.")
@@ -123,7 +123,7 @@ def test_lead_saves_a_draft_and_submits_it_later(page, live_server, world):
     sign_in(page, base, "alice", PASSWORD)
     page.goto(f"{base}/actions/{world.alice_action.pk}/update/")
     page.get_by_label("Green").check()
-    page.get_by_label("Progress").fill("The panel now sits weekly; the March figures are still to come.")
+    page.get_by_label("Progress", exact=True).fill("The panel now sits weekly; the March figures are still to come.")
     # Green needs impact to be submitted, but a draft may be unfinished.
     page.get_by_role("button", name="Save as draft").click()
 
@@ -139,7 +139,7 @@ def test_lead_saves_a_draft_and_submits_it_later(page, live_server, world):
 
     page.get_by_role("link", name="Action 1.1: improve the 20-week EHCP timeline").click()
     page.get_by_role("button", name="Continue the draft update for Spring 2026").click()
-    expect(page.get_by_label("Progress")).to_have_value(
+    expect(page.get_by_label("Progress", exact=True)).to_have_value(
         "The panel now sits weekly; the March figures are still to come."
     )
     expect(page.get_by_label("Green")).to_be_checked()

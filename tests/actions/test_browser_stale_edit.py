@@ -24,12 +24,12 @@ def test_a_stale_update_is_shown_beside_the_other_and_saves_on_the_second_submit
         expect(page.get_by_role("heading", name="Update for Spring 2026")).to_be_visible()
 
     bob.get_by_label("Amber").check()
-    bob.get_by_label("Progress").fill("Bob's progress: the ICB has funded two therapists.")
+    bob.get_by_label("Progress", exact=True).fill("Bob's progress: the ICB has funded two therapists.")
     bob.get_by_role("button", name="Submit update").click()
     expect(bob.get_by_text("Update for Spring 2026 saved: 1.3 is now Amber.")).to_be_visible()
 
     alice.get_by_label("Green").check()
-    alice.get_by_label("Progress").fill("Alice's progress: panels now meet weekly.")
+    alice.get_by_label("Progress", exact=True).fill("Alice's progress: panels now meet weekly.")
     alice.get_by_label("Impact").fill("Families hear within six weeks.")
     alice.get_by_role("button", name="Submit update").click()
 
@@ -39,7 +39,7 @@ def test_a_stale_update_is_shown_beside_the_other_and_saves_on_the_second_submit
     progress_row = refusal.locator("tr", has_text="Update for Spring 2026: Progress")
     expect(progress_row).to_contain_text("Bob's progress: the ICB has funded two therapists.")  # theirs
     expect(progress_row).to_contain_text("Alice's progress: panels now meet weekly.")  # beside hers
-    expect(alice.get_by_label("Progress")).to_have_value("Alice's progress: panels now meet weekly.")
+    expect(alice.get_by_label("Progress", exact=True)).to_have_value("Alice's progress: panels now meet weekly.")
     expect(alice.get_by_label("Impact")).to_have_value("Families hear within six weeks.")
     expect(alice.get_by_label("Green")).to_be_checked()
     assert_accessible(alice)
@@ -51,7 +51,7 @@ def test_a_stale_update_is_shown_beside_the_other_and_saves_on_the_second_submit
     expect(current.get_by_role("heading", name="Action 1.3")).to_be_visible()
     expect(current.locator("p", has_text="Current rating:").locator(".govuk-tag")).to_have_text("Amber")
     current.close()
-    expect(alice.get_by_label("Progress")).to_have_value("Alice's progress: panels now meet weekly.")
+    expect(alice.get_by_label("Progress", exact=True)).to_have_value("Alice's progress: panels now meet weekly.")
 
     alice.get_by_role("button", name="Submit update").click()
     expect(alice.get_by_text("Update for Spring 2026 saved: 1.3 is now Green.")).to_be_visible()

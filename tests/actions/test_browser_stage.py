@@ -1,0 +1,64 @@
+"""Stage beside the rating in real headless Chromium, axe-core on every page: a lead reports an action complete but
+still Green with the termly update, and the action page, the list and the dashboard show both."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from actions.models import Action
+from tests.browser import assert_accessible, sign_in
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def look(page, name: str) -> None:
+    """Axe-clean, and a full-page screenshot when SENDPLAN_SCREENSHOTS names a folder (to look at what was built)."""
+    assert_accessible(page)
+    if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_a_lead_reports_complete_but_green_and_every_page_shows_both(page, live_server, world):
+    base = live_server.url
+    sign_in(page, base, "alice", PASSWORD)
+    page.goto(f"{base}/actions/{world.alice_action.pk}/update/")
+    expect(page.get_by_role("heading", name="Update for Spring 2026")).to_be_visible()
+    look(page, "update-form")
+
+    # Complete without its date: refused beside the field, everything typed kept.
+    page.get_by_label("Green").check()
+    page.get_by_label("Complete", exact=True).check()
+    page.get_by_label("Percentage complete (optional)").fill("100")
+    page.get_by_label("Progress", exact=True).fill("Weekly panel running in every locality since January.")
+    page.get_by_label("Impact").fill("Families hear the decision within six weeks.")
+    page.get_by_role("button", name="Submit update").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the date the action was completed.")
+    expect(page.get_by_label("Complete", exact=True)).to_be_checked()
+    expect(page.get_by_label("Percentage complete (optional)")).to_have_value("100")
+    look(page, "update-form-error")
+
+    page.get_by_label("Day").fill("20")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Submit update").click()
+    expect(page.get_by_text("Update for Spring 2026 saved")).to_be_visible()
+    expect(page.locator("p", has_text="Current rating:").locator(".govuk-tag")).to_have_text("Green")
+    expect(page.locator("p", has_text="Stage:").locator(".govuk-tag")).to_have_text("Complete")
+    expect(page.locator("p", has_text="Stage:")).to_contain_text("100% complete, completed on 20 January 2026")
+    look(page, "action-page")
+    action = Action.objects.get(pk=world.alice_action.pk)
+    assert (action.current_rag, action.stage, action.status) == ("green", "complete", Action.Status.OPEN)
+
+    page.goto(f"{base}/actions/?stage=complete")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr")).to_contain_text("Complete")
+    look(page, "action-list")
+
+    page.context.clear_cookies()
+    sign_in(page, base, "charlie", PASSWORD)
+    page.goto(f"{base}/plans/{world.plan.slug}/dashboard/")
+    expect(page.locator("#delivery")).to_be_visible()
+    look(page, "dashboard")
