@@ -33,7 +33,7 @@ from actions.models import (
     RagDefinition,
     ReportingPeriod,
 )
-from actions.snapshot import PlanSnapshot, plan_snapshot
+from actions.snapshot import Delivery, PlanSnapshot, plan_snapshot
 from governance.charts import StackedBars, rag_stacked_bars
 from governance.models import CoproductionComment
 from governance.selectors import milestone_rating
@@ -102,6 +102,7 @@ class AreaSection:
     kpis: list[KpiLine]
     heat: HeatMap | None
     closed: bool = False  # closed on or before the moment (area.closed_on and closed_reason say when and why)
+    delivery: Delivery | None = None  # the stage and percentage complete of its actions, as they stood
 
     @property
     def anchor(self) -> str:
@@ -147,6 +148,7 @@ class ReportContent:
     you_said: list[YouSaidWeDid] = field(default_factory=list)
     summary: str = ""
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    delivery: Delivery | None = None  # every area's actions together (the dashboard's roll-up, same snapshot)
 
     @property
     def as_at_date(self) -> date:
@@ -220,6 +222,7 @@ def report_content(
                 kpis=[line for line in kpi_lines if line.kpi.area_id == area.pk],
                 heat=_heat(register, rows),
                 closed=each.closed,
+                delivery=each.delivery,
             )
         )
     content = ReportContent(
@@ -236,6 +239,7 @@ def report_content(
         plan_kpis=[line for line in kpi_lines if line.kpi.area_id is None],
         plan_heat=_heat(register, [row for row in register.rows if row.risk.area_id is None]),
         summary=summary,
+        delivery=snapshot.delivery,
     )
     _add_movement(content, snapshot, lines)
     content.you_said = _you_said(actions, previous, when)
