@@ -232,6 +232,9 @@ def progress_update_submit(
         raise _stale_progress_error(action, expected_version, refused) from None
 
     stage_given = stage is not UNCHANGED
+    # The update keeps the stage as reported ("" when none was: an imported legacy update), the action the stage it
+    # now stands at: Blue is complete whatever was reported.
+    reported_stage = stage if stage_given else None
     stage = action.stage if stage is UNCHANGED else stage
     if rag == Rag.BLUE:
         stage = Stage.COMPLETE
@@ -254,7 +257,7 @@ def progress_update_submit(
     elif stage_given:
         completed_on = None
     update.completion_date = completed_on if complete else None
-    update.stage = stage
+    update.stage = "" if rag == Rag.BLUE and reported_stage == "" else stage
     update.percent_complete = percent_complete
     update.evidence = _evidence_lines(evidence)
     # The co-production typed with a draft goes onto the action now (from the caller's arguments, as below).

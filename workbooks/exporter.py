@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, Plan, ProgressUpdate, Rag
+from actions.models import Action, Plan, ProgressUpdate, Rag, Stage
 from kpis.models import Kpi
 from sendplan.spreadsheets import CSV_BOM, spreadsheet_safe
 from workbooks import schema
@@ -32,6 +32,11 @@ def _leads(officers) -> str:
     text = "; ".join(f"{o.post_title} ({o.person_name})" if o.person_name else o.post_title for o in officers)
     splittable = any(mark in text for mark in (",", "&", "/", " and ")) and ";" not in text
     return f"{text};" if splittable else text
+
+
+def _stage(plan: Plan, code: str) -> str:
+    """A stage in the plan's own words (the importer reads them back), "" when none was recorded."""
+    return plan.stage_label(code) if code else ""
 
 
 def _number(value):
@@ -80,6 +85,10 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         ["published date", plan.published],
         ["start date", plan.start_date],
         *([name, getattr(plan, attribute)] for name, attribute in schema.PLAN_TEXT_FIELDS.items()),
+        *[
+            [name, getattr(plan, f"stage_{code}_label")]
+            for name, code in zip(schema.STAGE_FIELDS, Stage.values, strict=True)
+        ],
     ]
     sheets["Areas"] = [schema.AREAS.headers] + [
         [
@@ -110,6 +119,8 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
                 a.revised_due_reason,
                 a.get_status_display(),
                 a.completed_on,
+                _stage(plan, a.stage),
+                a.percent_complete,
                 Rag(update.rag).label if update else "",
                 update.period.name if update else "",
                 update.progress if update else "",
@@ -129,6 +140,8 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
             u.impact,
             u.recovery_note,
             u.completion_date,
+            _stage(plan, u.stage),
+            u.percent_complete,
             u.evidence,
             _leads([u.submitted_by_officer]) if u.submitted_by_officer else "",
             timezone.localdate(u.submitted_at),
@@ -261,7 +274,7 @@ def blank_template() -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         if sheet is schema.PLAN:
-            for name in schema.PLAN_FIELDS:
+            for name in (*schema.PLAN_FIELDS, *schema.STAGE_FIELDS):
                 ws.append([name, ""])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -30,8 +30,9 @@ from actions.models import (
     Plan,
     ProgressUpdate,
     ReportingPeriod,
+    Stage,
 )
-from actions.services import progress_update_submit
+from actions.services import UNCHANGED, progress_update_submit
 from kpis.models import Kpi, Measurement
 from kpis.services import (
     current_measurement,
@@ -51,8 +52,11 @@ from workbooks.parsing import (
     parse_due,
     parse_leads,
     parse_number,
+    parse_percent_complete,
     parse_rag,
     parse_score,
+    parse_stage,
+    stage_words,
 )
 from workbooks.reader import Problem, Row, Workbook, read_workbook
 
@@ -201,6 +205,7 @@ class _Importer:
         self.action_rows: dict[str, Row] = {}
         self.organisations: dict[str, Organisation] = {}
         self.placeholder_cells: set[tuple[str, int, str]] = set()  # (sheet, row, column) holding only "TBC"s
+        self.stage_words: dict[str, str] = {}  # the plan's own words for the stages -> their codes
 
     # --- helpers -----------------------------------------------------------------------------------------
     def problem(self, row: Row, column: str, reason: str, value=None) -> None:
@@ -240,6 +245,23 @@ class _Importer:
         else:
             self.result.count("changed", label, f"{label} {ref}: {', '.join(str(c) for c in changed)} changed")
         return True
+
+    def delivery(self, row: Row) -> dict | None:
+        """The row's stage and percentage complete, for the columns the sheet has (a missing column leaves the
+        action's as they are); None when a cell cannot be read (the problem is recorded)."""
+        values: dict = {}
+        try:
+            if "stage" in row.cells:
+                values["stage"] = parse_stage(row.get("stage"), words=self.stage_words)
+        except ParseError as error:
+            self.problem(row, "stage", str(error))
+        try:
+            if "percent complete" in row.cells:
+                values["percent_complete"] = parse_percent_complete(row.get("percent complete"))
+        except ParseError as error:
+            self.problem(row, "percent complete", str(error))
+            return None
+        return values if "stage" not in row.cells or "stage" in values else None
 
     def date_of(self, row: Row, column: str) -> date | None:
         due = self.parsed(row, column, parse_due)
@@ -377,6 +399,9 @@ class _Importer:
         for key, attribute in schema.PLAN_TEXT_FIELDS.items():
             if row := fields.get(schema.normalise(key)):
                 values[attribute] = row.text("value")
+        for key, code in zip(schema.STAGE_FIELDS, Stage.values, strict=True):
+            if schema.normalise(key) in fields:  # a workbook without the row leaves the plan's word as it is
+                values[f"stage_{code}_label"] = text(key, key, required=False)
         if values.get("start_date") is None and not any(p.sheet == "Plan" for p in self.result.problems):
             row = fields.get("startdate")
             self.result.problems.append(
@@ -395,6 +420,7 @@ class _Importer:
             return False
         self.plan = plan
         self.result.plan = plan
+        self.stage_words = stage_words({code: plan.stage_label(code) for code in Stage.values})
         organisations = list(Organisation.objects.all())
         self.organisations = {schema.normalise(o.short_name or o.name): o for o in organisations}
         self.organisations |= {schema.normalise(o.name): o for o in organisations}
@@ -542,6 +568,8 @@ class _Importer:
         completion_date: date | None = None,
         officer: Officer | None = None,
         submitted_on: date | None = None,
+        stage=UNCHANGED,
+        percent_complete=UNCHANGED,
     ):
         # A lead's draft for the period is not part of the plan: the imported update is submitted in its place.
         existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
@@ -549,18 +577,24 @@ class _Importer:
             evidence = existing.evidence if existing else ""
         # Trackers have no columns for these (export writes them): a Blue update is complete by its period's end
         # (or today), and a Red one's progress text says what is being done to recover it.
-        if rag == "blue" and completion_date is None:
+        if (rag == "blue" or stage == Stage.COMPLETE) and completion_date is None:
             completion_date = min(period.end, date.today())
         if recovery_note is None:
             recovery_note = progress if rag == "red" else ""
-        if existing and (
-            existing.rag,
-            existing.progress,
-            existing.impact,
-            existing.evidence,
-            existing.recovery_note,
-            existing.completion_date,
-        ) == (rag, progress, impact, evidence, recovery_note if rag == "red" else "", completion_date):
+        if (
+            existing
+            and (
+                existing.rag,
+                existing.progress,
+                existing.impact,
+                existing.evidence,
+                existing.recovery_note,
+                existing.completion_date,
+            )
+            == (rag, progress, impact, evidence, recovery_note if rag == "red" else "", completion_date)
+            and (stage is UNCHANGED or existing.stage == stage)
+            and (percent_complete is UNCHANGED or existing.percent_complete == percent_complete)
+        ):
             self.result.count("unchanged", "Progress update")
             return
         # Past updates go in through the same rules as today's, which take updates only in the open period: open
@@ -587,6 +621,8 @@ class _Importer:
                 expected_version=action.version,
                 completion_date=completion_date,
                 recovery_note=recovery_note,
+                stage=stage,
+                percent_complete=percent_complete,
                 officer=officer,
                 submitted_at=(timezone.make_aware(datetime.combine(submitted_on, time(12))) if submitted_on else None),
             )
@@ -632,6 +668,10 @@ class _Importer:
                 extras["submitted_on"] = self.date_of(row, "submitted on")
                 if extras["submitted_on"] is None:
                     continue
+            delivery = self.delivery(row)
+            if delivery is None:
+                continue
+            extras |= delivery
             officer = self.one_officer(row, "by")
             if officer is False:
                 continue
@@ -684,14 +724,22 @@ class _Importer:
         statuses |= {"complete": Action.Status.COMPLETED, "carriedforward": Action.Status.CARRIED_FORWARD}
         for row in self.workbook.rows(schema.ACTIONS):
             action = self.actions.get(row.text("ref"))
-            if action is None or not row.get("action status"):
+            # The action's current stage and percentage, as the tracker states them (after its updates, which
+            # may have moved them).
+            delivery = self.delivery(row)
+            if action is None or delivery is None:
                 continue
-            status = statuses.get(schema.normalise(row.text("action status")))
-            if status is None:
-                self.problem(row, "action status", "should be open, completed, carried forward or withdrawn.")
+            # An empty cell states nothing: the stage a rating gave ("Completed") stands.
+            values = {name: value for name, value in delivery.items() if value not in ("", None)}
+            if row.get("action status"):
+                status = statuses.get(schema.normalise(row.text("action status")))
+                if status is None:
+                    self.problem(row, "action status", "should be open, completed, carried forward or withdrawn.")
+                    continue
+                values["status"] = status
+            if not values:
                 continue
-            values = {"status": status}
-            if "completed on" in row.cells:
+            if "completed on" in row.cells and (row.get("action status") or values.get("stage")):
                 values["completed_on"] = self.date_of(row, "completed on") if row.get("completed on") else None
                 if row.get("completed on") and values["completed_on"] is None:
                     continue
@@ -702,7 +750,12 @@ class _Importer:
             try:
                 save_versioned(action, expected_version=action.version, by=self.by)
             except ValidationError as error:
-                rename = {"status": "action status", "completed_on": "completed on", NON_FIELD_ERRORS: "action status"}
+                rename = {
+                    "status": "action status",
+                    "completed_on": "completed on",
+                    "percent_complete": "percent complete",
+                    NON_FIELD_ERRORS: "action status",
+                }
                 self.refused(row, error, rename=rename)
                 continue
             if not any(line == f"New action {action.ref}" for line in self.result.changes):

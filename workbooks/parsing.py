@@ -473,6 +473,69 @@ def parse_rag(value) -> str:
     )
 
 
+STAGE_SPELLINGS = {
+    "not_started": ("not started", "not yet started", "not begun"),
+    "in_progress": ("in progress", "started", "underway", "under way", "ongoing", "on going"),
+    "complete": ("complete", "completed", "done", "finished"),
+    "closed": ("closed",),
+}
+_STAGE = {spelling: code for code, spellings in STAGE_SPELLINGS.items() for spelling in spellings}
+
+
+def stage_words(labels: dict[str, str]) -> dict[str, str]:
+    """A plan's own words for its stages (code -> word), keyed as parse_stage reads a cell."""
+    return {_words(word.replace("-", " ").replace("_", " ")): code for code, word in labels.items() if word}
+
+
+def parse_stage(value, *, words: dict[str, str] | None = None) -> str:
+    """'not_started', 'in_progress', 'complete', 'closed', or '' for a blank cell (not recorded). `words`: the
+    plan's own words for the stages (normalised word -> code), read as well as the standard ones."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if not value.strip():
+            return ""
+        text = _words(value.replace("-", " ").replace("_", " "))
+        if text in _STAGE:
+            return _STAGE[text]
+        if words and text in words:
+            return words[text]
+    raise ParseError(
+        f"{_show(value)} is not a stage: use Not started, In progress, Complete or Closed, or leave it empty"
+    )
+
+
+def parse_percent_complete(value) -> int | None:
+    """A percentage complete, 0 to 100, as a whole number; None for a blank cell. "60%", "60" and a cell Excel holds
+    as 0.6 (formatted 60%) are all 60. Exactly 1 as a number is refused: 1% or 100%?"""
+    reason = f"{_show(value)} is not a percentage complete: write a whole number from 0 to 100, like 60%"
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ParseError(reason)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)\s*%?", text)
+        if not match:
+            raise ParseError(reason)
+        number = Decimal(match.group(1))
+    elif isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParseError(reason)
+        number = Decimal(str(value))
+        if number == 1:
+            raise ParseError(f"{_show(value)} could be 1% or 100%: write the percentage with its sign, like 100%")
+        if 0 < number < 1:  # Excel's 60% is the number 0.6
+            number *= 100
+    else:
+        raise ParseError(reason)
+    if number != number.to_integral_value() or not 0 <= number <= 100:
+        raise ParseError(reason)
+    return int(number)
+
+
 def parse_band(value) -> str:
     """'low', 'medium', 'high', 'very_high', or '' for a blank cell."""
     if value is None:

@@ -70,6 +70,9 @@ PLAN_TEXT_FIELDS = {
     "board": "board_name",
     "advisers": "advisers",
 }
+# The plan's own words for the stages (optional rows; blank: the standard word), e.g. "stage complete" = "Delivered".
+STAGE_FIELDS = ("stage not started", "stage in progress", "stage complete", "stage closed")
+PERCENT_COMPLETE_SYNONYMS = ("% complete", "percentage complete", "% completed", "percent completed", "complete %")
 
 AREAS = Sheet(
     "Areas",
@@ -91,7 +94,9 @@ ACTIONS = Sheet(
         Column("outcome", ("required outcome",)),
         Column("ref", ("action ref", "reference"), required=True),
         Column("action", ("actions", "action text", "description"), required=True),
-        Column("leads", ("responsible officers", "responsible officer", "lead", "leads")),
+        Column(
+            "leads", ("responsible officers", "responsible officer", "lead", "leads", "lead officer", "lead officers")
+        ),
         Column("accountable", ("accountable officer",)),
         Column("partners", ("partner",)),
         Column("due", ("by when", "date for delivery", "date", "due date")),
@@ -101,9 +106,12 @@ ACTIONS = Sheet(
         # "Status" alone is a RAG column in trackers; export writes the action's own status under this name.
         Column("action status", ("state",)),
         Column("completed on", ("completion date", "date completed")),
+        # Where delivery stands, beside the rating (decision 0018): the action's current stage and percentage.
+        Column("stage", ("delivery stage",)),
+        Column("percent complete", PERCENT_COMPLETE_SYNONYMS),
         # The action's latest rating and the period it was given in ("rated in"; without it, the plan's latest
         # period), with that update's progress, impact and evidence.
-        Column("rag", ("action rag", "progress rag", "status", "brag")),
+        Column("rag", ("action rag", "progress rag", "rag status", "status", "brag")),
         Column("rated in", ("rating period",)),
         Column("progress", ("progress to date",)),
         Column("impact", ("evidence (impact)", "evidence impact")),
@@ -135,6 +143,9 @@ UPDATES = Sheet(
         Column("impact"),
         Column("recovery note", ("recovery",)),
         Column("completion date", ("completed on",)),
+        # The stage and percentage the lead reported with this update.
+        Column("stage"),
+        Column("percent complete", PERCENT_COMPLETE_SYNONYMS),
         Column("evidence"),
         # Who gave the update and when: the import records them as the update's author and date.
         Column("by", ("author", "submitted by")),

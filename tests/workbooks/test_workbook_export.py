@@ -114,8 +114,9 @@ def _states(world):
         submitted_by_officer=world.head_of_send,
         submitted_at=timezone.make_aware(datetime.combine(date(2025, 12, 16), time(12))),
     )
+    # Blue is complete: the stage the app (and migration 0006 for older data) gives a Blue action.
     Action.objects.filter(pk=world.alice_action.pk).update(
-        status="completed", completed_on=date(2025, 12, 15), current_rag="blue"
+        status="completed", completed_on=date(2025, 12, 15), current_rag="blue", stage="complete"
     )
     Action.objects.filter(pk=world.bob_action.pk).update(
         revised_due_date=date(2026, 6, 30), revised_due_reason="Recruitment delayed"
