@@ -33,10 +33,7 @@ def empty_the_database() -> None:
     from django.apps import apps
 
     for label in ("reports.PublishedFile", "reports.TermlyReport", "governance.Challenge", "boards.Board"):
-        try:
-            apps.get_model(label).objects.all().delete()
-        except LookupError:
-            pass
+        apps.get_model(label).objects.all().delete()
     ProgressUpdate.objects.all().delete()
     Risk.objects.all().delete()
     Plan.objects.all().delete()
