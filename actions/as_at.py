@@ -122,10 +122,14 @@ class RatingsAsAt:
             update = self._instances[values[_HISTORY_ID]] = _instance(ProgressUpdate, self._attnames, values)
         return update
 
-    def _upto(self, action_id: int, period) -> tuple | None:
+    def _upto(self, action_id: int, period, *, rated: bool = False) -> tuple | None:
+        """The action's latest update in `period` or an earlier one; with `rated`, its latest that gave a rating
+        (a narrative-only entry leaves the rating as it was)."""
         if period is None:
             return None
-        eligible = [entry for entry in self._rows.get(action_id, ()) if entry[0] <= period.start]
+        eligible = [
+            entry for entry in self._rows.get(action_id, ()) if entry[0] <= period.start and (entry[2] or not rated)
+        ]
         return eligible[-1] if eligible else None
 
     def updates(self, action_id: int) -> list:
@@ -142,8 +146,9 @@ class RatingsAsAt:
         return self._update(entry) if entry else None
 
     def rag_upto(self, action_id: int, period) -> str:
-        """The code of that rating ("" if none), without building the update."""
-        entry = self._upto(action_id, period)
+        """The code of the action's latest rating as at `period` ("" if none), without building the update: a
+        narrative-only entry (no rating) leaves the rating as it was."""
+        entry = self._upto(action_id, period, rated=True)
         return entry[2] if entry else ""
 
     def upto_each(self, action_ids, period) -> dict:

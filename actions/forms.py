@@ -89,9 +89,14 @@ class ProgressUpdateForm(forms.Form):
         self.draft = draft
         super().__init__(*args, **kwargs)
         self.fields["rag"].required = not draft
+        # A plan that publishes no ratings takes dated narrative only: no rating to give.
+        self.narrative_only = not action.area.plan.publishes_ratings
+        if self.narrative_only:
+            del self.fields["rag"]
+            self.fields["progress"].help_text = "What has been done this period: the entry, dated and signed by you."
         self.fields["stage"].choices = action.area.plan.stage_choices
         # Offer only the ratings this plan's key defines (some plans have no blue or white), with its wording.
-        key = list(action.area.plan.rag_key.all())
+        key = [] if self.narrative_only else list(action.area.plan.rag_key.all())
         if key:
             self.fields["rag"].choices = [(line.code, line.label) for line in key]
             self.rag_hints = {line.code: line.definition for line in key}
@@ -100,6 +105,8 @@ class ProgressUpdateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.narrative_only:
+            cleaned["rag"] = ""
         if "rag" not in cleaned:
             return cleaned
         if self.draft:

@@ -152,6 +152,13 @@ class Plan(VersionedModel):
         blank=True,
         help_text='The board that oversees the plan, e.g. "SEND Improvement Board".',
     )
+    publishes_ratings = models.BooleanField(
+        default=True,
+        help_text=(
+            "Untick for a plan whose key publishes no RAG ratings: its progress is dated narrative, each entry with "
+            "its date and author, and its pages and reports show no ratings."
+        ),
+    )
     # The plan's own words for the stages (blank: the standard word), as its tracker heads them.
     stage_not_started_label = models.CharField("word for “not started”", max_length=40, blank=True)
     stage_in_progress_label = models.CharField("word for “in progress”", max_length=40, blank=True)
@@ -487,6 +494,9 @@ class ProgressUpdate(VersionedModel):
     A draft is a lead's work in progress for the open period: it may be incomplete, only the people who may update
     the action see it, and nothing else reads it (ratings, rounds, the dashboard, reports, exports) until it is
     submitted. A submitted update never goes back to a draft: it is revised by submitting again.
+
+    A submitted update with no rating is a narrative entry: dated (submitted_at) and by its author
+    (submitted_by_officer), in a plan that publishes no ratings, or brought in as history from elsewhere.
     """
 
     class Status(models.TextChoices):
@@ -538,9 +548,9 @@ class ProgressUpdate(VersionedModel):
         constraints = [
             models.UniqueConstraint(fields=["action", "period"], name="update_one_per_action_and_period"),
             models.CheckConstraint(condition=Q(status__in=["draft", "submitted"]), name="update_status_valid"),
-            models.CheckConstraint(
-                condition=Q(rag__in=Rag.values) | Q(status="draft", rag=""), name="update_rag_valid"
-            ),
+            # No rating ("") is a draft's, a narrative-only entry's in a plan that publishes none, or an imported
+            # historical entry's; services.progress_update_errors says when a submitted update needs one.
+            models.CheckConstraint(condition=Q(rag__in=Rag.values) | Q(rag=""), name="update_rag_valid"),
             models.CheckConstraint(
                 condition=Q(status="draft") | ~Q(rag__in=[Rag.BLUE, Rag.GREEN]) | ~Q(impact=""),
                 name="update_blue_green_need_impact",
@@ -567,7 +577,7 @@ class ProgressUpdate(VersionedModel):
 
     def __str__(self) -> str:
         draft = " (draft)" if self.is_draft else ""
-        return f"{self.action.ref} {self.period.name}: {self.get_rag_display() or 'not rated'}{draft}"
+        return f"{self.action.ref} {self.period.name}: {self.get_rag_display() or 'narrative only'}{draft}"
 
     @property
     def is_draft(self) -> bool:

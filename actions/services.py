@@ -69,6 +69,7 @@ def previous_rating(*, action: Action, period: ReportingPeriod) -> str:
         ProgressUpdate.objects.filter(
             action=action, period__start__lt=period.start, status=ProgressUpdate.Status.SUBMITTED
         )
+        .exclude(rag="")  # a narrative entry is no rating
         .order_by("-period__start")
         .values_list("rag", flat=True)
         .first()
@@ -112,8 +113,13 @@ def progress_update_errors(
     previous_rag: str,
     stage=UNCHANGED,
     percent_complete=UNCHANGED,
+    imported_history: bool = False,
 ) -> dict[str, str]:
     """The progress rules, as field -> message. Empty when the update may be submitted.
+
+    A plan that publishes no ratings takes narrative entries only: progress text, no rating. An entry brought in
+    as history from elsewhere (`imported_history`, the importer) may have no rating in any plan. Every other
+    update of a rated plan needs its rating, as always.
 
     The stage is the lead's report of delivery beside the rating: a Blue rating ("completed and embedded") needs
     the stage Complete when a stage is given, Complete needs the completion date, and a completion date is given
@@ -121,7 +127,13 @@ def progress_update_errors(
     errors = progress_update_place_errors(action=action, period=period) | _delivery_errors(
         stage=stage, percent_complete=percent_complete
     )
-    if rag not in Rag.values:
+    publishes_ratings = action.area.plan.publishes_ratings
+    if not rag and (imported_history or not publishes_ratings):
+        if not progress.strip():
+            errors["progress"] = "Describe the progress: with no rating, the entry is its dated narrative."
+    elif not publishes_ratings:
+        errors["rag"] = "This plan publishes no RAG ratings: give the progress as narrative, without a rating."
+    elif rag not in Rag.values:
         errors["rag"] = "Select a RAG rating."
     elif rag != previous_rag and not progress.strip():
         was = Rag(previous_rag).label if previous_rag else "not rated"
@@ -198,6 +210,7 @@ def progress_update_submit(
     coproduction_evidence: str | None = None,
     stage=UNCHANGED,
     percent_complete=UNCHANGED,
+    imported_history: bool = False,
     by,
     expected_version: int,
     submitted_at: datetime | None = None,
@@ -223,6 +236,7 @@ def progress_update_submit(
         previous_rag=previous_rating(action=action, period=period),
         stage=stage,
         percent_complete=percent_complete,
+        imported_history=imported_history,
     )
     if errors:
         raise ValidationError(errors)
@@ -264,7 +278,8 @@ def progress_update_submit(
     update.draft_coproduction_level = update.draft_coproduction_evidence = ""
     _save_update(update, by=by, officer=officer, when=when)
 
-    action.current_rag = rag
+    if rag:  # a narrative entry leaves the latest rating as it is
+        action.current_rag = rag
     action.stage = stage
     action.percent_complete = percent_complete
     action.completed_on = completed_on

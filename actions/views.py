@@ -252,10 +252,12 @@ def action_update(request, pk):
             else:
                 if draft:
                     messages.success(request, "Draft saved. It is not part of the plan's progress until you submit it.")
-                else:
+                elif data["rag"]:
                     messages.success(
                         request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}."
                     )
+                else:
+                    messages.success(request, f"Progress entry for {period.name} saved.")
                 return redirect(action)
     else:
         form = ProgressUpdateForm(initial=_initial_update(action, existing), action=action, period=period)

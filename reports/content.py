@@ -56,10 +56,8 @@ class ActionLine:
     update: ProgressUpdate | None
     rag_label: str
     rated_in: str = ""  # the earlier period the rating comes from, when there was no update this term
-
-    @property
-    def rag(self) -> str:
-        return self.update.rag if self.update else ""
+    # The rating as at the term (the snapshot's): a narrative-only entry this term leaves the earlier one.
+    rag: str = ""
 
 
 @dataclass
@@ -197,7 +195,8 @@ def report_content(
             action=a,
             leads=sorted(leads[a.pk]),
             update=updates[a.pk],
-            rag_label=snapshot.labels.get(updates[a.pk].rag, "") if updates[a.pk] else "Not rated",
+            rag=snapshot.rating[a.pk],
+            rag_label=snapshot.labels.get(snapshot.rating[a.pk], "") or "Not rated",
             rated_in=_rated_in(updates[a.pk], period, periods),
         )
         for a in actions

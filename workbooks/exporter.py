@@ -85,6 +85,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         ["published date", plan.published],
         ["start date", plan.start_date],
         *([name, getattr(plan, attribute)] for name, attribute in schema.PLAN_TEXT_FIELDS.items()),
+        [schema.RATINGS_FIELD, "yes" if plan.publishes_ratings else "no"],
         *[
             [name, getattr(plan, f"stage_{code}_label")]
             for name, code in zip(schema.STAGE_FIELDS, Stage.values, strict=True)
@@ -121,7 +122,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
                 a.completed_on,
                 _stage(plan, a.stage),
                 a.percent_complete,
-                Rag(update.rag).label if update else "",
+                Rag(update.rag).label if update and update.rag else "",
                 update.period.name if update else "",
                 update.progress if update else "",
                 update.impact if update else "",
@@ -135,7 +136,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         [
             u.action.ref,
             u.period.name,
-            Rag(u.rag).label,
+            Rag(u.rag).label if u.rag else "",  # a narrative entry has none
             u.progress,
             u.impact,
             u.recovery_note,
@@ -274,7 +275,7 @@ def blank_template() -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         if sheet is schema.PLAN:
-            for name in (*schema.PLAN_FIELDS, *schema.STAGE_FIELDS):
+            for name in (*schema.PLAN_FIELDS, schema.RATINGS_FIELD, *schema.STAGE_FIELDS):
                 ws.append([name, ""])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -399,6 +399,15 @@ class _Importer:
         for key, attribute in schema.PLAN_TEXT_FIELDS.items():
             if row := fields.get(schema.normalise(key)):
                 values[attribute] = row.text("value")
+        ratings_row = fields.get(schema.normalise(schema.RATINGS_FIELD))
+        if ratings_row is not None:
+            answer = schema.normalise(ratings_row.text("value"))
+            if answer in ("yes", "y", "true", ""):
+                values["publishes_ratings"] = True
+            elif answer in ("no", "n", "false"):
+                values["publishes_ratings"] = False
+            else:
+                self.problem(ratings_row, "value", "should be yes or no: does the plan publish RAG ratings?")
         for key, code in zip(schema.STAGE_FIELDS, Stage.values, strict=True):
             if schema.normalise(key) in fields:  # a workbook without the row leaves the plan's word as it is
                 values[f"stage_{code}_label"] = text(key, key, required=False)
@@ -623,6 +632,8 @@ class _Importer:
                 recovery_note=recovery_note,
                 stage=stage,
                 percent_complete=percent_complete,
+                # An entry with no rating is history brought in from elsewhere (or a plan that publishes none).
+                imported_history=not rag,
                 officer=officer,
                 submitted_at=(timezone.make_aware(datetime.combine(submitted_on, time(12))) if submitted_on else None),
             )

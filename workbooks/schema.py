@@ -70,7 +70,9 @@ PLAN_TEXT_FIELDS = {
     "board": "board_name",
     "advisers": "advisers",
 }
-# The plan's own words for the stages (optional rows; blank: the standard word), e.g. "stage complete" = "Delivered".
+# Optional rows: "publishes ratings" (yes / no), and the plan's own words for the stages (blank: the standard word),
+# e.g. "stage complete" = "Delivered".
+RATINGS_FIELD = "publishes ratings"
 STAGE_FIELDS = ("stage not started", "stage in progress", "stage complete", "stage closed")
 PERCENT_COMPLETE_SYNONYMS = ("% complete", "percentage complete", "% completed", "percent completed", "complete %")
 
@@ -138,7 +140,8 @@ UPDATES = Sheet(
     (
         Column("action", ("action ref",), required=True),
         Column("period", ("monitoring date", "reporting period"), required=True),
-        Column("rag", ("brag",), required=True),
+        # Empty (or no column) for a narrative entry: a plan that publishes no ratings, or history from elsewhere.
+        Column("rag", ("brag",)),
         Column("progress"),
         Column("impact"),
         Column("recovery note", ("recovery",)),

@@ -62,3 +62,23 @@ def test_a_lead_reports_complete_but_green_and_every_page_shows_both(page, live_
     page.goto(f"{base}/plans/{world.plan.slug}/dashboard/")
     expect(page.locator("#delivery")).to_be_visible()
     look(page, "dashboard")
+
+
+def test_a_lead_gives_a_dated_narrative_entry_in_a_plan_without_ratings(page, live_server, world):
+    world.plan.publishes_ratings = False
+    world.plan.save()
+    base = live_server.url
+    sign_in(page, base, "alice", PASSWORD)
+    page.goto(f"{base}/actions/{world.alice_action.pk}/update/")
+    expect(page.get_by_text("publishes no RAG ratings")).to_be_visible()
+    expect(page.get_by_role("radio", name="Green")).to_have_count(0)
+    page.get_by_role("button", name="Submit progress entry").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("with no rating, the entry is its dated narrative")
+    look(page, "narrative-form-error")
+    page.get_by_label("Progress", exact=True).fill("Working group formed with the parent carer forum (March 2026).")
+    page.get_by_role("button", name="Submit progress entry").click()
+    expect(page.get_by_text("Progress entry for Spring 2026 saved.")).to_be_visible()
+    page.get_by_role("tab", name="Progress updates (1)").click()
+    expect(page.locator("#updates")).to_contain_text("Working group formed with the parent carer forum")
+    expect(page.locator("#updates")).to_contain_text("Head of SEND (Alice Moreno)")
+    look(page, "narrative-action-page")

@@ -171,8 +171,9 @@ def test_the_database_holds_the_progress_rules_for_submitted_updates_only(world)
     period = world.period
     ProgressUpdate.objects.create(action=world.alice_action, period=period, status="draft", rag="red")
     ProgressUpdate.objects.create(action=world.bob_action, period=period, status="draft", rag="")
+    # A submitted update with no rating is a narrative entry (decision 0018): the service says when one is allowed.
     refused = [
-        {"action": world.shared_action, "rag": ""},
+        {"action": world.shared_action, "rag": "purple"},
         {"action": world.shared_action, "rag": "green", "progress": "No impact given"},
         {"action": world.shared_action, "rag": "amber", "draft_coproduction_level": "involved"},
         {"action": world.shared_action, "rag": "amber", "status": "pending"},

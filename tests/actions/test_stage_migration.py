@@ -1,5 +1,6 @@
-"""Upgrading a database that holds the demo plans to stages: nothing is lost, and each action (and each history row
-of it) gets the stage its own record states, no more (actions/migrations/0007_action_stage.py)."""
+"""Upgrading a database that holds the demo plans to stages and narrative-only plans: nothing is lost, each action
+(and each history row of it) gets the stage its own record states, no more (actions/migrations/0007_action_stage.py),
+and every plan held goes on publishing its ratings (0008_plan_publishes_ratings.py)."""
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from actions.demo import load_demo
 from kpis.models import Kpi
 
 BEFORE = [("actions", "0006_plan_edition")]
-AFTER = [("actions", "0007_action_stage")]
+AFTER = [("actions", "0008_plan_publishes_ratings")]
 
 
 def expected_stage(status: str, rag: str) -> str:
@@ -60,6 +61,7 @@ def test_the_demo_plans_survive_the_upgrade_and_get_the_stage_their_record_state
     assert {stage for _, _, stage in actions} >= {"complete", "in_progress"}
     history = apps.get_model("actions", "HistoricalAction").objects.values_list("status", "current_rag", "stage")
     assert all(stage == expected_stage(status, rag) for status, rag, stage in history)
+    assert set(apps.get_model("actions", "Plan").objects.values_list("publishes_ratings", flat=True)) == {True}
     # Updates given before stages existed say nothing of a stage: none is invented for them.
     assert set(apps.get_model("actions", "ProgressUpdate").objects.values_list("stage", flat=True)) == {""}
 
