@@ -580,6 +580,9 @@ class _Importer:
         stage=UNCHANGED,
         percent_complete=UNCHANGED,
     ):
+        if rag == "blue" and not self.plan.publishes_ratings:
+            # "Completed" (read as Blue) as the fourth status of a plan that publishes no ratings: the stage says it.
+            rag, stage = "", Stage.COMPLETE
         # A lead's draft for the period is not part of the plan: the imported update is submitted in its place.
         existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
         if evidence is None:  # the Updates sheet has no evidence column: keep what is recorded

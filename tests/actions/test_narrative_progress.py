@@ -154,3 +154,21 @@ def test_imported_history_without_ratings_in_a_rated_plan_leaves_the_rating_as_i
     snapshot = plan_snapshot(world.plan, period=world.period)
     assert snapshot.rating[action.pk] == "green"
     assert snapshot.ratings.upto(action.pk, world.period).progress == "Narrative from the old tracker."
+
+
+def test_completed_in_a_plan_without_ratings_is_the_stage_complete_and_no_rating(db, world):
+    sheets = {
+        "Plan": TRACKER_PLAN,
+        "Areas": [["Ref", "Title"], ["1", "Identification of need"]],
+        "Actions": [
+            ["Area", "Ref", "Action", "Lead", "Due"],
+            ["1", "1.1", "Publish it", "Head of Inclusion", "Dec 25"],
+        ],
+        "Updates": [["Action", "Period", "RAG", "Progress"], ["1.1", "December 2025", "Completed", "Published."]],
+    }
+    result = import_workbook(workbook(sheets), by=world.manager, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems]
+    entry = ProgressUpdate.objects.get(action__ref="1.1", action__area__plan__local_area="Northgate")
+    assert (entry.rag, entry.stage, entry.completion_date) == ("", "complete", date(2025, 12, 31))
+    action = entry.action
+    assert (action.current_rag, action.stage, action.status) == ("", "complete", "open")

@@ -70,3 +70,13 @@ def test_the_dashboard_page_shows_the_roll_up_in_the_plans_words(client, deliver
     assert ">25%</td>" in section and '70%<span class="govuk-body-s"> of 2</span>' in section
     assert "<strong>20%</strong>" in section
     assert '<span class="app-figure__number">20%</span> complete' in html
+
+
+def test_the_dashboard_of_a_plan_without_ratings_shows_delivery_and_no_rating_sections(client, world):
+    world.plan.publishes_ratings = False
+    world.plan.save()
+    client.force_login(world.chair)
+    html = client.get(reverse("dashboard", args=[world.plan.slug])).content.decode()
+    assert 'id="delivery"' in html and "publishes no RAG ratings" in html
+    for rating_section in ('id="rag"', 'id="movement"', 'id="reds"', "rated Red</p>"):
+        assert rating_section not in html
