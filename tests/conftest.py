@@ -57,22 +57,32 @@ def pytest_runtest_call(item):
 
 @pytest.fixture(scope="session", autouse=True)
 def static_files_listed_once():
-    """WhiteNoise lists every static file (GOV.UK Frontend's too) each time a middleware chain is built, and the test
-    client builds one for each Client: about a quarter of a second for every test that makes a request. The files
-    do not change during a run, so the list is made once per worker and each new middleware gets a copy."""
+    """WhiteNoise lists every static file (GOV.UK Frontend's, and STATIC_ROOT's if collectstatic has filled it) each
+    time a middleware chain is built, and the test client builds one for each Client: a quarter of a second or more
+    for every test that makes a request (with a full STATIC_ROOT, half a second). The files do not change during a
+    run, so each listing is made once per worker and each new middleware gets a copy."""
     from whitenoise.middleware import WhiteNoiseMiddleware
 
-    listed = {}
-    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listings = {}
+    list_finders = WhiteNoiseMiddleware.add_files_from_finders
+    list_directory = WhiteNoiseMiddleware.update_files_dictionary
+
+    def listed_once(list_files, key, self, *args):
+        if key not in listings:
+            before = dict(self.files)
+            list_files(self, *args)
+            listings[key] = {url: item for url, item in self.files.items() if before.get(url) is not item}
+        self.files.update(listings[key])
 
     def add_files_from_finders(self):
-        if not listed:
-            list_files(self)
-            listed.update(self.files)
-        self.files.update(listed)
+        listed_once(list_finders, "finders", self)
+
+    def update_files_dictionary(self, root, prefix):
+        listed_once(list_directory, (root, prefix), self, root, prefix)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        patch.setattr(WhiteNoiseMiddleware, "update_files_dictionary", update_files_dictionary)
         yield
 
 

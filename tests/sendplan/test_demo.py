@@ -408,3 +408,84 @@ def test_demo_boards_meetings_and_board_actions_match_the_plan_files(demo):
     assert owner.user.username == "lead"
     client_page = Board.objects.get(name="RBWM SEND Steering Board").get_absolute_url()
     assert client_page.startswith("/boards/")
+
+
+# Round trips: each demo plan exported, imported into an empty database and exported again gives the same
+# workbook, cell for cell (docs/import.md). They share this module's demo: emptying the database happens in the
+# test's own savepoint, rolled back after it.
+
+
+def empty_the_database() -> None:
+    """Everything a plan workbook holds, gone (what protects what is deleted first)."""
+    from django.apps import apps
+
+    for label in ("reports.PublishedFile", "reports.TermlyReport", "governance.Challenge", "boards.Board"):
+        apps.get_model(label).objects.all().delete()
+    ProgressUpdate.objects.all().delete()
+    Risk.objects.all().delete()
+    Plan.objects.all().delete()
+    Officer.objects.all().delete()
+    Organisation.objects.all().delete()
+
+
+def round_trip(slug: str) -> tuple[bytes, bytes]:
+    """The plan's workbook, and the workbook exported again after importing the first into an empty database."""
+    from workbooks.exporter import export_workbook
+    from workbooks.importer import import_workbook
+
+    first = export_workbook(Plan.objects.get(slug=slug))
+    manager = User.objects.get(username="manager")
+    empty_the_database()
+    assert not Action.objects.exists() and not Officer.objects.exists()
+    result = import_workbook(io.BytesIO(first), by=manager, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems][:5]
+    return first, export_workbook(Plan.objects.get(slug=slug))
+
+
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+def test_a_demo_plan_round_trips_with_zero_differing_cells(demo, slug):
+    from tests.workbooks.test_workbook_stage import load_cells
+
+    first, second = round_trip(slug)
+    before, after = load_cells(first), load_cells(second)
+    differing = [
+        (sheet, r, c, a, b)
+        for sheet in before
+        for r, (row_a, row_b) in enumerate(zip(before[sheet], after[sheet], strict=True))
+        for c, (a, b) in enumerate(zip(row_a, row_b, strict=True))
+        if a != b
+    ]
+    assert differing == []
+    assert before == after  # and no row more or less
+    # The demo's stages came through: some complete but still Green.
+    assert Action.objects.filter(area__plan__slug=slug, stage="complete", current_rag="green").exists()
+
+
+def test_oxfordshires_kpis_as_published_round_trip_and_importing_again_changes_nothing(demo):
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.workbooks.test_workbook_stage import load_cells
+    from workbooks.importer import import_workbook
+
+    first, second = round_trip(OXFORDSHIRE)
+    measurements = load_cells(first)["Measurements"]
+    assert measurements[0][:5] == ("kpi", "date", "period label", "value", "status")
+    december = [row for row in measurements if row[0] == "2.K10" and row[1].date() == date(2020, 12, 31)]
+    assert [(row[3], row[4]) for row in december] == [(54.6, "provisional"), (55.8, "actual")]
+    assert any(row[2] == "12 months ending January 2021" and row[5] == 15.4 for row in measurements)
+    assert load_cells(second)["Measurements"] == measurements
+
+    restated = Measurement.objects.get(kpi__ref="2.K10", period_date=date(2020, 12, 31), restated_at__isnull=False)
+    assert (restated.value, restated.status, restated.restated_at.date()) == (
+        Decimal("54.6"),
+        "provisional",
+        date(2021, 2, 15),
+    )
+    twelve = Milestone.objects.get(kpi__ref="2.K9", months=12)
+    assert (twelve.target_value, twelve.target_benchmark) == (Decimal(60), "England average 2019")
+    assert Kpi.objects.get(ref="2.K9").baseline_qualifier == "Jan 20"
+
+    again = import_workbook(io.BytesIO(second), by=User.objects.get(username="manager"), dry_run=False)
+    assert again.ok and again.changed.get("Measurement", 0) == again.created.get("Measurement", 0) == 0
+    assert Measurement.objects.filter(kpi__ref="2.K10").count() == 14
