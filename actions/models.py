@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from sendplan.constraints import validate_constraints_in_one_query
+
 
 class Rag(models.TextChoices):
     """The BRAG scale used by published plans (RBWM's key). Each plan words its own definitions."""
@@ -65,6 +67,9 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_constraints(self, exclude=None):
+        validate_constraints_in_one_query(self, exclude=exclude)
 
 
 class Organisation(VersionedModel):
