@@ -17,12 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from benchmarks.seed import BenchPlan
 from sendplan import settings as production_settings
@@ -45,15 +47,16 @@ def _empty_page_cache(bench: BenchPlan) -> None:
 
 def _change_then_warm(bench: BenchPlan) -> None:
     """A change to plan data (committed: the data-version token moves, so every cached part is out of date), then
-    what the worker does after it (governance.tasks.warm_dashboards, run here in-process), then this process's own
-    memory emptied: an app process that has not built the page itself, reading what the worker built."""
+    what the worker does after it (settings.SENDPLAN_PAGE_WARMERS: the dashboards and scorecards, run here
+    in-process), then this process's own memory emptied: an app process that has not built the page itself, reading
+    what the worker built."""
     from actions.data_version import current_token
     from actions.models import AreaOfWeakness
-    from governance.tasks import warm_dashboards
 
     area = AreaOfWeakness.objects.filter(plan=bench.plan).order_by("order").first()
     area.save(update_fields=["title"])
-    warm_dashboards.call(current_token())
+    for warmer in settings.SENDPLAN_PAGE_WARMERS:
+        import_string(warmer).call(current_token())
     caches["pages"].clear()
 
 
@@ -84,6 +87,12 @@ PAGES = [
         before_each=_empty_page_cache,
     ),
     Page("Scorecard", "chair", lambda b: reverse("scorecard", args=[b.plan.slug])),
+    Page(
+        "Scorecard, first view after a change",
+        "chair",
+        lambda b: reverse("scorecard", args=[b.plan.slug]),
+        before_each=_change_then_warm,
+    ),
     Page(
         f"Scorecard{BUILT}",
         "chair",

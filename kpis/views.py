@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.locking import StaleEditError
@@ -12,6 +11,7 @@ from kpis.filters import ScorecardFilterForm
 from kpis.forms import MeasurementForm, MilestoneAssessmentForm, MilestoneTargetForm
 from kpis.models import Measurement, Milestone
 from kpis.permissions import can_write_kpi, get_kpi_for_user
+from kpis.scorecard import scorecard_body
 from kpis.services import (
     current_measurement,
     measurement_record,
@@ -27,25 +27,9 @@ def scorecard(request, slug):
     require_reader(request.user)
     plan = get_object_or_404(Plan, slug=slug)
     form = ScorecardFilterForm(request.GET or None, plan=plan)
-    filters = form.cleaned_data if form.is_valid() else {}
-    # Below the heading the page is the same for every reader, cached until plan data changes
-    # (sendplan.page_cache): the KPIs are read only when the cached part is built.
-    rows = SimpleLazyObject(
-        lambda: selectors.scorecard(
-            plan,
-            area=filters.get("area"),
-            category=filters.get("category", ""),
-            owner=filters.get("owner"),
-            rag=filters.get("rag", ""),
-        )
-    )
-    context = {
-        "plan": plan,
-        "form": form,
-        "rows": rows,
-        "horizons": SimpleLazyObject(lambda: selectors.horizons(rows)),
-        "cache_key": request.GET.urlencode(),
-    }
+    # Below the heading the page is the same for every reader, cached until plan data changes and built ahead by a
+    # worker (kpis/scorecard.py): the KPIs are read only when it is built.
+    context = {"plan": plan, "body": scorecard_body(plan, form, request.GET.urlencode())}
     return render(request, "kpis/scorecard.html", context)
 
 

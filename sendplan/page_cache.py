@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.data_version import current_token
+from actions.models import Plan
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +104,17 @@ def warm_if_changed(before: str | None) -> None:
 def token_is(token: str) -> bool:
     """Whether `token` is still the current one: a warmer whose token has moved on leaves the work to the next."""
     return current_token() == token
+
+
+def build_for_each_plan(token: str, what: str, build: Callable) -> str:
+    """A page warmer's work: `build(plan)` for every plan, into the shared cache, while the data is still as it was
+    at `token`. If it changes meanwhile, the warmer queued for that change builds them instead: this one stops."""
+    built = 0
+    for plan in Plan.objects.order_by("pk"):
+        if not token_is(token):
+            logger.info("%s_not_warmed reason=changed_since built=%d", what, built)
+            return f"built {built}; the data changed again, left to the next"
+        build(plan)
+        built += 1
+    logger.info("%s_warmed plans=%d", what, built)
+    return f"built {built}"

@@ -216,8 +216,9 @@ SENDPLAN_DIGEST_SECTIONS = ["reports.selectors.digest_section"]
 # Tabs later apps add to an action's page: each a callable(request, action) -> {"id", "title", "template", ...}.
 SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
 # Tasks queued with the new data-version token after every write to plan data, to build cached pages before anyone
-# asks for them (sendplan.page_cache): each plan's board dashboard, the page a board opens after a round of updates.
-SENDPLAN_PAGE_WARMERS = ["governance.tasks.warm_dashboards"]
+# asks for them (sendplan.page_cache): each plan's board dashboard and scorecard, the pages a board opens after a
+# round of updates.
+SENDPLAN_PAGE_WARMERS = ["governance.tasks.warm_dashboards", "kpis.tasks.warm_scorecards"]
 # Demo data for later apps: each a callable(context) run after a demo plan is loaded (see actions/demo.py).
 SENDPLAN_DEMO_EXTENSIONS = [
     "kpis.demo.load_plan_kpis",

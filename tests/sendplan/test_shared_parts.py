@@ -154,7 +154,8 @@ def shared_cache():
     """The production shared level: a table in the test database, as migrate makes it."""
     shared = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendplan_page_cache"}
     with override_settings(
-        CACHES={**settings.CACHES, "pages_shared": shared}, SENDPLAN_PAGE_WARMERS=["governance.tasks.warm_dashboards"]
+        CACHES={**settings.CACHES, "pages_shared": shared},
+        SENDPLAN_PAGE_WARMERS=["governance.tasks.warm_dashboards", "kpis.tasks.warm_scorecards"],
     ):
         from django.core.cache import caches
         from django.core.management import call_command
@@ -223,6 +224,41 @@ def test_after_an_update_a_worker_builds_the_dashboard_before_anyone_opens_it(
     html = as_user("member").get(dashboard).content.decode()
     assert len(dashboard_builds) == 2  # read, not built
     assert "Amber" in html
+
+
+def test_after_a_new_value_a_worker_builds_the_scorecard_before_anyone_opens_it(
+    kpi_world, as_user, page_cache, shared_cache
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from kpis import selectors
+    from tests.jobs import run_queued_jobs
+
+    world, builds, build = kpi_world.world, [], selectors.scorecard
+
+    def counted(*args, **kwargs):
+        builds.append(kwargs)
+        return build(*args, **kwargs)
+
+    scorecard = reverse("scorecard", args=[world.plan.slug])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(selectors, "scorecard", counted)
+        before = as_user("chair").get(scorecard).content.decode()
+        assert len(builds) == 1
+        value = {"period_date_0": "31", "period_date_1": "1", "period_date_2": "2026", "value": "47.5"}
+        response = as_user("alice").post(
+            reverse("measurement-new", args=[kpi_world.timeliness.pk]), {**value, "status": "actual", "note": ""}
+        )
+        assert response.status_code == 302
+        assert DBTaskResult.objects.filter(task_path="kpis.tasks.warm_scorecards").count() == 1
+        run_queued_jobs()
+        assert len(builds) == 2  # built by the worker, for the unfiltered scorecard
+        page_cache.clear()  # the app processes have not built it themselves
+        after = as_user("member").get(scorecard).content.decode()
+        assert len(builds) == 2  # read, not built
+        as_user("member").get(scorecard + "?rag=red")
+        assert len(builds) == 3  # a filtered scorecard is built when asked for
+    assert "<strong>47.5%</strong>" in after and "47.5%" not in before
 
 
 def test_a_warmer_whose_data_has_moved_on_leaves_the_work_to_the_next(world, shared_cache, dashboard_builds):
