@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -47,15 +46,15 @@ def _empty_page_cache(bench: BenchPlan) -> None:
 
 def _change_then_warm(bench: BenchPlan) -> None:
     """A change to plan data (committed: the data-version token moves, so every cached part is out of date), then
-    what the worker does after it (settings.SENDPLAN_PAGE_WARMERS: the dashboards and scorecards, run here
-    in-process), then this process's own memory emptied: an app process that has not built the page itself, reading
-    what the worker built."""
+    what the worker does after it (the production settings' SENDPLAN_PAGE_WARMERS: the dashboards and scorecards,
+    run here in-process; the test settings queue none), then this process's own memory emptied: an app process
+    that has not built the page itself, reading what the worker built."""
     from actions.data_version import current_token
     from actions.models import AreaOfWeakness
 
     area = AreaOfWeakness.objects.filter(plan=bench.plan).order_by("order").first()
     area.save(update_fields=["title"])
-    for warmer in settings.SENDPLAN_PAGE_WARMERS:
+    for warmer in production_settings.SENDPLAN_PAGE_WARMERS:
         import_string(warmer).call(current_token())
     caches["pages"].clear()
 

@@ -194,6 +194,32 @@ def test_a_part_built_by_one_app_process_is_read_by_the_others(world, as_user, p
     assert html.split("<main", 1)[1] == first.split("<main", 1)[1]
 
 
+def test_the_shared_table_holds_parts_compressed_and_reads_them_back_as_built(world, page_cache, shared_cache):
+    from sendplan.page_cache import cached_html
+
+    html = "<tr><td>Ünïcode & <b>markup</b></td></tr>\n" * 2000
+    assert cached_html("t", (1,), lambda: html) == html
+    [raw] = [shared_cache.get(key) for key in _shared_keys()]
+    assert isinstance(raw, bytes) and len(raw) < len(html) / 10
+    page_cache.clear()  # another app process: read from the table
+    assert cached_html("t", (1,), lambda: pytest.fail("built again")) == html
+    # A part stored uncompressed (before parts were compressed) is still read as it is, until it expires.
+    shared_cache.clear()
+    page_cache.clear()
+    cached_html("t", (2,), lambda: "first")
+    [key] = _shared_keys()
+    shared_cache.set(key, "<p>stored as text</p>")
+    page_cache.clear()
+    assert cached_html("t", (2,), lambda: pytest.fail("built again")) == "<p>stored as text</p>"
+
+
+def _shared_keys():
+    """The keys in the shared table, as given to the cache (stored as Django's "prefix:version:key")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM sendplan_page_cache")
+        return [row[0].split(":", 2)[2] for row in cursor.fetchall()]
+
+
 def test_after_an_update_a_worker_builds_the_dashboard_before_anyone_opens_it(
     world, as_user, page_cache, shared_cache, dashboard_builds
 ):
