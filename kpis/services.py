@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.locking import save_versioned
+from actions.locking import StaleEditError, save_versioned, user_label
 from actions.models import Rag
 from actions.permissions import user_officer
 from kpis.models import Kpi, Measurement, Milestone
@@ -375,8 +375,20 @@ def _new_measurement(
     )
     _set_comparators(measurement, comparators)
     measurement._history_user, measurement._history_date = by, when
-    measurement.full_clean()
-    measurement.save()
+    try:
+        measurement.full_clean()
+        with transaction.atomic():
+            measurement.save()
+    except (ValidationError, IntegrityError):
+        # Someone recorded a value for the same period since measurement_record looked for one (the validation, or
+        # the database's one-current-value index, refused ours). Theirs stands and ours is not saved over it
+        # unseen: the person is told who got there first, and submitting again restates theirs, both kept.
+        theirs = current_measurement(kpi, period_date, period_label)
+        if theirs is None:
+            raise
+        raise StaleEditError(
+            [], saved_by=user_label(theirs.recorded_by) if theirs.recorded_by else None, saved_at=theirs.updated_at
+        ) from None
     return measurement
 
 

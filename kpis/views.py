@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.locking import StaleEditError
@@ -73,9 +74,19 @@ def measurement_new(request, pk):
                 comparators=form.comparators,
                 by=request.user,
             )
-        except StaleEditError:
-            # Someone restated the period between our read and the save: nothing saved, the form is shown again.
-            message = "Someone else changed this period's value just now. Check the KPI's values and try again."
+        except StaleEditError as refused:
+            # Someone recorded or restated the period's value between our read and the save: nothing saved, the
+            # form is shown again with what was typed, naming who got there first where we know.
+            if refused.saved_by:
+                when = timezone.localtime(refused.saved_at).strftime("%H:%M on %-d %B %Y")
+                message = (
+                    f"{refused.saved_by} recorded a value for this period at {when}, while you were entering "
+                    "yours. Yours has not been saved: check the KPI's values, then submit again to restate theirs."
+                )
+            elif refused.changes:
+                message = refused.message
+            else:
+                message = "Someone else changed this period's value just now. Check the KPI's values and try again."
             add_service_errors(form, ValidationError(message))
         except ValidationError as error:
             add_service_errors(form, error)

@@ -72,6 +72,48 @@ def test_a_second_value_for_the_period_restates_it_and_the_pages_strike_the_old_
     assert Measurement.objects.current().get().england_value == Decimal("51.2")
 
 
+@pytest.mark.parametrize("refused_by", ["validation", "the database's index"])
+def test_a_value_recorded_for_the_period_while_another_was_being_entered_is_not_overwritten(
+    client, kpi_world, monkeypatch, refused_by
+):
+    """Two people record the first value for a period at once: both look for one and find none, the first saves,
+    and the second is refused, by the model's validation if the first was saved before it, else by the database's
+    one-current-value index. Its form comes back with what was typed and who got there first; the first value
+    stands; submitting again restates it, both kept."""
+    from kpis import services, views
+
+    if refused_by == "the database's index":
+        # Both validated before either was saved: only the index stands between them.
+        monkeypatch.setattr(Measurement, "validate_constraints", lambda self, exclude=None: None)
+
+    # The page's own look for the value it would restate (to say so) is not part of the race: only the service's.
+    monkeypatch.setattr(views, "current_measurement", services.current_measurement)
+    manager = kpi_world.world.manager
+    theirs = measurement_record(
+        kpi=kpi_world.timeliness, period_date=date(2025, 12, 31), period_label="Q4 2025", value=Decimal(41), by=manager
+    )
+    looked = []
+    real = services.current_measurement
+
+    def looked_before_theirs_was_saved(*args, **kwargs):
+        looked.append(1)
+        return None if len(looked) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "current_measurement", looked_before_theirs_was_saved)
+    client.force_login(kpi_world.world.alice)
+    url = reverse("measurement-new", args=[kpi_world.timeliness.pk])
+    response = client.post(url, form_data(value="44"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"{manager.get_full_name() or manager.get_username()} recorded a value for this period at" in page
+    assert 'value="44"' in page and "Before validation" in page
+    assert [(m.value, m.restated_at) for m in Measurement.objects.all()] == [(Decimal(41), None)]
+    monkeypatch.undo()
+    assert client.post(url, form_data(value="44")).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.restated_at is not None and Measurement.objects.get(restated_at=None).value == Decimal(44)
+
+
 def test_restating_only_the_note_or_comparators_corrects_the_row_in_place(client, kpi_world):
     measurement = record(kpi_world, date(2025, 11, 30), "41")
     client.force_login(kpi_world.world.alice)
