@@ -179,10 +179,19 @@ class ReportingPeriodAdmin(VersionedAdmin):
 
 @admin.register(AreaOfWeakness)
 class AreaOfWeaknessAdmin(VersionedAdmin):
-    list_display = ("ref", "title", "plan", "order", "closed_on")
-    list_filter = ("plan",)
+    list_display = ("ref", "title", "plan", "kind", "reported_with", "order", "closed_on")
+    list_filter = ("plan", "kind")
     search_fields = ("ref", "title")
     filter_horizontal = ("owners",)
+    list_select_related = ("plan", "reported_with")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reported_with":
+            # Offer only the other areas of the same plan (the model refuses any other area).
+            area_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            if area_id:
+                kwargs["queryset"] = AreaOfWeakness.objects.filter(plan__areas=area_id).exclude(pk=area_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Finding)

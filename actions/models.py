@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -252,12 +253,60 @@ class ReportingPeriod(VersionedModel):
         return self.name
 
 
+class AreaKind(models.TextChoices):
+    """What a plan calls an area, and so which tier it sits in (docs/decisions/0021-area-tiers.md). The 2023
+    framework's plans have two tiers (areas for priority action, then areas for improvement); cross-cutting
+    sections (safeguarding) stand outside the numbering; a workstream may answer several inspection findings."""
+
+    WEAKNESS = "weakness", "Area of weakness"
+    PRIORITY = "priority", "Area for priority action"
+    IMPROVEMENT = "improvement", "Area for improvement"
+    CROSS_CUTTING = "cross_cutting", "Cross-cutting area"
+    WORKSTREAM = "workstream", "Workstream"
+
+
+# Tiers in the order pages and reports show them: priority action first, the rest after.
+AREA_KIND_ORDER = [
+    AreaKind.PRIORITY,
+    AreaKind.IMPROVEMENT,
+    AreaKind.CROSS_CUTTING,
+    AreaKind.WORKSTREAM,
+    AreaKind.WEAKNESS,
+]
+AREA_KIND_PLURALS = {
+    AreaKind.WEAKNESS: "Areas of weakness",
+    AreaKind.PRIORITY: "Areas for priority action",
+    AreaKind.IMPROVEMENT: "Areas for improvement",
+    AreaKind.CROSS_CUTTING: "Cross-cutting areas",
+    AreaKind.WORKSTREAM: "Workstreams",
+}
+
+
 class AreaOfWeakness(VersionedModel):
     """What the inspectors found (a theme, priority or improvement area). May be closed part-way through."""
+
+    Kind = AreaKind
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     ref = models.CharField(max_length=20)
     title = models.TextField()
+    kind = models.CharField(
+        max_length=20,
+        choices=AreaKind.choices,
+        default=AreaKind.WEAKNESS,
+        help_text="Its tier: pages and reports show areas for priority action first, then areas for improvement, "
+        "cross-cutting areas (shown without a number) and the rest.",
+    )
+    # Two areas a plan reports on as one block ("Areas for improvement 3 and 4"): this one is shown inside the
+    # block of the area it names. One level only: the area named is not itself reported with another.
+    reported_with = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_alongside",
+        help_text="Another area of the same plan that this one is reported together with, as one block.",
+    )
     general_outcomes = models.TextField(blank=True)
     milestone = models.TextField(blank=True)
     owners = models.ManyToManyField(Officer, blank=True, related_name="owned_areas")
@@ -271,13 +320,54 @@ class AreaOfWeakness(VersionedModel):
         ordering = ["plan", "order", "ref"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "ref"], name="area_unique_ref_per_plan"),
+            models.CheckConstraint(condition=Q(kind__in=AreaKind.values), name="area_kind_valid"),
+            models.CheckConstraint(condition=~Q(reported_with=models.F("pk")), name="area_not_reported_with_itself"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ref}. {self.title}"
+        return f"{self.ref}. {self.title}" if self.numbered else self.title
 
     def get_absolute_url(self) -> str:
         return reverse("area-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.reported_with_id is None:
+            return
+        partner = self.reported_with
+        if self.pk is not None and partner.pk == self.pk:
+            raise ValidationError({"reported_with": "An area cannot be reported together with itself."})
+        if partner.plan_id != self.plan_id:
+            raise ValidationError({"reported_with": "Choose an area of the same plan to report this one with."})
+        # One level only, so a block is one area and those reported with it: no chains, no loops.
+        if partner.reported_with_id is not None:
+            raise ValidationError(
+                {"reported_with": f"{partner.label} is itself reported with another area: choose that area instead."}
+            )
+        if self.pk is not None and AreaOfWeakness.objects.filter(reported_with=self).exists():
+            raise ValidationError(
+                {"reported_with": "Other areas are reported with this one, so it cannot be reported with another."}
+            )
+
+    @property
+    def numbered(self) -> bool:
+        """Cross-cutting areas stand outside the plan's numbering: their ref is only a key for imports."""
+        return self.kind != AreaKind.CROSS_CUTTING
+
+    @property
+    def label(self) -> str:
+        """The area's name as the plan writes it: "Area 2" (an area of weakness, as before tiers),
+        "Area for priority action 1", "Workstream 3"; a cross-cutting area has no number."""
+        if self.kind == AreaKind.WEAKNESS:
+            return f"Area {self.ref}"
+        if not self.numbered:
+            return self.get_kind_display()
+        return f"{self.get_kind_display()} {self.ref}"
+
+    @property
+    def heading(self) -> str:
+        """The label with the title: "Area for improvement 3: Preparing for adulthood"."""
+        return f"{self.label}: {self.title}"
 
     def is_closed_on(self, day: date) -> bool:
         """Closed on or before `day`: from its closing day the area's actions are no longer monitored

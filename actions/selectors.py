@@ -36,6 +36,7 @@ from actions.models import (
     ReportingPeriod,
 )
 from actions.permissions import user_officer
+from actions.tiers import Tier, is_tiered, tiers_of
 
 
 def open_periods_by_plan(plan_ids=None) -> dict[int, ReportingPeriod]:
@@ -156,23 +157,35 @@ def rag_counts(counter: Counter, codes: list[str] | None = None) -> list[tuple[s
 class PlanPage:
     plan: Plan
     rag_key: list[RagDefinition]
-    areas: list[AreaOfWeakness]
-    area_rag_counts: dict[int, list[tuple[str, str, int]]]
+    areas: list[AreaOfWeakness]  # in tier order (actions.tiers)
+    area_rag_counts: dict[int, list[tuple[str, str, int]]]  # per block: its lead area's id -> every member's counts
     totals: list[tuple[str, str, int]]
     periods: list[ReportingPeriod]
     current_period: ReportingPeriod | None
     accountable_officers: list[Officer]
     header_history: list[FieldChange] = field(default_factory=list)
+    tiers: list[Tier[AreaOfWeakness]] = field(default_factory=list)
+
+    @property
+    def tiered(self) -> bool:
+        return is_tiered(self.tiers)
 
 
 def plan_page(plan: Plan) -> PlanPage:
-    areas = list(plan.areas.prefetch_related("owners"))
+    tiers = tiers_of(plan.areas.prefetch_related("owners"))
+    areas = [area for tier in tiers for area in tier.members]
     counts = Action.objects.filter(area__plan=plan).values("area_id", "current_rag").annotate(n=Count("id")).order_by()
     per_area: dict[int, Counter] = {area.pk: Counter() for area in areas}
     totals: Counter = Counter()
     for row in counts:
         per_area[row["area_id"]][row["current_rag"]] += row["n"]
         totals[row["current_rag"]] += row["n"]
+    # Areas reported together are one row: one block, counted together.
+    per_block = {
+        block.lead.pk: sum((per_area[member.pk] for member in block.members), Counter())
+        for tier in tiers
+        for block in tier.blocks
+    }
     periods = list(plan.periods.all())
     rag_key = list(plan.rag_key.all())
     # Columns: the plan's key, plus any code still in use that the key has since dropped.
@@ -181,12 +194,13 @@ def plan_page(plan: Plan) -> PlanPage:
         plan=plan,
         rag_key=rag_key,
         areas=areas,
-        area_rag_counts={pk: rag_counts(counter, codes) for pk, counter in per_area.items()},
+        area_rag_counts={pk: rag_counts(counter, codes) for pk, counter in per_block.items()},
         totals=rag_counts(totals, codes),
         periods=periods,
         current_period=next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None),
         accountable_officers=list(plan.accountable_officers.select_related("organisation")),
         header_history=plan_header_history(plan),
+        tiers=tiers,
     )
 
 

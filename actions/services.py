@@ -590,10 +590,17 @@ def plan_roll_forward(
             general_outcomes=area.general_outcomes,
             milestone=area.milestone,
             order=area.order,
+            kind=area.kind,
         )
         for area in sorted(areas, key=lambda a: (a.order, a.ref))
     }
-    _bulk_copy(AreaOfWeakness, area_copies, by)
+    # An area reported with another carried too stays in its block: the copy it names is inserted first.
+    alongside = {area.pk: area.reported_with_id for area in areas if area.reported_with_id in area_copies}
+    _bulk_copy(AreaOfWeakness, {pk: copy for pk, copy in area_copies.items() if pk not in alongside}, by)
+    if alongside:
+        for pk, lead in alongside.items():
+            area_copies[pk].reported_with = area_copies[lead]
+        _bulk_copy(AreaOfWeakness, {pk: area_copies[pk] for pk in alongside}, by)
     _copy_links(AreaOfWeakness._meta.get_field("owners"), area_copies)
     finding_copies = {
         f.pk: Finding(area=area_copies[f.area_id], ref=f.ref, text=f.text, order=f.order)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from actions.as_at import RatingsAsAt, rows_as_at
 from actions.models import RAG_ORDER, Action, AreaOfWeakness, Plan, Rag, RagDefinition, ReportingPeriod, Stage
 from actions.selectors import rag_counts
+from actions.tiers import Tier, in_tier_order, is_tiered, tiers_of
 
 # Worst to best, for movement: Red (major concerns) is worse than White (not started).
 RAG_RANK = {Rag.RED: 0, Rag.WHITE: 1, Rag.AMBER: 2, Rag.GREEN: 3, Rag.BLUE: 4}
@@ -130,6 +131,15 @@ class PlanSnapshot:
         """The roll-up of every action in the snapshot (the "All areas" line)."""
         return delivery_of(self.actions)
 
+    @cached_property
+    def tiers(self) -> list[Tier[AreaAt]]:
+        """The areas in tiers and blocks as they stood (actions.tiers)."""
+        return tiers_of(self.areas, lambda each: each.area)
+
+    @property
+    def tiered(self) -> bool:
+        return is_tiered(self.tiers)
+
     def monitored(self, action: Action) -> bool:
         """Whether the action was still monitored at the moment, its area read as it stood (Action.is_monitored).
         Closing an area keeps its actions and their ratings in every count; it only stops asking for updates and
@@ -168,7 +178,8 @@ def plan_snapshot(
     period = asked or current_period(periods, on)
     previous = previous_period(periods, period)
 
-    areas = sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref))
+    # In tiers (priority action first), an area reported with another just after it; kind and link as they stood.
+    areas = in_tier_order(sorted(rows_as_at(AreaOfWeakness, when, plan_id=plan.pk), key=lambda a: (a.order, a.ref)))
     if area is not None:
         areas = [a for a in areas if a.pk == area.pk]
     actions = sorted(rows_as_at(Action, when, area_id__in=[a.pk for a in areas]), key=lambda a: (a.order, a.ref))

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from actions.as_at import rows_as_at
 from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
 from actions.snapshot import Delivery, Move, PlanSnapshot, plan_snapshot
+from actions.tiers import Tier, is_tiered, tiers_of
 from governance.charts import StackedBars, rag_stacked_bars
 from governance.models import Challenge
 from governance.selectors import RatingFlag, Tally, milestone_rating, unsupported_ratings
@@ -44,6 +45,7 @@ class AreaSummary:
     consulted: int  # consulted or informed
     coproduction_unknown: int
     delivery: Delivery | None = None  # stage and percentage complete, as they stood
+    reported_with: AreaOfWeakness | None = None  # the area whose block this one is shown in (actions.tiers)
 
     @property
     def coproduced_percent(self) -> int:
@@ -94,6 +96,11 @@ class Dashboard:
     leads: dict[int, list[Officer]] = field(default_factory=dict)
     chart: StackedBars | None = None
     delivery: Delivery | None = None  # every area's actions together
+    tiers: list[Tier[AreaSummary]] = field(default_factory=list)  # the areas in tiers and blocks, as they stood
+
+    @property
+    def tiered(self) -> bool:
+        return is_tiered(self.tiers)
 
 
 def plan_dashboard(
@@ -145,8 +152,14 @@ def plan_dashboard(
         newly_rated=snapshot.newly_rated,
         leads=leads,
         delivery=snapshot.delivery,
-        chart=rag_stacked_bars([(f"Area {s.area.ref}", str(s.area), s.counts) for s in summaries]),
+        chart=rag_stacked_bars([(s.area.label, str(s.area), s.counts) for s in summaries]),
+        tiers=tiers_of(summaries, lambda summary: summary.area),
     )
+    # Each area's own figures stay on its own row, shown inside the block of the area it is reported with.
+    for tier in dashboard.tiers:
+        for block in tier.blocks:
+            for summary in block.alongside:
+                summary.reported_with = block.lead.area
 
     red_actions = [action for action in actions if snapshot.rating[action.pk] == Rag.RED]
     red_updates = snapshot.ratings.upto_each([action.pk for action in red_actions], period)

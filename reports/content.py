@@ -23,6 +23,7 @@ from django.utils import timezone
 from actions.as_at import leads_as_at, rows_as_at
 from actions.models import (
     Action,
+    AreaKind,
     AreaOfWeakness,
     Finding,
     Officer,
@@ -34,6 +35,7 @@ from actions.models import (
     ReportingPeriod,
 )
 from actions.snapshot import Delivery, PlanSnapshot, plan_snapshot
+from actions.tiers import Tier, is_tiered, tiers_of
 from governance.charts import StackedBars, rag_stacked_bars
 from governance.models import CoproductionComment
 from governance.selectors import milestone_rating
@@ -147,6 +149,19 @@ class ReportContent:
     summary: str = ""
     glossary: list[tuple[str, str]] = field(default_factory=list)
     delivery: Delivery | None = None  # every area's actions together (the dashboard's roll-up, same snapshot)
+    tiers: list[Tier[AreaSection]] = field(default_factory=list)  # the sections in tiers and blocks (actions.tiers)
+
+    @property
+    def tiered(self) -> bool:
+        return is_tiered(self.tiers)
+
+    @property
+    def areas_noun(self) -> str:
+        """ "areas of weakness" while every area is one (as reports said before tiers), else plain "areas"."""
+        plural = len(self.areas) != 1
+        if all(section.area.kind == AreaKind.WEAKNESS for section in self.areas):
+            return "areas of weakness" if plural else "area of weakness"
+        return "areas" if plural else "area"
 
     @property
     def as_at_date(self) -> date:
@@ -231,7 +246,7 @@ def report_content(
         as_at=when,
         partners=partners,
         rag_key=snapshot.rag_key,
-        chart=rag_stacked_bars([(f"Area {a.ref}", str(a), counts) for a, counts, _ in area_counts]),
+        chart=rag_stacked_bars([(a.label, str(a), counts) for a, counts, _ in area_counts]),
         totals=snapshot.totals,
         area_counts=area_counts,
         areas=sections,
@@ -239,6 +254,7 @@ def report_content(
         plan_heat=_heat(register, [row for row in register.rows if row.risk.area_id is None]),
         summary=summary,
         delivery=snapshot.delivery,
+        tiers=tiers_of(sections, lambda section: section.area),
     )
     _add_movement(content, snapshot, lines)
     content.you_said = _you_said(actions, previous, when)
