@@ -248,6 +248,9 @@ def load_plan(path: Path) -> Plan | None:
                 general_outcomes=area_spec.get("general_outcomes", ""),
                 order=area_order,
                 closed_on=_date(area_spec.get("closed_on")),
+                kind=area_spec.get("kind", AreaOfWeakness.Kind.WEAKNESS),
+                # An earlier area of the same plan: the fixture lists the area it is reported with first.
+                reported_with=areas.get(area_spec.get("reported_with")),
             ),
             at=created,
         )

@@ -170,6 +170,11 @@ class PlanPage:
     def tiered(self) -> bool:
         return is_tiered(self.tiers)
 
+    @property
+    def areas_heading(self) -> str:
+        """"Areas of weakness" as before tiers; a plan of one other kind says its own ("Workstreams")."""
+        return "Areas" if self.tiered or not self.tiers else self.tiers[0].heading
+
 
 def plan_page(plan: Plan) -> PlanPage:
     tiers = tiers_of(plan.areas.prefetch_related("owners"))
