@@ -172,7 +172,7 @@ class PlanPage:
 
     @property
     def areas_heading(self) -> str:
-        """"Areas of weakness" as before tiers; a plan of one other kind says its own ("Workstreams")."""
+        """The heading over the areas: "Areas of weakness" as before tiers, a plan of one other kind its own."""
         return "Areas" if self.tiered or not self.tiers else self.tiers[0].heading
 
 

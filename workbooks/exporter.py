@@ -91,6 +91,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
             for name, code in zip(schema.STAGE_FIELDS, Stage.values, strict=True)
         ],
     ]
+    refs = {a.pk: a.ref for a in areas}  # "reported with" names the other area by its ref
     sheets["Areas"] = [schema.AREAS.headers] + [
         [
             a.ref,
@@ -99,6 +100,8 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
             a.general_outcomes,
             _leads(a.owners.all()),
             a.closed_on,
+            a.get_kind_display(),
+            refs.get(a.reported_with_id, ""),
         ]
         for a in areas
     ]

@@ -48,6 +48,7 @@ from workbooks import schema
 from workbooks.parsing import (
     Lead,
     ParseError,
+    parse_area_kind,
     parse_band,
     parse_due,
     parse_leads,
@@ -439,14 +440,20 @@ class _Importer:
         return True
 
     def areas_sheet(self) -> None:
+        together: list[tuple[Row, AreaOfWeakness, bool]] = []  # (row, area, created by this import)
         for order, row in enumerate(self.workbook.rows(schema.AREAS), start=1):
             ref = row.text("ref")
             area = self.areas.get(ref) or AreaOfWeakness(plan=self.plan, ref=ref, order=order)
             values = {"title": row.text("title"), "general_outcomes": row.text("outcomes")}
             if "closed" in row.cells:
                 values["closed_on"] = self.date_of(row, "closed")
+            if "kind" in row.cells:
+                values["kind"] = self.parsed(row, "kind", parse_area_kind) or area.kind
+            created = area.pk is None
             if self.save(area, "Area of weakness", ref, values, row):
                 self.areas[ref] = area
+                if "reported with" in row.cells:
+                    together.append((row, area, created))
                 findings = row.text("findings")
                 existing = "\n\n".join(area.findings.values_list("text", flat=True))
                 if findings and findings != existing:
@@ -460,6 +467,27 @@ class _Importer:
                 owners = self.leads(row, "owner") if row.get("owner") else None
                 if owners is not None:
                     area.owners.set(owners)
+        # Linked once every area of the sheet exists (a row may name an area on a later row); links taken away
+        # first, so a workbook that swaps which area of a pair leads is not refused as a chain.
+        for row, area, created in sorted(together, key=lambda each: bool(each[0].text("reported with"))):
+            self.reported_with(row, area, created=created)
+
+    def reported_with(self, row: Row, area: AreaOfWeakness, *, created: bool) -> None:
+        ref = row.text("reported with")
+        other = self.areas.get(ref) if ref else None
+        if ref and other is None:
+            self.problem(row, "reported with", f"there is no area {ref} in this plan", ref)
+            return
+        changed = _diff(area, {"reported_with": other})
+        if not changed:
+            return
+        try:
+            save_versioned(area, expected_version=area.version, by=self.by)
+        except ValidationError as error:
+            self.refused(row, error, column="reported with")
+            return
+        if not created:  # an area created by this import was counted once, as created
+            self.result.count("changed", "Area of weakness", f"Area of weakness {area.ref}: reported with changed")
 
     def actions_sheet(self) -> None:
         for order, row in enumerate(self.workbook.rows(schema.ACTIONS), start=1):

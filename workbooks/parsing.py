@@ -482,6 +482,39 @@ STAGE_SPELLINGS = {
 _STAGE = {spelling: code for code, spellings in STAGE_SPELLINGS.items() for spelling in spellings}
 
 
+# The words trackers use for an area's kind (decision 0021), read case-insensitively; hyphens as spaces.
+AREA_KIND_SPELLINGS = {
+    "weakness": ("area of weakness", "areas of weakness", "weakness"),
+    "priority": (
+        "area for priority action",
+        "areas for priority action",
+        "priority action",
+        "priority",
+        "api",
+        "afpa",
+    ),
+    "improvement": ("area for improvement", "areas for improvement", "improvement", "improvement area", "afi"),
+    "cross_cutting": ("cross cutting", "cross cutting area", "cross cutting theme", "crosscutting"),
+    "workstream": ("workstream", "work stream"),
+}
+_AREA_KIND = {spelling: code for code, spellings in AREA_KIND_SPELLINGS.items() for spelling in spellings}
+
+
+def parse_area_kind(value) -> str:
+    """'weakness', 'priority', 'improvement', 'cross_cutting' or 'workstream'; a blank cell is an area of weakness
+    (what every area was before kinds)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "weakness"
+    if isinstance(value, str):
+        text = _words(value.replace("-", " ").replace("_", " "))
+        if text in _AREA_KIND:
+            return _AREA_KIND[text]
+    raise ParseError(
+        f"{_show(value)} is not a kind of area: use Area for priority action (API), Area for improvement (AFI), "
+        "Cross-cutting, Workstream or Area of weakness, or leave it empty"
+    )
+
+
 def stage_words(labels: dict[str, str]) -> dict[str, str]:
     """A plan's own words for its stages (code -> word), keyed as parse_stage reads a cell."""
     return {_words(word.replace("-", " ").replace("_", " ")): code for code, word in labels.items() if word}

@@ -85,6 +85,8 @@ AREAS = Sheet(
         Column("outcomes", ("general outcomes", "outcome we are seeking to achieve")),
         Column("owner", ("theme owner", "owners")),
         Column("closed", ("closed date", "closed on")),
+        Column("kind", ("tier", "type of area", "area type")),
+        Column("reported with", ("reported together with", "reported alongside")),
     ),
     synonyms=("Areas of weakness", "Themes", "Priorities"),
 )

@@ -124,7 +124,7 @@ def test_several_findings_map_onto_one_workstream_and_its_page_shows_them(client
     assert list(tiered.w1.findings.values_list("ref", flat=True)) == ["F1", "F2"]
     client.force_login(tiered.world.member)
     html = client.get(reverse("area-detail", args=[tiered.w1.pk])).content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Workstream W1: Quality of EHC plans</h1>" in html
+    assert '<h1 class="govuk-heading-l">Workstream W1: Quality of EHC plans</h1>' in html
     assert "Main finding F1" in html and "Main finding F2" in html
     html = client.get(reverse("area-detail", args=[tiered.i4.pk])).content.decode()
     assert "Reported together with" in html and "Area for improvement 3: Preparing for adulthood" in html
