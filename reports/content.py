@@ -157,7 +157,7 @@ class ReportContent:
 
     @property
     def areas_noun(self) -> str:
-        """ "areas of weakness" while every area is one (as reports said before tiers), else plain "areas"."""
+        """The overview's noun: "areas of weakness" while every area is one (as before tiers), else "areas"."""
         plural = len(self.areas) != 1
         if all(section.area.kind == AreaKind.WEAKNESS for section in self.areas):
             return "areas of weakness" if plural else "area of weakness"
