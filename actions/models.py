@@ -357,16 +357,25 @@ class AreaOfWeakness(VersionedModel):
     @property
     def label(self) -> str:
         """The area's name as the plan writes it: "Area 2" (an area of weakness, as before tiers),
-        "Area for priority action 1", "Workstream 3"; a cross-cutting area has no number."""
+        "Area for priority action 1", "Workstream 3"; a cross-cutting area has no number, so its title names it."""
         if self.kind == AreaKind.WEAKNESS:
             return f"Area {self.ref}"
         if not self.numbered:
-            return self.get_kind_display()
+            return self.title
         return f"{self.get_kind_display()} {self.ref}"
 
     @property
+    def in_text(self) -> str:
+        """The label inside a sentence: "reported together with area for improvement 3", "workstream W1"."""
+        label = self.label
+        return label[:1].lower() + label[1:] if self.numbered else label
+
+    @property
     def heading(self) -> str:
-        """The label with the title: "Area for improvement 3: Preparing for adulthood"."""
+        """The label with the title: "Area for improvement 3: Preparing for adulthood", "Cross-cutting area:
+        Safeguarding"."""
+        if not self.numbered:
+            return f"{self.get_kind_display()}: {self.title}"
         return f"{self.label}: {self.title}"
 
     def is_closed_on(self, day: date) -> bool:

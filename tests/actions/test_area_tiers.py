@@ -63,7 +63,8 @@ def test_each_kind_has_its_own_word_and_a_cross_cutting_area_no_number(tiered):
     assert tiered.p1.label == "Area for priority action 1"
     assert tiered.i3.heading == "Area for improvement 3: Preparing for adulthood"
     assert tiered.w1.label == "Workstream W1"
-    assert tiered.safeguarding.label == "Cross-cutting area"
+    assert tiered.safeguarding.label == "Safeguarding children with SEND"
+    assert tiered.safeguarding.heading == "Cross-cutting area: Safeguarding children with SEND"
     assert str(tiered.safeguarding) == "Safeguarding children with SEND"  # no "S." before it
 
 
