@@ -365,6 +365,15 @@ class AreaOfWeakness(VersionedModel):
         return f"{self.get_kind_display()} {self.ref}"
 
     @property
+    def short_label(self) -> str:
+        """For the bar charts' narrow label column (the full title is the bar's own title): "Area 2", "API 1",
+        "AFI 3", "WS W1", "Cross-cut"."""
+        short = {AreaKind.PRIORITY: "API", AreaKind.IMPROVEMENT: "AFI", AreaKind.WORKSTREAM: "WS"}
+        if not self.numbered:
+            return "Cross-cut"
+        return f"{short[self.kind]} {self.ref}" if self.kind in short else self.label
+
+    @property
     def in_text(self) -> str:
         """The label inside a sentence: "reported together with area for improvement 3", "workstream W1"."""
         label = self.label

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from actions.as_at import rows_as_at
-from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
+from actions.models import Action, AreaKind, AreaOfWeakness, Officer, Plan, ProgressUpdate, Rag, ReportingPeriod
 from actions.snapshot import Delivery, Move, PlanSnapshot, plan_snapshot
 from actions.tiers import Tier, is_tiered, tiers_of
 from governance.charts import StackedBars, rag_stacked_bars
@@ -102,6 +102,11 @@ class Dashboard:
     def tiered(self) -> bool:
         return is_tiered(self.tiers)
 
+    @property
+    def area_word(self) -> str:
+        """The headings' word: "area of weakness" while every area is one (as before tiers), else "area"."""
+        return "area of weakness" if all(tier.kind == AreaKind.WEAKNESS for tier in self.tiers) else "area"
+
 
 def plan_dashboard(
     plan: Plan, *, as_at: datetime | None = None, area: AreaOfWeakness | None = None, organisation=None
@@ -152,7 +157,7 @@ def plan_dashboard(
         newly_rated=snapshot.newly_rated,
         leads=leads,
         delivery=snapshot.delivery,
-        chart=rag_stacked_bars([(s.area.label, str(s.area), s.counts) for s in summaries]),
+        chart=rag_stacked_bars([(s.area.short_label, str(s.area), s.counts) for s in summaries]),
         tiers=tiers_of(summaries, lambda summary: summary.area),
     )
     # Each area's own figures stay on its own row, shown inside the block of the area it is reported with.

@@ -246,7 +246,7 @@ def report_content(
         as_at=when,
         partners=partners,
         rag_key=snapshot.rag_key,
-        chart=rag_stacked_bars([(a.label, str(a), counts) for a, counts, _ in area_counts]),
+        chart=rag_stacked_bars([(a.short_label, str(a), counts) for a, counts, _ in area_counts]),
         totals=snapshot.totals,
         area_counts=area_counts,
         areas=sections,

@@ -90,6 +90,8 @@ def test_the_dashboard_groups_its_per_area_tables_by_tier(tiered):
     four = next(summary for summary in board.areas if summary.area.ref == "4")
     assert four.reported_with.ref == "3"
     html = str(dashboard_body(tiered.world.plan))
+    assert 'id="rag">Ratings by area</h2>' in html and 'id="delivery">Delivery by area</h2>' in html
+    assert [bar.label for bar in board.chart.bars] == ["API 1", "API 2", "AFI 3", "AFI 4", "Cross-cut", "WS W1"]
     for table in ("Actions by RAG rating in each area", "Actions by stage in each area", "co-produced with families"):
         part = html.split(table, 1)[1].split("</table>", 1)[0]
         assert in_order(
@@ -105,7 +107,10 @@ def test_the_dashboard_groups_its_per_area_tables_by_tier(tiered):
 
 
 def test_a_dashboard_of_one_kind_shows_no_tier_headings(world):
-    assert "app-tier-heading" not in str(dashboard_body(world.plan))
+    html = str(dashboard_body(world.plan))
+    assert "app-tier-heading" not in html
+    assert 'id="rag">Ratings by area of weakness</h2>' in html
+    assert [bar.label for bar in plan_dashboard(world.plan).chart.bars] == ["Area 1"]
 
 
 @pytest.mark.pdf
