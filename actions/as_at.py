@@ -20,7 +20,9 @@ def _attnames(model) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
-def _latest_values(model, when: datetime, attnames: list[str] | None = None, **filters) -> tuple[list[str], list]:
+def _latest_values(
+    model, when: datetime, attnames: list[str] | None = None, annotations: dict | None = None, **filters
+) -> tuple[list[str], list]:
     """The latest history row of each record of `model` at `when` (deletions dropped), as value tuples: the
     history id, its kind, then `attnames` (default: the model's concrete fields in order, returned). One query.
 
@@ -29,25 +31,31 @@ def _latest_values(model, when: datetime, attnames: list[str] | None = None, **f
     attnames = attnames or _attnames(model)
     # Unordered: the latest row of each record is picked here, so the history's default ordering is a wasted sort.
     records = model.history.filter(history_date__lte=when, **filters).latest_of_each().order_by()
+    if annotations:
+        records = records.annotate(**annotations)
     latest: dict[object, tuple] = {}
     id_index = 2 + attnames.index(model._meta.pk.attname)
-    for values in records.values_list("history_id", "history_type", *attnames):
+    for values in records.values_list("history_id", "history_type", *attnames, *(annotations or ())):
         kept = latest.get(values[id_index])
         if kept is None or values[_HISTORY_ID] > kept[_HISTORY_ID]:
             latest[values[id_index]] = values
     return attnames, [values for values in latest.values() if values[_HISTORY_TYPE] != "-"]
 
 
-def _instance(model, attnames: list[str], values: tuple):
-    instance = model.from_db(router.db_for_read(model), attnames, values[2:])
+def _instance(model, attnames: list[str], values: tuple, annotations=()):
+    instance = model.from_db(router.db_for_read(model), attnames, values[2 : 2 + len(attnames)])
     instance.as_at_history_id = values[_HISTORY_ID]  # for leads_as_at
+    for name, value in zip(annotations, values[2 + len(attnames) :], strict=True):
+        setattr(instance, name, value)
     return instance
 
 
-def rows_as_at(model, when: datetime, **filters) -> list:
-    """Instances of `model` as they were at `when`, filtered on the history table's fields. One query."""
-    attnames, rows = _latest_values(model, when, **filters)
-    return [_instance(model, attnames, values) for values in rows]
+def rows_as_at(model, when: datetime, annotations: dict | None = None, **filters) -> list:
+    """Instances of `model` as they were at `when`, filtered on the history table's fields. One query.
+    `annotations` (expressions on the history table, whose `id` is the record's) come as attributes: a post's
+    holder on that day (actions.models.holder_name_on("id", ...)) with the post's own row."""
+    attnames, rows = _latest_values(model, when, annotations=annotations, **filters)
+    return [_instance(model, attnames, values, annotations or ()) for values in rows]
 
 
 def leads_as_at(actions: list) -> dict[int, list[int]]:

@@ -122,6 +122,83 @@ class Officer(VersionedModel):
     def public_name(self) -> str:
         return str(self) if self.name_publishable else self.post_title
 
+    def held_by(self, person_name: str | None) -> str:
+        """The post with the person who held it at some moment (a past update's author, a report's lead), rather
+        than whoever holds it now; None (no holder recorded then) names the current holder."""
+        name = self.person_name if person_name is None else person_name
+        return f"{self.post_title} ({name})" if name else self.post_title
+
+    def public_held_by(self, person_name: str | None) -> str:
+        return self.held_by(person_name) if self.name_publishable else self.post_title
+
+
+class PostHolder(VersionedModel):
+    """Who held a post (an Officer) from a date: the post outlives the person. The holder with the latest
+    `started_on` is the current one, whose name, email and user the Officer row carries for everything that asks
+    "who is it now" (emails, sign-in). Everything that names who did something in the past (an update's author, a
+    report's leads) asks who held the post on that day (`holder_name_on`). A handover adds a row; correcting a
+    misspelt name rewrites the row in place (docs/decisions/0023-people-who-move-on.md)."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="holders")
+    person_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts_held"
+    )
+    started_on = models.DateField(help_text="The first day this person held the post.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["officer", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "started_on"], name="post_holder_one_start_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name or 'Nobody named'}, {self.officer.post_title}, from {self.started_on:%-d %B %Y}"
+
+
+def with_holder_names(queryset: models.QuerySet, **officers_on: str) -> models.QuerySet:
+    """`queryset` with, for each `officer_field="day_or_moment_field"`, the name of who held that post then, as
+    `<officer_field>_holder_name` (read by the `officer_then` template filter and `officer_then()`). A moment
+    (a DateTimeField) counts by its local day."""
+    from django.db.models import OuterRef
+    from django.db.models.functions import TruncDate
+
+    annotations = {}
+    for officer_field, when_field in officers_on.items():
+        field = queryset.model._meta.get_field(when_field)
+        # The day is the outer row's, inside holder_name_on's subquery.
+        outer = models.ExpressionWrapper(OuterRef(when_field), output_field=field)
+        day = TruncDate(outer) if isinstance(field, models.DateTimeField) else outer
+        annotations[f"{officer_field}_holder_name"] = holder_name_on(officer_field, day)
+    return queryset.annotate(**annotations)
+
+
+def officer_then(record, officer_field: str) -> str:
+    """The officer in `record.<officer_field>` named with the person who held the post when `record` was made, if
+    the record was read `with_holder_names` (else today's holder); "" when there is no officer."""
+    officer = getattr(record, officer_field, None)
+    if officer is None:
+        return ""
+    return officer.held_by(getattr(record, f"{officer_field}_holder_name", None))
+
+
+def holder_name_on(officer_path: str, day) -> models.Expression:
+    """An expression for the name of whoever held the post at `officer_path` (an Officer foreign key, e.g.
+    "submitted_by_officer") on `day` (a date, or an OuterRef to the row's date), for
+    `.annotate()`: the name comes with the row's own query rather than one more per page. A moment before the
+    first recorded holder is named by that first holder (the post's earliest known person); None when the post
+    has no holders."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    holders = PostHolder.objects.filter(officer=OuterRef(officer_path))
+    return Coalesce(
+        Subquery(holders.filter(started_on__lte=day).order_by("-started_on").values("person_name")[:1]),
+        Subquery(holders.order_by("started_on").values("person_name")[:1]),
+    )
+
 
 class Plan(VersionedModel):
     class PlanType(models.TextChoices):

@@ -34,6 +34,7 @@ from actions.models import (
     Rag,
     RagDefinition,
     ReportingPeriod,
+    with_holder_names,
 )
 from actions.permissions import user_officer
 from actions.tiers import Tier, is_tiered, tiers_of
@@ -320,8 +321,12 @@ def action_page(action: Action, *, show_draft: bool = False) -> ActionPage:
     plan = action.area.plan
     periods = list(plan.periods.all())
     # Drafts come with the same query and are set aside here.
+    # Each update names the person who held its author's post when it was given (post holders: decision 0023).
     everything = list(
-        action.updates.select_related("period", "submitted_by_officer__organisation").order_by("period__start")
+        with_holder_names(
+            action.updates.select_related("period", "submitted_by_officer__organisation"),
+            submitted_by_officer="submitted_at",
+        ).order_by("period__start")
     )
     updates = [u for u in everything if not u.is_draft]
     by_period = {u.period_id: u for u in updates}

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -31,6 +31,7 @@ from actions.models import (
     Officer,
     Outcome,
     Plan,
+    PostHolder,
     ProgressUpdate,
     Rag,
     RagDefinition,
@@ -653,6 +654,121 @@ def _carried_due_reason(action: Action, title: str, start_date: date) -> str:
         first = action.due_label or (f"{action.due_date:%-d %B %Y}" if action.due_date else "no date")
         reason += f", revised from {first}: {action.revised_due_reason.rstrip('.')}"
     return reason + "."
+
+
+def _first_appearance(officer: Officer) -> date:
+    """The earliest day a post is on the record: its own history, an update it gave, the start of a plan with an
+    action it leads (as migration 0009 dated the first holders)."""
+    days = [timezone.localdate(when) for when in officer.history.values_list("history_date", flat=True)]
+    days += [
+        timezone.localdate(when)
+        for when in ProgressUpdate.objects.filter(submitted_by_officer=officer).values_list("submitted_at", flat=True)
+    ]
+    days += [day for day in officer.led_actions.values_list("area__plan__start_date", flat=True) if day]
+    return min(days, default=timezone.localdate())
+
+
+def current_holder(officer: Officer) -> PostHolder:
+    """The post's holder now, recording the person the post names as its first holder if none was recorded (a post
+    made before post holders, by the admin or a test)."""
+    holder = officer.holders.order_by("-started_on").first()
+    if holder is None:
+        holder = PostHolder(
+            officer=officer,
+            person_name=officer.person_name,
+            email=officer.email,
+            user=officer.user,
+            started_on=_first_appearance(officer),
+        )
+        holder.full_clean()
+        holder.save()
+    return holder
+
+
+def post_hand_over_errors(
+    *, officer: Officer, person_name: str, email: str, started_on: date | None, user=None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not person_name.strip():
+        errors["person_name"] = "Enter the name of the person who now holds the post."
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            errors["email"] = "Enter an email address in the correct format, like name@example.org."
+    if started_on is None:
+        errors["started_on"] = "Enter the date the new person took over the post."
+    elif started_on > timezone.localdate():
+        errors["started_on"] = "The date the new person took over must be today or in the past."
+    else:
+        latest = officer.holders.order_by("-started_on").first()
+        if latest is not None and started_on <= latest.started_on:
+            errors["started_on"] = (
+                f"The date must be after {latest.started_on:%-d %B %Y}, when "
+                f"{latest.person_name or 'the current holder'} took over the post."
+            )
+    if user is not None and Officer.objects.filter(user=user).exclude(pk=officer.pk).exists():
+        errors["user"] = "That account is already linked to another post."
+    return errors
+
+
+@transaction.atomic
+def post_hand_over(
+    *, officer: Officer, person_name: str, email: str = "", started_on: date, user=None, by, expected_version: int
+) -> PostHolder:
+    """Record that `person_name` holds `officer`'s post from `started_on`. The post, its actions and everything
+    it did stay as they are: past updates, comments, history and reports go on naming the person who held the post
+    then; emails and sign-in go to the new holder (the post's name, email and user from now). Without `user`, the
+    previous holder's account is unlinked: they no longer act for this post. Refuses a stale edit (StaleEditError)."""
+    current_holder(officer)  # the person handing over, recorded if the post had no holders yet
+    errors = post_hand_over_errors(
+        officer=officer, person_name=person_name, email=email, started_on=started_on, user=user
+    )
+    if errors:
+        raise ValidationError(errors)  # rolls back the holder recorded above with the transaction
+    holder = PostHolder(
+        officer=officer, person_name=person_name.strip(), email=email.strip(), user=user, started_on=started_on
+    )
+    holder.full_clean()
+    holder._history_user = by
+    holder.save()
+    officer.person_name, officer.email, officer.user = holder.person_name, holder.email, user
+    officer._change_reason = f"Handed over to {holder.person_name} from {started_on:%-d %B %Y}"
+    save_versioned(officer, expected_version=expected_version, by=by)
+    return holder
+
+
+@transaction.atomic
+def officer_correct_name(
+    *, officer: Officer, person_name: str, by, expected_version: int, holder: PostHolder | None = None
+) -> PostHolder:
+    """Correct the spelling of a holder's name (default: the current holder) in place: it is the same person, so
+    every update, report and history row that names them shows the corrected name. Not a handover (post_hand_over):
+    the change is recorded in history as a correction."""
+    if not person_name.strip():
+        raise ValidationError({"person_name": "Enter the name as it should be spelt."})
+    current = current_holder(officer)
+    holder = holder or current
+    if holder.officer_id != officer.pk:
+        raise ValidationError({"person_name": "That person did not hold this post."})
+    # The post's version guards the holders too: a correction and a handover cannot cross unseen.
+    claim_version(officer, expected_version=expected_version)
+    was = holder.person_name
+    holder.person_name = person_name.strip()
+    holder.version += 1
+    holder.updated_at = timezone.now()
+    holder._history_user = by
+    holder._change_reason = f"Name corrected from {was}"[:100]
+    holder.full_clean()
+    holder.save()
+    if holder.pk == current.pk:
+        officer.person_name = holder.person_name
+    officer.updated_at = timezone.now()
+    officer._history_user = by
+    officer._change_reason = f"Name corrected from {was}"[:100]
+    officer.full_clean()
+    officer.save()
+    return holder
 
 
 # The domain apps whose records a programme manager maintains in the admin.

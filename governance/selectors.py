@@ -9,7 +9,16 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from actions.models import Action, Officer, Organisation, Plan, ProgressUpdate, Rag, ReportingPeriod
+from actions.models import (
+    Action,
+    Officer,
+    Organisation,
+    Plan,
+    ProgressUpdate,
+    Rag,
+    ReportingPeriod,
+    with_holder_names,
+)
 from actions.permissions import Role, user_roles, writable_actions
 from governance.models import Challenge, CoproductionComment
 from kpis.models import Milestone
@@ -127,8 +136,13 @@ def submitted_updates(action: Action) -> list[ProgressUpdate]:
 
 
 def challenge_queryset() -> QuerySet[Challenge]:
-    return Challenge.objects.select_related(
-        "action__area__plan", "period", "raised_by_officer", "responded_by_officer", "raised_by", "responded_by"
+    # Who raised and who answered are named as the people who held those posts then (decision 0023).
+    return with_holder_names(
+        Challenge.objects.select_related(
+            "action__area__plan", "period", "raised_by_officer", "responded_by_officer", "raised_by", "responded_by"
+        ),
+        raised_by_officer="raised_at",
+        responded_by_officer="responded_at",
     )
 
 
@@ -181,9 +195,10 @@ def rating_flags(plan: Plan) -> list[RatingFlag]:
 
 def comments_for(action: Action) -> list[CoproductionComment]:
     return list(
-        action.coproduction_comments.select_related("author_officer", "progress_update__period").order_by(
-            "-created_at", "-id"
-        )
+        with_holder_names(
+            action.coproduction_comments.select_related("author_officer", "progress_update__period"),
+            author_officer="created_at",
+        ).order_by("-created_at", "-id")
     )
 
 

@@ -33,6 +33,7 @@ from actions.models import (
     ProgressUpdate,
     RagDefinition,
     ReportingPeriod,
+    holder_name_on,
 )
 from actions.snapshot import Delivery, PlanSnapshot, plan_snapshot
 from actions.tiers import Tier, is_tiered, tiers_of
@@ -197,9 +198,12 @@ def report_content(
     outcomes = sorted(rows_as_at(Outcome, when, area_id__in=area_ids), key=lambda o: (o.order, o.pk))
 
     lead_ids = leads_as_at(actions)
-    officers = _as_at_or_now(Officer, when, {officer for ids in lead_ids.values() for officer in ids})
+    # Each lead named with the person who held the post on the day the report stands at (decision 0023).
+    held = {"holder_name": holder_name_on("id", timezone.localdate(when))}
+    officers = _as_at_or_now(Officer, when, {officer for ids in lead_ids.values() for officer in ids}, held)
     leads = {
-        pk: [officers[officer].public_name for officer in ids if officer in officers] for pk, ids in lead_ids.items()
+        pk: [officers[officer].public_held_by(officers[officer].holder_name) for officer in ids if officer in officers]
+        for pk, ids in lead_ids.items()
     }
     organisations = _as_at_or_now(Organisation, when, {o.organisation_id for o in officers.values()}).values()
     partners = [o.name for o in sorted(organisations, key=lambda o: (ORGANISATION_ORDER.index(o.kind), o.name))]
@@ -262,13 +266,13 @@ def report_content(
     return content
 
 
-def _as_at_or_now(model, when, ids) -> dict:
+def _as_at_or_now(model, when, ids, annotations: dict | None = None) -> dict:
     """People and organisations as they stood at `when`; one recorded only later (an import or the demo records
     posts when it loads them, after the dates it reports on) is taken as it is now rather than left out."""
-    rows = {row.pk: row for row in rows_as_at(model, when, id__in=ids)}
+    rows = {row.pk: row for row in rows_as_at(model, when, annotations, id__in=ids)}
     missing = set(ids) - set(rows)
     if missing:
-        rows.update(model.objects.in_bulk(missing))
+        rows.update({row.pk: row for row in model.objects.filter(pk__in=missing).annotate(**(annotations or {}))})
     return rows
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actions.as_at import rows_as_at
 from actions.locking import FieldChange, field_changes
-from actions.models import Action, Plan, ReportingPeriod
+from actions.models import Action, Plan, ReportingPeriod, with_holder_names
 from actions.permissions import user_officer
 from risks.models import SCALE, Band, Risk, RiskBands, RiskReview
 from risks.services import bands_for
@@ -201,7 +201,11 @@ def risk_page(risk: Risk) -> tuple[RiskRow, list[RiskReview], list[FieldChange]]
         band=risk.band(reg_bands),
         previous_position=previous,
     )
-    reviews = list(risk.reviews.select_related("reviewed_by_officer", "period").order_by("-reviewed_on", "-id"))
+    reviews = list(
+        with_holder_names(
+            risk.reviews.select_related("reviewed_by_officer", "period"), reviewed_by_officer="reviewed_on"
+        ).order_by("-reviewed_on", "-id")
+    )
     history = sorted(
         field_changes(Risk, list(risk.history.select_related("history_user__officer")), lambda r: "Risk"),
         key=lambda c: c.when,

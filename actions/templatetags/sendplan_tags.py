@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from actions.locking import history_user_label
 from actions.models import RAG_TAG_CLASS, STAGE_TAG_CLASS, Rag, Stage
+from actions.models import officer_then as models_officer_then
 from sendplan.fields import GovukDateWidget
 from sendplan.links import url_for_pk
 from sendplan.page_cache import cached_html
@@ -143,6 +144,13 @@ def typed_value(form, name: str) -> str:
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
         return str(dict(field.choices).get(value, value))
     return str(value)
+
+
+@register.filter
+def officer_then(record, officer_field: str) -> str:
+    """`{{ update|officer_then:"submitted_by_officer" }}`: the post with the person who held it when the record
+    was made (actions.models.with_holder_names), not whoever holds it now."""
+    return models_officer_then(record, officer_field)
 
 
 @register.filter
