@@ -284,3 +284,68 @@ class AreaCloseForm(forms.Form):
         required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PostHandOverForm(forms.Form):
+    """The new person in a post, from a date (services.post_hand_over holds the rules)."""
+
+    person_name = forms.CharField(
+        label="New person's full name",
+        max_length=200,
+        required=False,
+        help_text="As they want it shown in updates and reports.",
+    )
+    email = forms.CharField(
+        label="Their email address (optional)",
+        max_length=254,
+        required=False,
+        help_text="Reminders and digests for this post go here from now on.",
+    )
+    started_on = GovukDateField(
+        label="Date they took over the post",
+        required=False,
+        help_text="Updates given from this day name them; earlier ones keep the person before. For example, 5 1 2026.",
+    )
+    user = forms.ModelChoiceField(
+        label="Their sign-in account (optional)",
+        queryset=None,
+        required=False,
+        empty_label="No account yet",
+        help_text="The account that updates this post's actions from now on. The previous holder's account stops "
+        "acting for the post.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_username()})" if user.get_full_name() else user.get_username()
+        )
+
+
+class OfficerCorrectNameForm(forms.Form):
+    """The right spelling of a holder's name: the same person, so no handover (services.officer_correct_name)."""
+
+    holder = forms.ModelChoiceField(
+        label="Whose name is misspelt?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        required=False,  # the current holder (the only one of a post with no handovers)
+    )
+    person_name = forms.CharField(
+        label="The name as it should be spelt",
+        max_length=200,
+        required=False,
+        help_text="Every update, report and history entry that names them will show this name.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = holders
+        self.fields["holder"].label_from_instance = lambda holder: (
+            f"{holder.person_name or 'Nobody named'}, from {holder.started_on:%-d %B %Y}"
+        )

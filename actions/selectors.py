@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.apps import apps
 from django.db.models import (
@@ -28,6 +29,7 @@ from actions.models import (
     AreaOfWeakness,
     Finding,
     Officer,
+    Organisation,
     Outcome,
     Plan,
     ProgressUpdate,
@@ -364,3 +366,44 @@ def action_history(action: Action, *, include_drafts: bool = False) -> list[Fiel
 
 def rag_label(code: str) -> str:
     return Rag(code).label if code else "Not rated"
+
+
+@dataclass
+class OfficerPage:
+    officer: Officer
+    holders: list  # earliest first; the last is the current holder
+    led: list[Action]
+    accountable: list[Action]
+
+
+def officer_page(officer: Officer) -> OfficerPage:
+    """A post: its organisation, who held it from when, and the actions it leads or is accountable for."""
+    holders = list(officer.holders.select_related("user").order_by("started_on"))
+    for holder, successor in zip(holders, holders[1:], strict=False):
+        holder.until = successor.started_on - timedelta(days=1)
+    actions = Action.objects.select_related("area__plan").order_by("area__plan__title", "area__order", "order", "ref")
+    return OfficerPage(
+        officer=officer,
+        holders=holders,
+        led=list(actions.filter(leads=officer)),
+        accountable=list(actions.filter(accountable_officer=officer)),
+    )
+
+
+def plan_officers(plan: Plan) -> list[tuple[Organisation, list[Officer]]]:
+    """The posts of the organisations working on `plan` (those leading or accountable for its actions, its
+    partners and its accountable officers), by organisation."""
+    actions = Action.objects.filter(area__plan=plan)
+    organisation_ids = (
+        set(Officer.objects.filter(led_actions__in=actions).values_list("organisation_id", flat=True))
+        | set(Officer.objects.filter(accountable_actions__in=actions).values_list("organisation_id", flat=True))
+        | set(plan.accountable_officers.values_list("organisation_id", flat=True))
+        | set(Organisation.objects.filter(partner_actions__in=actions).values_list("id", flat=True))
+    )
+    officers = Officer.objects.filter(organisation_id__in=organisation_ids).select_related("organisation")
+    by_organisation: dict[int, list[Officer]] = {}
+    organisations = {}
+    for officer in officers.order_by("organisation__name", "post_title", "person_name"):
+        organisations[officer.organisation_id] = officer.organisation
+        by_organisation.setdefault(officer.organisation_id, []).append(officer)
+    return [(organisations[pk], by_organisation[pk]) for pk in by_organisation]

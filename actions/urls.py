@@ -13,4 +13,8 @@ urlpatterns = [
     path("actions/", views.action_list, name="action-list"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action-update"),
+    path("plans/<slug:slug>/officers/", views.plan_officers, name="plan-officers"),
+    path("officers/<int:pk>/", views.officer_detail, name="officer-detail"),
+    path("officers/<int:pk>/hand-over/", views.officer_hand_over, name="officer-hand-over"),
+    path("officers/<int:pk>/correct-name/", views.officer_correct_name_view, name="officer-correct-name"),
 ]

@@ -14,9 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import selectors
 from actions.filters import ActionFilter
-from actions.forms import AreaCloseForm, ProgressUpdateForm, RollForwardForm
+from actions.forms import (
+    AreaCloseForm,
+    OfficerCorrectNameForm,
+    PostHandOverForm,
+    ProgressUpdateForm,
+    RollForwardForm,
+)
 from actions.locking import StaleEditError
-from actions.models import Action, AreaOfWeakness, Plan, ReportingPeriod, Stage
+from actions.models import Action, AreaOfWeakness, Officer, Plan, ReportingPeriod, Stage
 from actions.permissions import (
     Role,
     action_write_refusal,
@@ -30,7 +36,9 @@ from actions.permissions import (
 from actions.services import (
     area_close,
     area_reopen,
+    officer_correct_name,
     plan_roll_forward,
+    post_hand_over,
     progress_update_save_draft,
     progress_update_submit,
 )
@@ -205,7 +213,9 @@ def action_detail(request, pk):
             "page": SimpleLazyObject(lambda: selectors.action_page(action, show_draft=can_update)),
             "can_update": can_update,
             "extra_tabs": extra_tabs,
-            "rights": (can_update, *(tab["vary_on"] for tab in extra_tabs)),
+            # Programme managers see the leads' names as links to their posts' pages.
+            "rights": (can_update, can_manage_plans(request.user), *(tab["vary_on"] for tab in extra_tabs)),
+            "can_manage_people": can_manage_plans(request.user),
         },
     )
 
@@ -395,3 +405,93 @@ def _actions_csv(rows) -> HttpResponse:
             )
         )
     return response
+
+
+def _require_people_manager(user) -> None:
+    require_reader(user)
+    if not can_manage_plans(user):
+        raise PermissionDenied("Only the programme manager can change who holds a post.")
+
+
+def _officer(pk: int) -> Officer:
+    return get_object_or_404(Officer.objects.select_related("organisation"), pk=pk)
+
+
+@require_GET
+def plan_officers(request, slug):
+    _require_people_manager(request.user)
+    plan = get_object_or_404(Plan, slug=slug)
+    context = {"plan": plan, "organisations": selectors.plan_officers(plan)}
+    return render(request, "actions/plan_officers.html", context)
+
+
+@require_GET
+def officer_detail(request, pk):
+    _require_people_manager(request.user)
+    officer = _officer(pk)
+    return render(request, "actions/officer_detail.html", {"officer": officer, "page": selectors.officer_page(officer)})
+
+
+@require_http_methods(["GET", "POST"])
+def officer_hand_over(request, pk):
+    """Record the new person in a post from a date: their past updates stay the previous holder's."""
+    _require_people_manager(request.user)
+    officer = _officer(pk)
+    form = PostHandOverForm(request.POST or None, initial={"version": officer.version})
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            holder = post_hand_over(
+                officer=officer,
+                person_name=data["person_name"],
+                email=data["email"],
+                started_on=data["started_on"],
+                user=data["user"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{holder.person_name} holds the post of {officer.post_title} from {holder.started_on:%-d %B %Y}. "
+                "Updates given before then still name the person who gave them.",
+            )
+            return redirect("officer-detail", pk=officer.pk)
+    context = {"officer": officer, "form": form, "stale": stale}
+    return render(request, "actions/officer_hand_over.html", context, status=form_status(form, stale))
+
+
+@require_http_methods(["GET", "POST"])
+def officer_correct_name_view(request, pk):
+    """Correct the spelling of a holder's name everywhere it appears (not a handover)."""
+    _require_people_manager(request.user)
+    officer = _officer(pk)
+    holders = officer.holders.order_by("-started_on")
+    current = holders.first()
+    initial = {"version": officer.version, "holder": current, "person_name": current.person_name if current else ""}
+    form = OfficerCorrectNameForm(request.POST or None, initial=initial, holders=holders)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            holder = officer_correct_name(
+                officer=officer,
+                holder=data["holder"],
+                person_name=data["person_name"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The name is now spelt {holder.person_name} everywhere it appears.")
+            return redirect("officer-detail", pk=officer.pk)
+    context = {"officer": officer, "form": form, "stale": stale, "has_holders": current is not None}
+    return render(request, "actions/officer_correct_name.html", context, status=form_status(form, stale))

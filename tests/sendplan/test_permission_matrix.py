@@ -72,6 +72,15 @@ MATRIX = [
     ("my-actions", None, "POST", expect(405, nobody=405)),
     ("action-list", None, "POST", expect(405, nobody=405)),
     ("action-detail", "alice_action", "POST", expect(405, nobody=405)),
+    # People who move on (decision 0023): only programme managers see posts, hand them over and correct names.
+    ("plan-officers", "plan", "GET", expect(403, manager=200)),
+    ("plan-officers", "plan", "POST", expect(405, nobody=405)),
+    ("officer-detail", "officer", "GET", expect(403, manager=200)),
+    ("officer-detail", "officer", "POST", expect(405, nobody=405)),
+    ("officer-hand-over", "officer", "GET", expect(403, manager=200)),
+    ("officer-hand-over", "officer", "POST", expect(403, manager=302)),
+    ("officer-correct-name", "officer", "GET", expect(403, manager=200)),
+    ("officer-correct-name", "officer", "POST", expect(403, manager=302)),
     # KPIs: owners (alice owns 1.K1, bob owns SC1) and programme managers write; everyone with a role reads.
     ("scorecard", "plan", "GET", expect(200)),
     ("kpi-exceptions", "plan", "GET", expect(200)),
@@ -215,6 +224,7 @@ MATRIX = [
 ARGS = {
     "plan": lambda w: [w.plan.slug],
     "area": lambda w: [w.area.pk],
+    "officer": lambda w: [w.head_of_send.pk],
     "alice_action": lambda w: [w.alice_action.pk],
     "bob_action": lambda w: [w.bob_action.pk],
     "colleague_action": lambda w: [w.colleague_action.pk],
@@ -279,6 +289,16 @@ POST_DATA = {
     "challenge-respond": {"resolution": "explained", "response": "Matrix: audit attached.", "version": "1"},
     "comment-respond": {"response": "Matrix: letters now go out in plain English.", "version": "1"},
     "comment-new": {"text": "Matrix: families say waits are still long.", "publishable": "on"},
+    "officer-hand-over": {
+        "person_name": "Dev Patel",
+        "email": "dev.patel@riverside.example",
+        "started_on_0": "1",
+        "started_on_1": "12",
+        "started_on_2": "2025",
+        "user": "",
+        "version": "OFFICER_VERSION",
+    },
+    "officer-correct-name": {"person_name": "Alicia Moreno", "version": "OFFICER_VERSION"},
     "area-close": {
         "closed_on_0": "1",
         "closed_on_1": "12",
@@ -353,6 +373,7 @@ PLACEHOLDERS = {
     "AREA": lambda w: w.area.pk,
     "ACTION": lambda w: w.alice_action.pk,
     "OPEN_PERIOD": lambda w: w.period.pk,
+    "OFFICER_VERSION": lambda w: type(w.head_of_send).objects.get(pk=w.head_of_send.pk).version,
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
 
