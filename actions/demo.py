@@ -29,7 +29,14 @@ from actions.models import (
     ReportingPeriod,
 )
 from actions.permissions import Role
-from actions.services import UNCHANGED, progress_update_save_draft, progress_update_submit, role_groups_sync
+from actions.services import (
+    UNCHANGED,
+    post_hand_over,
+    post_holder_record,
+    progress_update_save_draft,
+    progress_update_submit,
+    role_groups_sync,
+)
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo-sendplan-2026"
@@ -155,6 +162,28 @@ def _user_for(officer: Officer) -> User:
     return user
 
 
+def _hand_over(started_on: date, key: str, handover: dict, officers: dict[str, Officer]) -> None:
+    """The new person takes over the post, with an account of their own so history shows who did what."""
+    officer = officers[key]
+    officer.refresh_from_db()
+    user = User(
+        username=f"officer-{officer.pk}-from-{started_on:%Y%m%d}",
+        first_name=handover["person_name"],
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    post_hand_over(
+        officer=officer,
+        person_name=handover["person_name"],
+        email=handover.get("email", ""),
+        started_on=started_on,
+        user=user,
+        by=officers[handover["by"]].user,
+        expected_version=officer.version,
+    )
+
+
 @dataclass
 class DemoPlanContext:
     """What a demo extension (e.g. kpis.demo) needs to add its part of a plan file."""
@@ -193,7 +222,23 @@ def load_plan(path: Path) -> Plan | None:
             at=created,
         )
         _user_for(officer)
+        # The post's first holder, from when the plan was published (decision 0023).
+        post_holder_record(
+            officer=officer,
+            person_name=officer.person_name,
+            email=officer.email,
+            started_on=created.date(),
+            by=officer.user,
+            user=officer.user,
+        )
         officers[item["key"]] = officer
+    # Posts handed over during the plan (the optional "handovers" of an officer), applied in date order as the
+    # replay of updates below reaches them, so each update names the person who held the post when it was given.
+    handovers = sorted(
+        (_date(handover["from"]), item["key"], handover)
+        for item in data["officers"]
+        for handover in item.get("handovers", [])
+    )
 
     plan = _create(
         Plan(
@@ -301,6 +346,8 @@ def load_plan(path: Path) -> Plan | None:
         period._history_date = _at(period.start)
         period.save(update_fields=["status"])
         submitted_on = period.update_deadline or period.end
+        while handovers and handovers[0][0] <= submitted_on - timedelta(days=3):
+            _hand_over(*handovers.pop(0), officers)
         for minutes, (action, update) in enumerate(updates_by_period[period_spec["key"]]):
             action.refresh_from_db()
             officer = officers[update["by"]]
@@ -378,7 +425,7 @@ def _demo_officer(spec: DemoUser) -> Officer:
         return Officer.objects.get(
             post_title=item["post_title"],
             organisation__name=next(org["name"] for org in data["organisations"] if org["key"] == item["organisation"]),
-            person_name=item.get("person_name", ""),
+            holders__person_name=item.get("person_name", ""),  # its first holder (decision 0023)
         )
     raise LookupError(f"No demo plan {spec.plan_slug}")
 

@@ -739,6 +739,28 @@ def post_hand_over(
 
 
 @transaction.atomic
+def post_holder_record(
+    *, officer: Officer, person_name: str, email: str, started_on: date, by, user=None
+) -> PostHolder:
+    """Record (or restate) who held `officer`'s post from `started_on`, as a workbook lists it: the holder that
+    started that day is updated in place, else one is added. The post's own name stays as the workbook names it
+    elsewhere (its current holder). For imports; people hand posts over with post_hand_over."""
+    holder = PostHolder.objects.filter(officer=officer, started_on=started_on).first()
+    if holder is None:
+        holder = PostHolder(officer=officer, started_on=started_on, user=user)
+    elif (holder.person_name, holder.email) == (person_name, email):
+        return holder
+    else:
+        holder.version += 1
+    holder.person_name, holder.email = person_name, email
+    holder.updated_at = timezone.now()
+    holder._history_user = by
+    holder.full_clean()
+    holder.save()
+    return holder
+
+
+@transaction.atomic
 def officer_correct_name(
     *, officer: Officer, person_name: str, by, expected_version: int, holder: PostHolder | None = None
 ) -> PostHolder:

@@ -34,7 +34,8 @@ class _People:
         self.by_key = {
             item["key"]: Officer.objects.get(
                 post_title=item["post_title"],
-                person_name=item.get("person_name", ""),
+                # The person the plan file names held the post first; it may have been handed over since.
+                holders__person_name=item.get("person_name", ""),
                 organisation__name=orgs[item["organisation"]],
             )
             for item in data["officers"]

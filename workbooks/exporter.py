@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from actions.models import Action, Plan, ProgressUpdate, Rag, Stage
+from actions.models import Action, Plan, PostHolder, ProgressUpdate, Rag, Stage
 from kpis.models import Kpi
 from sendplan.spreadsheets import CSV_BOM, spreadsheet_safe
 from workbooks import schema
@@ -32,6 +32,19 @@ def _leads(officers) -> str:
     text = "; ".join(f"{o.post_title} ({o.person_name})" if o.person_name else o.post_title for o in officers)
     splittable = any(mark in text for mark in (",", "&", "/", " and ")) and ";" not in text
     return f"{text};" if splittable else text
+
+
+def _post_holder_rows(officers: dict) -> list[list]:
+    """Each holder of the plan's posts that were handed over (two holders or more), earliest first. One query."""
+    holders: dict[int, list[PostHolder]] = {}
+    for holder in PostHolder.objects.filter(officer_id__in=list(officers)).order_by("started_on", "pk"):
+        holders.setdefault(holder.officer_id, []).append(holder)
+    handed_over = sorted((officers[pk], held) for pk, held in holders.items() if len(held) > 1)
+    return [
+        [_leads([officer]), holder.person_name, holder.email, holder.started_on]
+        for officer, held in handed_over
+        for holder in held
+    ]
 
 
 def _stage(plan: Plan, code: str) -> str:
@@ -152,6 +165,13 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         ]
         for u in updates
     ]
+    sheets["Post holders"] = [schema.POST_HOLDERS.headers] + _post_holder_rows(
+        {o.pk: o for a in actions for o in (*a.leads.all(), a.accountable_officer) if o}
+        | {o.pk: o for a in areas for o in a.owners.all()}
+        | {u.submitted_by_officer_id: u.submitted_by_officer for u in updates if u.submitted_by_officer_id}
+        | {k.owner_id: k.owner for k in kpis if k.owner_id}
+        | {r.owner_id: r.owner for r in risks if r.owner_id}
+    )
     sheets["KPIs"] = [schema.KPIS.headers] + [
         [
             k.ref,

@@ -32,7 +32,7 @@ from actions.models import (
     ReportingPeriod,
     Stage,
 )
-from actions.services import UNCHANGED, progress_update_submit
+from actions.services import UNCHANGED, post_holder_record, progress_update_submit
 from kpis.models import Kpi, Measurement
 from kpis.services import (
     current_measurement,
@@ -720,6 +720,42 @@ class _Importer:
             extras["officer"] = officer
             self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), evidence, **extras)
 
+    def post_holders_sheet(self) -> None:
+        """Who held each handed-over post from when: the person a past update, report or history row names."""
+        seen: dict[tuple[int, date], int] = {}
+        for row in self.workbook.rows(schema.POST_HOLDERS):
+            officer = self.one_officer(row, "post")
+            if not officer:
+                if officer is None:
+                    self.problem(row, "post", "names no post: give the post as the other sheets name it.")
+                continue
+            if not row.get("from"):
+                self.problem(row, "from", "is empty: give the date this person took over the post.")
+                continue
+            started_on = self.date_of(row, "from")
+            if started_on is None:
+                continue
+            if (officer.pk, started_on) in seen:
+                self.problem(
+                    row,
+                    "from",
+                    f"names a second holder of this post from the same day as row {seen[officer.pk, started_on]}.",
+                    row.get("from"),
+                )
+                continue
+            seen[officer.pk, started_on] = row.number
+            given = (row.text("person"), row.text("email"))
+            before = officer.holders.filter(started_on=started_on).values_list("person_name", "email").first()
+            try:
+                post_holder_record(
+                    officer=officer, person_name=given[0], email=given[1], started_on=started_on, by=self.by
+                )
+            except ValidationError as error:
+                self.refused(row, error, rename={"person_name": "person", "started_on": "from"})
+                continue
+            kind = "created" if before is None else "unchanged" if tuple(before) == given else "changed"
+            self.result.count(kind, "Post holder", f"{officer.post_title}: {given[0]} from {started_on:%-d %B %Y}")
+
     def latest_period(self) -> ReportingPeriod | None:
         return (
             self.plan.periods.filter(status=ReportingPeriod.Status.OPEN).first()
@@ -1088,6 +1124,7 @@ class _Importer:
             ("actions", self.actions_sheet),
             ("reporting periods", self.periods_sheet),
             ("progress updates", self.updates_sheet),
+            ("post holders", self.post_holders_sheet),
             ("current ratings", self.current_ratings),
             ("action states", self.action_states),
             ("KPIs", self.kpis_sheet),

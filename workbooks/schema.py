@@ -233,4 +233,18 @@ RISKS = Sheet(
     synonyms=("Risk register",),
 )
 
-SHEETS = (PLAN, AREAS, ACTIONS, PERIODS, UPDATES, KPIS, MILESTONES, MEASUREMENTS, RISKS)
+# Who held each handed-over post from when (decision 0023): `post` names the post as the other sheets do (with its
+# current holder), each row one holder; a post never handed over has no rows.
+POST_HOLDERS = Sheet(
+    "Post holders",
+    (
+        Column("post", ("officer", "lead"), required=True),
+        Column("person", ("name", "holder")),
+        Column("email"),
+        Column("from", ("started on", "start"), required=True),
+    ),
+    synonyms=("Handovers", "Holders"),
+    key="post",
+)
+
+SHEETS = (PLAN, AREAS, ACTIONS, PERIODS, UPDATES, POST_HOLDERS, KPIS, MILESTONES, MEASUREMENTS, RISKS)
