@@ -9,7 +9,7 @@ from workbooks.services import upload_check, upload_confirm
 
 
 def _importer_progress(progress):
-    """The importer's steps ("actions", 2 of 11) in words for the job's page."""
+    """The importer's steps ("actions", 2 of 12) in words for the job's page."""
 
     def told(what: str, done: int, total: int) -> None:
         progress(f"Checking the {what}", done, total)
