@@ -324,7 +324,6 @@ def load_plan(path: Path) -> Plan | None:
                     outcome=outcomes.get(item.get("outcome") or ""),
                     ref=item["ref"],
                     text=item["text"],
-                    accountable_officer=officers.get(item.get("accountable") or ""),
                     due_date=_date(item.get("due_date")),
                     due_label=item.get("due_label", ""),
                     coproduction_level=item.get("coproduction_level") or "",
@@ -334,6 +333,11 @@ def load_plan(path: Path) -> Plan | None:
                 at=created,
             )
             action.leads.set(officers[key] for key in item["leads"])
+            # One key, or a list of them for joint accountable officers.
+            accountable = item.get("accountable") or []
+            action.accountable_officers.set(
+                officers[key] for key in ([accountable] if isinstance(accountable, str) else accountable)
+            )
             action.partners.set(organisations[key] for key in item.get("partners", []))
             for update in item.get("updates", []):
                 updates_by_period[update["period"]].append((action, update))

@@ -558,9 +558,8 @@ class Action(VersionedModel):
     ref = models.CharField(max_length=20)
     text = models.TextField()
     leads = models.ManyToManyField(Officer, related_name="led_actions")
-    accountable_officer = models.ForeignKey(
-        Officer, null=True, blank=True, on_delete=models.SET_NULL, related_name="accountable_actions"
-    )
+    # The accountable senior officers: often one, sometimes jointly two from two organisations (decision 0023).
+    accountable_officers = models.ManyToManyField(Officer, blank=True, related_name="accountable_actions")
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_actions")
     due_date = models.DateField(null=True, blank=True, help_text="Empty for ongoing actions.")
     due_label = models.CharField(max_length=200, blank=True, help_text='As the plan words it: "Immediate", "ongoing".')
@@ -582,7 +581,7 @@ class Action(VersionedModel):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
     # Who leads the action is history too, so a report rebuilt as at a past term names the leads of that term.
-    history = HistoricalRecords(m2m_fields=[leads])
+    history = HistoricalRecords(m2m_fields=[leads, accountable_officers])
 
     objects = ActionQuerySet.as_manager()
 

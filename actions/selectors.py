@@ -92,7 +92,7 @@ def action_rows(queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
     """Actions with everything a table row shows: area, plan, outcome, leads and their organisations."""
     queryset = queryset if queryset is not None else Action.objects.all()
     return annotate_action_state(
-        queryset.select_related("area__plan", "outcome", "accountable_officer").prefetch_related(
+        queryset.select_related("area__plan", "outcome").prefetch_related(
             Prefetch("leads", queryset=Officer.objects.select_related("organisation"))
         )
     )
@@ -304,7 +304,12 @@ def action_queryset() -> QuerySet[Action]:
     return (
         action_rows()
         .select_related("outcome__finding", "carried_from__area__plan")
-        .prefetch_related("partners", Prefetch("carried_to", queryset=Action.objects.select_related("area__plan")))
+        .prefetch_related(
+            "partners",
+            Prefetch("carried_to", queryset=Action.objects.select_related("area__plan")),
+            # Joint accountable officers (decision 0023): one query, as their labels in the history were.
+            Prefetch("accountable_officers", queryset=Officer.objects.select_related("organisation")),
+        )
     )
 
 
@@ -386,7 +391,7 @@ def officer_page(officer: Officer) -> OfficerPage:
         officer=officer,
         holders=holders,
         led=list(actions.filter(leads=officer)),
-        accountable=list(actions.filter(accountable_officer=officer)),
+        accountable=list(actions.filter(accountable_officers=officer)),
     )
 
 

@@ -627,7 +627,6 @@ def plan_roll_forward(
             outcome=outcome_copies.get(a.outcome_id),
             ref=a.ref,
             text=a.text,
-            accountable_officer_id=a.accountable_officer_id,
             due_date=a.due_date,
             due_label=a.due_label,
             revised_due_date=carried_due_date if a.pk in redated else a.revised_due_date,
@@ -641,6 +640,7 @@ def plan_roll_forward(
     }
     _bulk_copy(Action, action_copies, by)
     _copy_links(Action._meta.get_field("leads"), action_copies)
+    _copy_links(Action._meta.get_field("accountable_officers"), action_copies)
     _copy_links(Action._meta.get_field("partners"), action_copies)
     for action in actions:
         action.status = Action.Status.CARRIED_FORWARD

@@ -358,7 +358,7 @@ class _Seeder:
             by_org.setdefault(officer.organisation_id, []).append(officer)
         org_ids = list(by_org)
         actions, self.leads = [], {}
-        lead_choice = []
+        lead_choice, accountable = [], []
         for i in range(self.n):
             area = self.areas[i % AREAS]
             number = i // AREAS + 1
@@ -371,13 +371,14 @@ class _Seeder:
             lead_choice.append(chosen)
             due = None if rng.random() < 0.1 else self.between_dates(due_from, due_to)
             revised = due + timedelta(days=rng.choice((61, 92, 183))) if due and rng.random() < 0.12 else None
+            text = texts.action_text(rng)  # drawn before the accountable officer, as always: the same seeded plan
+            accountable.append(self.lead_officers[rng.randrange(0, len(self.lead_officers), 6)])
             actions.append(
                 Action(
                     area=area,
                     outcome=self.outcomes[2 * (i % AREAS) + number % 2],
                     ref=f"{area.ref}.{number}",
-                    text=texts.action_text(rng),
-                    accountable_officer=self.lead_officers[rng.randrange(0, len(self.lead_officers), 6)],
+                    text=text,
                     due_date=due,
                     due_label="ongoing" if due is None else f"{due:%B %Y}",
                     revised_due_date=revised,
@@ -405,6 +406,13 @@ class _Seeder:
             a.pk: next((o for o in chosen if o.user_id), self.lead_officer)
             for a, chosen in zip(self.actions, lead_choice, strict=True)
         }
+        Action.accountable_officers.through.objects.bulk_create(
+            [
+                Action.accountable_officers.through(action_id=action.pk, officer_id=officer.pk)
+                for action, officer in zip(self.actions, accountable, strict=True)
+            ],
+            batch_size=BATCH,
+        )
         Action.partners.through.objects.bulk_create(
             [
                 Action.partners.through(action_id=action.pk, organisation_id=org.pk)

@@ -71,8 +71,8 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
     areas = list(plan.areas.prefetch_related("owners", "findings").order_by("order", "ref"))
     actions = list(
         Action.objects.filter(area__plan=plan)
-        .select_related("area", "outcome", "accountable_officer")
-        .prefetch_related("leads", "partners")
+        .select_related("area", "outcome")
+        .prefetch_related("leads", "partners", "accountable_officers")
         .order_by("area__order", "order", "ref")
     )
     updates = list(
@@ -128,7 +128,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
                 a.ref,
                 a.text,
                 _leads(a.leads.all()),
-                _leads([a.accountable_officer]) if a.accountable_officer else "",
+                _leads(a.accountable_officers.all()),
                 "; ".join(o.name for o in a.partners.all()),
                 a.due_label or (a.due_date.strftime("%d/%m/%Y") if a.due_date else ""),
                 a.due_date,
@@ -166,7 +166,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         for u in updates
     ]
     sheets["Post holders"] = [schema.POST_HOLDERS.headers] + _post_holder_rows(
-        {o.pk: o for a in actions for o in (*a.leads.all(), a.accountable_officer) if o}
+        {o.pk: o for a in actions for o in (*a.leads.all(), *a.accountable_officers.all())}
         | {o.pk: o for a in areas for o in a.owners.all()}
         | {u.submitted_by_officer_id: u.submitted_by_officer for u in updates if u.submitted_by_officer_id}
         | {k.owner_id: k.owner for k in kpis if k.owner_id}

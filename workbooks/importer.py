@@ -307,7 +307,7 @@ class _Importer:
         return self.organisation(self.plan.local_area, kind=Organisation.Kind.COUNCIL)
 
     def one_officer(self, row: Row, column: str) -> Officer | None | bool:
-        """The single officer a cell names (an owner, the accountable officer); False when it cannot be read."""
+        """The single officer a cell names (an owner, an update's author); False when it cannot be read."""
         if not row.get(column):
             return None
         officers = self.leads(row, column)
@@ -549,12 +549,14 @@ class _Importer:
             partners = [self.organisation(name) for name in re.split(r"[;\n]", row.text("partners")) if name.strip()]
             if {o.pk for o in action.partners.all()} != {o.pk for o in partners}:
                 action.partners.set(partners)
-            accountable = self.one_officer(row, "accountable")
-            if accountable is False:
-                continue
-            if accountable is not None and action.accountable_officer_id != accountable.pk:
-                action.accountable_officer = accountable
-                save_versioned(action, expected_version=action.version, by=self.by)
+            # Jointly accountable officers are listed as leads are ("DCS (A Name) and Chief Nurse, ICB (B Name)");
+            # an empty cell leaves the action's as they are.
+            if row.get("accountable"):
+                accountable = self.leads(row, "accountable")
+                if accountable is None:
+                    continue
+                if {o.pk for o in action.accountable_officers.all()} != {o.pk for o in accountable}:
+                    action.accountable_officers.set(accountable)
             self.actions[ref] = action
             self.action_rows[ref] = row
 

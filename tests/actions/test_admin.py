@@ -12,7 +12,7 @@ def action_form(action, **changes):
         "ref": action.ref,
         "text": action.text,
         "leads": [o.pk for o in action.leads.all()],
-        "accountable_officer": "",
+        "accountable_officers": [],
         "partners": [],
         "due_date": "",
         "due_label": action.due_label,

@@ -148,12 +148,13 @@ def build_partnership(size: Size) -> Partnership:
                 ref=f"{a + 1}.{n + 1}",
                 text=f"Action {a + 1}.{n + 1}: join up the EHC needs assessment pathway",
                 outcome=outcomes[n % 2],
-                accountable_officer=officers[i % len(officers)],
                 due_date=due if i % 5 else None,
                 due_label="ongoing" if i % 5 == 0 else "",
                 order=n,
             )
             action.leads.set(leads)
+            # Jointly accountable on every other action (decision 0023): their organisations must not cost a query each.
+            action.accountable_officers.set(officers[i % len(officers) : i % len(officers) + 1 + i % 2])
             submitter[action.pk] = user_of[leads[0].pk]
             action.partners.set([organisations["pcf"], organisations["trust"]])
             actions.append(action)
@@ -284,11 +285,12 @@ def test_action_detail(as_user, partnership, django_assert_num_queries):
     # 1 session, 2 user, 3 role groups, 4 the action with area and plan (the access check and the title); can she
     # update it (and so see its draft): 5 her officer record, 6 whether she leads it; 7 the data-version token the
     # cached part of the page is keyed on. The cached part, built here: 8 the action with outcome, finding,
-    # accountable officer, the action it was carried from and the overdue / needs-update annotations, 9 leads with
-    # organisations, 10 partners, 11 the actions carried from it, with area and plan; 12 the plan's periods,
-    # 13 the action's updates (and draft) with period and officer, 14 RAG key, 15 the action's history, 16 its
-    # updates' history (with period and the user's officer); labels for the history's foreign keys: 17 areas,
-    # 18 outcomes, 19 accountable officers; the "Challenges and comments" tab: 20 challenges to its ratings with who
+    # the action it was carried from and the overdue / needs-update annotations, 9 leads with organisations,
+    # 10 partners, 11 the actions carried from it, with area and plan, 12 its (joint) accountable officers with
+    # organisations; 13 the plan's periods, 14 the action's updates (and draft) with period, officer and the name of
+    # who held the officer's post then, 15 RAG key, 16 the action's history, 17 its updates' history (with period
+    # and the user's officer); labels for the history's foreign keys: 18 areas, 19 outcomes; the "Challenges and
+    # comments" tab: 20 challenges to its ratings with who
     # raised and answered them, 21 co-production comments with their authors and periods.
     with django_assert_num_queries(21):
         response = client.get(reverse("action-detail", args=[focus.pk]))

@@ -27,9 +27,9 @@ def source(world):
     world.area.owners.set([world.head_of_send])
     finding = Finding.objects.create(area=world.area, ref="2.1", text="Plans are late.", order=1)
     outcome = Outcome.objects.create(area=world.area, finding=finding, ref="a", text="Plans on time", order=1)
+    world.alice_action.accountable_officers.set([world.dco, world.head_of_send])  # jointly accountable
     Action.objects.filter(pk=world.alice_action.pk).update(
         outcome=outcome,
-        accountable_officer=world.dco,
         due_date=date(2026, 3, 31),
         # After the new plan's start (1 Sep 2026), so 1.1 is carried with its dates as they are
         # (tests/actions/test_roll_forward_due_dates.py has the actions already due).
@@ -108,7 +108,6 @@ def test_chosen_actions_are_copied_unrated_and_linked_to_their_originals(world, 
     copy, original = copies["1.1"], world.alice_action
     fields = [
         "text",
-        "accountable_officer_id",
         "due_date",
         "due_label",
         "revised_due_date",
@@ -118,6 +117,11 @@ def test_chosen_actions_are_copied_unrated_and_linked_to_their_originals(world, 
         "order",
     ]
     assert [getattr(copy, f) for f in fields] == [getattr(original, f) for f in fields]
+    assert (
+        set(copy.accountable_officers.all())
+        == set(original.accountable_officers.all())
+        == {world.dco, world.head_of_send}
+    )
     assert copy.outcome == plan.areas.get().outcomes.get()
     assert (copy.carried_from, copy.current_rag, copy.status, copy.version) == (original, "", "open", 1)
     assert list(copy.leads.all()) == [world.head_of_send]

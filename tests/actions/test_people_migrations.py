@@ -63,3 +63,42 @@ def test_the_demo_plans_survive_the_upgrade_and_each_post_gets_its_holder(monkey
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_single_accountable_officer_becomes_the_first_of_a_joint_list_with_its_history(monkeypatch):
+    """actions/migrations/0010_joint_accountable_officers.py: the single accountable officer of each action, and
+    of each history row of it, is kept as the list's one member."""
+    monkeypatch.setattr("reports.services.render_pdf", lambda *args, **kwargs: b"%PDF-1.7\n% stand-in\n%%EOF\n")
+    load_demo()
+    single = [("actions", "0009_post_holders")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(single)
+    old = executor.loader.project_state(single).apps
+    Action, Officer = old.get_model("actions", "Action"), old.get_model("actions", "Officer")
+    officers = list(Officer.objects.order_by("pk")[:3])
+    chosen = {}
+    for n, action in enumerate(Action.objects.order_by("pk")[:3]):
+        Action.objects.filter(pk=action.pk).update(accountable_officer=officers[n])
+        old.get_model("actions", "HistoricalAction").objects.filter(id=action.pk).update(
+            accountable_officer=officers[n]
+        )
+        chosen[action.pk] = officers[n].pk
+    history_rows = old.get_model("actions", "HistoricalAction").objects.filter(id__in=list(chosen)).count()
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    joint = [("actions", "0010_joint_accountable_officers")]
+    executor.migrate(joint)
+    apps = executor.loader.project_state(joint).apps
+    Through = apps.get_model("actions", "Action").accountable_officers.through
+    assert dict(Through.objects.values_list("action_id", "officer_id")) == chosen
+    recorded = apps.get_model("actions", "HistoricalAction_accountable_officers").objects
+    assert recorded.count() == history_rows
+    assert all(
+        chosen[action_id] == officer_id for action_id, officer_id in recorded.values_list("action_id", "officer_id")
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
