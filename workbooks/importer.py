@@ -194,6 +194,16 @@ def _diff(instance, values: dict) -> list[str]:
     return changed
 
 
+# The kind of an organisation named with a post but not yet known, read from how its name ends.
+_ORGANISATION_KINDS = (
+    ("icb", Organisation.Kind.ICB),
+    ("ccg", Organisation.Kind.ICB),
+    ("nhs trust", Organisation.Kind.NHS_TRUST),
+    ("foundation trust", Organisation.Kind.NHS_TRUST),
+    ("council", Organisation.Kind.COUNCIL),
+)
+
+
 class _Importer:
     def __init__(self, workbook, *, by, result: ImportResult):
         self.workbook = workbook
@@ -273,9 +283,13 @@ class _Importer:
             return None
         return due.date
 
-    def officer(self, post: str, person: str = "") -> Officer:
-        """An existing officer with this post (and name), or a new one in the matching organisation."""
+    def officer(self, post: str, person: str = "", organisation: str = "") -> Officer:
+        """An existing officer with this post (and name, and organisation when the cell names one), or a new one in
+        the organisation named with the post ("Head of Inclusion (CFC)"), else in the matching organisation."""
+        named = self.post_organisation(organisation) if organisation else None
         match = Officer.objects.filter(post_title__iexact=post)
+        if named is not None:
+            match = match.filter(organisation=named)
         if person:
             match = match.filter(person_name__iexact=person)
         found = match.order_by("pk").first()
@@ -284,7 +298,7 @@ class _Importer:
             found = Officer.objects.filter(post_title__iexact=f"{post} ({person})", person_name="").first()
         if found:
             return found
-        organisation = self.organisations.get(schema.normalise(post)) or self.home_organisation()
+        organisation = named or self.organisations.get(schema.normalise(post)) or self.home_organisation()
         officer = Officer(post_title=post, person_name=person, organisation=organisation)
         save_versioned(officer, expected_version=1, by=self.by)
         self.result.count("created", "Officer", f"New officer {officer}")
@@ -301,6 +315,21 @@ class _Importer:
             self.result.count("created", "Organisation", f"New organisation {name}")
         self.organisations[schema.normalise(name)] = found
         return found
+
+    def post_organisation(self, name: str) -> Organisation:
+        """The organisation a post is written with, matched on name or short name; one the plan does not know yet
+        is added (its kind read from its name) and the preview warns, as for a new partner."""
+        known = self.organisations.get(schema.normalise(name)) or Organisation.objects.filter(name=name).first()
+        if known is not None:
+            return known
+        kind = next(
+            (kind for ending, kind in _ORGANISATION_KINDS if name.casefold().endswith(ending)), Organisation.Kind.OTHER
+        )
+        self.result.warnings.append(
+            f"“{name}”, named with a post, is not an organisation this plan knows: it was added as a new "
+            f"{Organisation.Kind(kind).label} organisation. Check its name and kind under Manage."
+        )
+        return self.organisation(name, kind=kind)
 
     def home_organisation(self) -> Organisation:
         """Where new officers go when the workbook does not say: the local area's own organisation."""
@@ -334,7 +363,11 @@ class _Importer:
                 if match is None:
                     self.problem(row, column, f"“{part}” is not a lead we can read: write each as Post (Person).")
                     return None
-                parsed.append(Lead(match["post"].strip(), (match["person"] or "").strip()))
+                post, person = match["post"].strip(), (match["person"] or "").strip()
+                if schema.normalise(person) in self.organisations:  # "Head of Inclusion (CFC)": its organisation
+                    parsed.append(Lead(post, "", person))
+                else:
+                    parsed.append(Lead(post, person))
         else:
             parsed = self.parsed(row, column, parse_leads, organisations=set(self.organisations))
         if parsed is None:
@@ -348,7 +381,7 @@ class _Importer:
                 f"“{', '.join(lead.post for lead in parsed if lead not in known)}” is a placeholder, not a person, "
                 "so no one was recorded for it: add them under Manage when they are known."
             )
-        return [self.officer(lead.post, lead.person) for lead in known]
+        return [self.officer(lead.post, lead.person, lead.organisation) for lead in known]
 
     def repeated_rows(self) -> None:
         """Two rows naming the same record would silently leave only the second: refuse them, naming both."""

@@ -346,11 +346,17 @@ def parse_due(value, *, today: date | None = None) -> Due:
 class Lead:
     post: str  # "Head of SEND", "DCO", "Service Leader, CYPDS", "CCG" (an organisation leading as such)
     person: str = ""  # "Jayne Howarth" when the cell gives a name in brackets
+    # The organisation the post is in, when the cell names it with the post: "Head of Inclusion (CFC)",
+    # "Designated Clinical Officer, Northgate ICB" (decision 0023). "" when not said.
+    organisation: str = ""
 
 
 _LEAD_SEP = re.compile(r"\s*(?:(,)|[&;/\r\n]|(?<=\s)and(?=\s))\s*", re.IGNORECASE)
 _ACRONYM = re.compile(r"[A-Za-z]{2,10}")
 _QUALIFIED = re.compile(r"\b(?:of|for)\b", re.IGNORECASE)
+# How the names of NHS and council bodies end: after a comma, such a name is the organisation of the post before
+# it even when the plan's organisations do not include it yet ("Service Manager, Northgate NHS Trust").
+_ORGANISATION_NAME = re.compile(r"\S.*\b(?:ICB|CCG|NHS Trust|Foundation Trust|Council)$")
 
 
 def _is_acronym(text: str) -> bool:
@@ -397,6 +403,8 @@ def _post_and_person(text: str, orgs: dict[str, str]) -> tuple[str, str]:
     head, inner = text[:opening].strip(), text[opening + 1 : -1].strip()
     if not inner:
         return head, ""
+    if normalise(inner) in orgs and head:
+        return head, f"({orgs[normalise(inner)]})"  # the post's organisation, read by parse_leads
     if _is_acronym(inner) or normalise(inner) in orgs:
         return text, ""
     if not head:
@@ -419,17 +427,31 @@ def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
     text = re.sub(r"[^\S\r\n]+", " ", value)
     leads: list[Lead] = []
     closed: list[bool] = []  # whether the lead can no longer take a qualifier
+    # Whether the lead can still be given its organisation after a comma: a post in words, no person, no
+    # organisation and no comma qualifier yet, not itself an organisation.
+    open_to_organisation: list[bool] = []
     for after_comma, raw in _split_leads(text, org_re):
         post, person = _post_and_person(" ".join(raw.split()), orgs)
         if not post:
             continue
+        if person.startswith("(") and person.endswith(")"):  # "Head of Inclusion (CFC)": the post's organisation
+            leads.append(Lead(post, "", person[1:-1]))
+            closed.append(True)
+            open_to_organisation.append(False)
+            continue
         key = normalise(post)
         post = orgs.get(key, post)
+        names_organisation = key in orgs or bool(_ORGANISATION_NAME.fullmatch(post))
+        if after_comma and leads and open_to_organisation[-1] and names_organisation and not person:
+            leads[-1] = Lead(leads[-1].post, "", post)
+            closed[-1], open_to_organisation[-1] = True, False
+            continue
         if after_comma and leads and not closed[-1] and _is_acronym(post) and key not in orgs:
             leads[-1] = Lead(f"{leads[-1].post}, {post}", person)
-            closed[-1] = True
+            closed[-1], open_to_organisation[-1] = True, False
             continue
         leads.append(Lead(post, person))
+        open_to_organisation.append(not person and not names_organisation)
         has_acronym = any(_is_acronym(word) for word in re.findall(r"[A-Za-z]+", post))
         closed.append(bool(person or has_acronym or key in orgs or _QUALIFIED.search(post)))
     return leads

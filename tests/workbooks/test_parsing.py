@@ -303,7 +303,19 @@ LEAD_EXAMPLES = [  # (cell, organisations, [(post, person?), ...])
     ("Service Leader, CYPDS, PACIP,DCO", RBWM, [SLC, ("PaCiP",), ("DCO",)]),
     ("Service Leader, CYPDS, PACIP,DCO", set(), [SLC, ("PACIP",), ("DCO",)]),
     ("Service Leader, CYPDS, PaCiP, IAS DCO", RBWM, [SLC, ("PaCiP",), ("IAS DCO",)]),
-    ("Service Leader, PaCiP", {"PaCiP"}, [("Service Leader",), ("PaCiP",)]),
+    # A known organisation after a post in words is the post's organisation (decision 0023): PaCiP's service leader.
+    ("Service Leader, PaCiP", {"PaCiP"}, [("Service Leader", "", "PaCiP")]),
+    ("Head of Inclusion (CFC)", {"CFC"}, [("Head of Inclusion", "", "CFC")]),
+    (
+        "Head of Inclusion (cfc) & DCO (Adeline Gibbs)",
+        {"CFC"},
+        [("Head of Inclusion", "", "CFC"), ("DCO", "Adeline Gibbs")],
+    ),
+    ("Head of Inclusion (CFC)", set(), [("Head of Inclusion (CFC)",)]),  # an acronym nobody named an organisation
+    ("Designated Clinical Officer, Northgate ICB", set(), [("Designated Clinical Officer", "", "Northgate ICB")]),
+    ("Service Manager, Northgate NHS Trust", set(), [("Service Manager", "", "Northgate NHS Trust")]),
+    ("Head of SEND, Riverside Council & DCO", set(), [("Head of SEND", "", "Riverside Council"), ("DCO",)]),
+    ("CCG, Northgate ICB", {"CCG"}, [("CCG",), ("Northgate ICB",)]),  # an organisation has no organisation
     ("CCG Lead, Service Leader, CYPDS", RBWM, [("CCG Lead",), SLC]),
     ("Service Leader, CYPDS / DCO/BHFT", RBWM, [SLC, ("DCO",), ("BHFT",)]),
     ("Head of SEND, DCO", set(), [("Head of SEND",), ("DCO",)]),  # "of" already qualifies the post
