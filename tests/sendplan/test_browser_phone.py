@@ -119,6 +119,9 @@ PAGES = [
     ("report preview", "colin", lambda w: f"/reports/{w.draft_report().pk}/preview/"),
     ("public Local Offer report", None, lambda w: w.published_report().get_public_url()),
     ("import page", "morgan", lambda w: "/imports/"),
+    ("people and posts", "morgan", lambda w: f"/plans/{w.world.plan.slug}/officers/"),
+    ("post", "morgan", lambda w: f"/officers/{w.world.head_of_send.pk}/"),
+    ("hand over a post", "morgan", lambda w: f"/officers/{w.world.head_of_send.pk}/hand-over/"),
 ]
 
 
