@@ -155,6 +155,12 @@ class OfficerAdmin(VersionedAdmin):
     list_select_related = ("organisation", "user")
     autocomplete_fields = ("user",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who holds an existing post changes by a handover or a name correction on the post's page (decision
+        # 0023): an edit here would rename the person behind every past update, or leave the holders disagreeing.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "person_name", "email", "user") if obj is not None else fields
+
 
 @admin.register(Plan)
 class PlanAdmin(VersionedAdmin):

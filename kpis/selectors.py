@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from actions.locking import FieldChange, field_changes
-from actions.models import Rag
+from actions.models import Rag, with_holder_names
 from actions.permissions import user_officer
 from kpis.charts import TrendChart, trend_chart
 from kpis.models import Kpi, Measurement, Milestone
@@ -63,7 +63,10 @@ def kpi_queryset() -> QuerySet[Kpi]:
     return Kpi.objects.select_related("plan", "area", "owner__organisation").prefetch_related(
         Prefetch(
             "milestones",
-            queryset=Milestone.objects.select_related("commentary_by").order_by("months"),
+            # The commentary's author named as the person who held the post then (decision 0023), in this query.
+            queryset=with_holder_names(
+                Milestone.objects.select_related("commentary_by"), commentary_by="commentary_at"
+            ).order_by("months"),
             to_attr=MILESTONES,
         ),
         # Restated values too, in the same query: the KPI's page and the scorecard show what each was restated from.

@@ -93,3 +93,21 @@ def test_the_plan_lists_its_organisations_posts(client, world):
     html = client.get(reverse("plan-officers", args=[world.plan.slug])).content.decode()
     assert "Riverside Council" in html and "Riverside ICB" in html
     assert reverse("officer-detail", args=[world.dco.pk]) in html
+
+
+def test_the_admin_does_not_rename_the_person_in_a_post(client, world):
+    """A rename there would rewrite who gave every past update: the post's page hands over or corrects instead."""
+    officer = world.head_of_send
+    client.force_login(world.manager)
+    url = reverse("admin:actions_officer_change", args=[officer.pk])
+    data = {
+        "post_title": "Head of SEND and Inclusion",
+        "person_name": "Someone Else",
+        "organisation": officer.organisation_id,
+        "email": "",
+        "name_publishable": "on",
+        "expected_version": officer.version,
+    }
+    assert client.post(url, data).status_code == 302
+    officer.refresh_from_db()
+    assert (officer.post_title, officer.person_name) == ("Head of SEND and Inclusion", "Alice Moreno")
