@@ -20,6 +20,7 @@ from actions.models import (
 )
 from actions.selectors import action_page
 from actions.services import officer_correct_name, post_hand_over, progress_update_submit
+from actions.templatetags.sendplan_tags import officer_then
 from reports.content import report_content
 from tests.governance.test_dashboard import backdate_setup
 
@@ -78,8 +79,6 @@ def _authors(world) -> dict[str, str]:
 
 
 def page_author(update) -> str:
-    from actions.templatetags.sendplan_tags import officer_then
-
     return officer_then(update, "submitted_by_officer")
 
 
@@ -184,3 +183,29 @@ def test_a_stale_handover_or_correction_is_refused(world, handed_over):
         "Alice Moreno",
         "Dev Patel",
     ]
+
+
+def test_a_challenge_raised_before_a_handover_names_the_person_who_raised_it(world):
+    from governance.selectors import challenges_for
+    from governance.services import challenge_raise
+
+    post = world.dco
+    _update(world, world.closed_period, rag="amber", progress="Autumn work.", day=date(2025, 11, 10), officer=post)
+    challenge_raise(
+        action=world.alice_action,
+        text="Where is the evidence?",
+        by=world.bob,
+        officer=post,
+        at=moment(date(2025, 12, 1)),
+    )
+    post.refresh_from_db()
+    post_hand_over(
+        officer=post,
+        person_name="Zara Quinn",
+        started_on=date(2026, 1, 5),
+        by=world.manager,
+        expected_version=post.version,
+    )
+    challenge_raise(action=world.alice_action, text="Still no evidence.", by=world.manager, officer=post)
+    raisers = [officer_then(c, "raised_by_officer") for c in reversed(challenges_for(world.alice_action))]
+    assert raisers == ["Designated Clinical Officer (Bob Hale)", "Designated Clinical Officer (Zara Quinn)"]
