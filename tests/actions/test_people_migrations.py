@@ -1,4 +1,4 @@
-"""Upgrading a database that holds the demo plans to post holders (actions/migrations/0009_post_holders.py):
+"""Upgrading a database that holds the demo plans to post holders (actions/migrations/0010_post_holders.py):
 nothing is lost, and each post gets its current person as its first holder, from the earliest day the post is on
 the record, so every past update goes on naming the person it named before."""
 
@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from actions.demo import load_demo
 
-BEFORE = [("actions", "0008_plan_publishes_ratings")]
-AFTER = [("actions", "0009_post_holders")]
+BEFORE = [("actions", "0009_area_kind_reported_with")]
+AFTER = [("actions", "0010_post_holders")]
 
 
 def holdings(apps) -> dict:
@@ -67,11 +67,11 @@ def test_the_demo_plans_survive_the_upgrade_and_each_post_gets_its_holder(monkey
 
 @pytest.mark.django_db(transaction=True)
 def test_each_single_accountable_officer_becomes_the_first_of_a_joint_list_with_its_history(monkeypatch):
-    """actions/migrations/0010_joint_accountable_officers.py: the single accountable officer of each action, and
+    """actions/migrations/0011_joint_accountable_officers.py: the single accountable officer of each action, and
     of each history row of it, is kept as the list's one member."""
     monkeypatch.setattr("reports.services.render_pdf", lambda *args, **kwargs: b"%PDF-1.7\n% stand-in\n%%EOF\n")
     load_demo()
-    single = [("actions", "0009_post_holders")]
+    single = [("actions", "0010_post_holders")]
     executor = MigrationExecutor(connection)
     executor.migrate(single)
     old = executor.loader.project_state(single).apps
@@ -88,7 +88,7 @@ def test_each_single_accountable_officer_becomes_the_first_of_a_joint_list_with_
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    joint = [("actions", "0010_joint_accountable_officers")]
+    joint = [("actions", "0011_joint_accountable_officers")]
     executor.migrate(joint)
     apps = executor.loader.project_state(joint).apps
     Through = apps.get_model("actions", "Action").accountable_officers.through

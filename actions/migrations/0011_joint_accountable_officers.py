@@ -39,7 +39,7 @@ def accountable_officer_joins_the_list(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0009_post_holders'),
+        ('actions', '0010_post_holders'),
     ]
 
     operations = [

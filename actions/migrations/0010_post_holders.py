@@ -56,7 +56,7 @@ def holders_from_officers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0008_plan_publishes_ratings"),
+        ("actions", "0009_area_kind_reported_with"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
