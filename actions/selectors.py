@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -21,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from actions.locking import FieldChange, field_changes, history_user_label
 from actions.models import (
@@ -366,6 +368,9 @@ def action_history(action: Action, *, include_drafts: bool = False) -> list[Fiel
     changes = field_changes(Action, action_records, lambda r: "Action") + field_changes(
         ProgressUpdate, update_records, ProgressUpdate.history_label
     )
+    # Apps built on actions add the history of what they hold about the action (planfields: its own fields).
+    for path in settings.SENDPLAN_ACTION_HISTORY:
+        changes += import_string(path)(action)
     return sorted(changes, key=lambda c: c.when, reverse=True)
 
 

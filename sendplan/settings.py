@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "governance",
     "reports",
     "workbooks",
+    # A plan's own fields (Directorate, Success criteria...): after actions, before nothing that needs it.
+    "planfields",
     # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
     # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
     "benchmarks",
@@ -215,6 +217,8 @@ SENDPLAN_MY_ACTIONS_PANELS = [
 SENDPLAN_DIGEST_SECTIONS = ["reports.selectors.digest_section"]
 # Tabs later apps add to an action's page: each a callable(request, action) -> {"id", "title", "template", ...}.
 SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
+# Changes to what other apps hold about an action, listed in its History tab: callable(action) -> [FieldChange].
+SENDPLAN_ACTION_HISTORY = ["planfields.selectors.action_history"]
 # Tasks queued with the new data-version token after every write to plan data, to build cached pages before anyone
 # asks for them (sendplan.page_cache): each plan's board dashboard and scorecard, the pages a board opens after a
 # round of updates.

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("reports.urls")),
     path("", include("jobs.urls")),
+    path("", include("planfields.urls")),
     path("", include("actions.urls")),
 ]

@@ -19,6 +19,8 @@ from django.utils import timezone
 from actions.models import Action, AreaOfWeakness, Finding, Officer, Outcome, Plan, Rag, ReportingPeriod
 from actions.permissions import Role
 from actions.services import plan_roll_forward, progress_update_submit, record_save, role_groups_sync
+from planfields.selectors import record_values
+from planfields.services import own_values_save, plan_field_add
 from tests import factories
 
 # One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
@@ -177,11 +179,31 @@ def build_partnership(size: Size) -> Partnership:
         if not is_open:
             period.status = ReportingPeriod.Status.CLOSED
             period.save(update_fields=["status"])
+    _own_fields(plan, areas, actions, focus, size, users["morgan"])
     focus.revised_due_date = today + timedelta(days=200)
     focus.revised_due_reason = "Waiting for the new panel to start."
     focus.percent_complete = 40
     record_save(instance=focus, expected_version=focus.version, by=users["morgan"])
     return Partnership(plan=plan, areas=areas, actions=actions, focus=focus, users=users, lead=alice)
+
+
+def _own_fields(plan, areas, actions, focus, size, by) -> None:
+    """The plan's own fields (one per reporting period, so the large plan has more), a value in each for every
+    area and action, and the focus action's values revised as often as its updates: a query per field, value or
+    history row would change the count."""
+    area_fields = [
+        plan_field_add(plan=plan, applies_to="area", label=f"Success criteria {n}", kind="long", by=by)
+        for n in range(size.periods)
+    ]
+    action_fields = [
+        plan_field_add(plan=plan, applies_to="action", label=f"Directorate {n}", kind="short", public=n % 2 == 0, by=by)
+        for n in range(size.periods)
+    ]
+    for record, fields in [*((area, area_fields) for area in areas), *((action, action_fields) for action in actions)]:
+        own_values_save(record=record, texts={f.pk: f"{f.label} of {record.ref}" for f in fields}, versions={}, by=by)
+    for r in range(size.revisions):
+        versions = {v.field.pk: v.version for v in record_values(focus)}
+        own_values_save(record=focus, texts={f.pk: f"Revision {r}" for f in action_fields}, versions=versions, by=by)
 
 
 @pytest.fixture(scope="module", params=[SMALL, LARGE], ids=lambda size: size.name)
@@ -272,8 +294,9 @@ def test_area_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("charlie")
     area = partnership.areas[0]
     # 1 session, 2 user, 3 role groups, 4 the area with its plan, 5 its actions with annotations, 6 their leads,
-    # 7 findings, 8 outcomes with their findings, 9 the area's owners; 10 the data-version token.
-    with django_assert_num_queries(10):
+    # 7 findings, 8 outcomes with their findings, 9 the area's owners; 10 the data-version token; 11 the plan's own
+    # fields for areas, each with the area's value (planfields: one query whatever the number of fields).
+    with django_assert_num_queries(11):
         response = client.get(reverse("area-detail", args=[area.pk]))
     assert response.status_code == 200
     assert len(response.context["page"].actions) == area.actions.count()
@@ -291,8 +314,10 @@ def test_action_detail(as_user, partnership, django_assert_num_queries):
     # who held the officer's post then, 15 RAG key, 16 the action's history, 17 its updates' history (with period
     # and the user's officer); labels for the history's foreign keys: 18 areas, 19 outcomes; the "Challenges and
     # comments" tab: 20 challenges to its ratings with who
-    # raised and answered them, 21 co-production comments with their authors and periods.
-    with django_assert_num_queries(21):
+    # raised and answered them, 21 co-production comments with their authors and periods; the plan's own fields
+    # (planfields, one query each whatever the number of fields and values): 22 the history of the action's values
+    # with each field's label, 23 the plan's fields for actions, each with the action's value.
+    with django_assert_num_queries(23):
         response = client.get(reverse("action-detail", args=[focus.pk]))
     assert response.status_code == 200
     page = response.context["page"]
@@ -317,13 +342,13 @@ def test_action_detail_after_roll_forward(as_user, partnership, django_assert_nu
         by=partnership.users["morgan"],
     )
     client = as_user("alice")
-    # The same 21 as test_action_detail: the action it was carried to is query 11.
-    with django_assert_num_queries(21):
+    # The same 23 as test_action_detail: the action it was carried to is query 11.
+    with django_assert_num_queries(23):
         response = client.get(reverse("action-detail", args=[partnership.focus.pk]))
     assert "Action 1.1 of Accelerated Progress Plan</a>" in response.content.decode()
     copy = Action.objects.get(area__plan=plan, ref=partnership.focus.ref)
-    # The copy: the 21 of test_action_detail (its periods and updates are none yet, its history one row) and
-    # 22 the label of the action it was carried from, for its History tab.
-    with django_assert_num_queries(22):
+    # The copy: the 23 of test_action_detail (its periods and updates are none yet, its history one row) and
+    # 24 the label of the action it was carried from, for its History tab.
+    with django_assert_num_queries(24):
         response = client.get(reverse("action-detail", args=[copy.pk]))
     assert "Action 1.1 of Written Statement of Action</a>" in response.content.decode()

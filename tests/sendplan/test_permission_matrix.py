@@ -21,6 +21,7 @@ from governance.services import challenge_raise, comment_record
 from jobs.models import Job
 from jobs.services import job_enqueue
 from kpis.services import measurement_record
+from planfields.services import plan_field_add
 from reports.models import PublishedFile, RenderedPdf, TermlyReport
 from reports.services import report_approve, report_create, report_submit
 from reports.tasks import render_pdf_preview
@@ -68,6 +69,23 @@ MATRIX = [
     ("action-update", "bob_action", "POST", expect(403, bob=302, manager=302)),
     ("action-update", "colleague_action", "POST", expect(403, manager=302)),
     ("action-update", "shared_action", "GET", expect(403, alice=200, bob=200, manager=200)),
+    # A plan's own fields: the programme manager defines them; an action's values are its leads' and the
+    # manager's to change, an area's the manager's.
+    ("plan-fields", "plan", "GET", expect(403, manager=200)),
+    ("plan-fields", "plan", "POST", expect(405, nobody=405)),
+    ("plan-field-add", "plan", "GET", expect(403, manager=200)),
+    ("plan-field-add", "plan", "POST", expect(403, manager=302)),
+    ("plan-field-edit", "own_field", "GET", expect(403, manager=200)),
+    ("plan-field-edit", "own_field", "POST", expect(403, manager=302)),
+    ("plan-field-move", "own_field", "POST", expect(403, manager=302)),
+    ("plan-field-move", "own_field", "GET", expect(405, nobody=405)),
+    ("plan-field-remove", "own_field", "GET", expect(403, manager=200)),
+    ("plan-field-remove", "own_field", "POST", expect(403, manager=302)),
+    ("area-own-fields", "area", "GET", expect(403, manager=200)),
+    ("area-own-fields", "area", "POST", expect(403, manager=302)),
+    ("action-own-fields", "alice_action", "GET", expect(403, alice=200, manager=200)),
+    ("action-own-fields", "alice_action", "POST", expect(403, alice=302, manager=302)),
+    ("action-own-fields", "bob_action", "POST", expect(403, bob=302, manager=302)),
     # GET-only pages refuse other methods.
     ("my-actions", None, "POST", expect(405, nobody=405)),
     ("action-list", None, "POST", expect(405, nobody=405)),
@@ -225,6 +243,7 @@ ARGS = {
     "plan": lambda w: [w.plan.slug],
     "area": lambda w: [w.area.pk],
     "officer": lambda w: [w.head_of_send.pk],
+    "own_field": lambda w: [w.own_fields.directorate.pk],
     "alice_action": lambda w: [w.alice_action.pk],
     "bob_action": lambda w: [w.bob_action.pk],
     "colleague_action": lambda w: [w.colleague_action.pk],
@@ -299,6 +318,12 @@ POST_DATA = {
         "version": "OFFICER_VERSION",
     },
     "officer-correct-name": {"person_name": "Alicia Moreno", "version": "OFFICER_VERSION"},
+    "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short"},
+    "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "on", "version": "1"},
+    "plan-field-move": {"direction": "up", "version": "1"},
+    "plan-field-remove": {"version": "1"},
+    "area-own-fields": {"field_CRITERIA": "Matrix: families heard", "version_CRITERIA": "0"},
+    "action-own-fields": {"field_DIRECTORATE": "Matrix: Education", "version_DIRECTORATE": "0"},
     "area-close": {
         "closed_on_0": "1",
         "closed_on_1": "12",
@@ -374,6 +399,8 @@ PLACEHOLDERS = {
     "ACTION": lambda w: w.alice_action.pk,
     "OPEN_PERIOD": lambda w: w.period.pk,
     "OFFICER_VERSION": lambda w: type(w.head_of_send).objects.get(pk=w.head_of_send.pk).version,
+    "CRITERIA": lambda w: w.own_fields.criteria.pk,
+    "DIRECTORATE": lambda w: w.own_fields.directorate.pk,
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
 
@@ -485,6 +512,22 @@ def termly_reports(world):
     )
 
 
+def own_fields(world):
+    """Two fields of the plan's own, Section before Directorate so that moving Directorate up changes the order."""
+    section = plan_field_add(plan=world.plan, applies_to="action", label="Section", kind="short", by=world.manager)
+    section.label = "Service"  # renamed in place: "Section" is free for plan-field-add
+    section.save()
+    return SimpleNamespace(
+        section=section,
+        directorate=plan_field_add(
+            plan=world.plan, applies_to="action", label="Directorate", kind="short", by=world.manager
+        ),
+        criteria=plan_field_add(
+            plan=world.plan, applies_to="area", label="Success criteria", kind="long", by=world.manager
+        ),
+    )
+
+
 def login(client, world, role):
     if role != "anonymous":
         client.force_login(world.user(ROLE_USERS.get(role, role)))
@@ -536,6 +579,7 @@ def matrix_world(django_db_setup, django_db_blocker):
             kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice
         )
         world.reports = termly_reports(world)
+        world.own_fields = own_fields(world)
         world.fingerprint = fingerprint_query()
         yield world
         transaction.set_rollback(True)
