@@ -43,6 +43,7 @@ from governance.selectors import milestone_rating
 from kpis.charts import TrendChart, trend_chart
 from kpis.models import Kpi, Measurement, Milestone
 from kpis.selectors import with_restatements
+from planfields.selectors import OwnValue, own_fields_as_at
 from reports.glossary import acronyms_used
 from risks.models import Risk
 from risks.selectors import HeatMap, Register, RiskRow, heat_map_of
@@ -61,6 +62,8 @@ class ActionLine:
     rated_in: str = ""  # the earlier period the rating comes from, when there was no update this term
     # The rating as at the term (the snapshot's): a narrative-only entry this term leaves the earlier one.
     rag: str = ""
+    # The plan's own fields marked public (as they stood), in the plan's order: only those the action holds.
+    own_fields: list[OwnValue] = field(default_factory=list)
 
 
 @dataclass
@@ -104,6 +107,7 @@ class AreaSection:
     heat: HeatMap | None
     closed: bool = False  # closed on or before the moment (area.closed_on and closed_reason say when and why)
     delivery: Delivery | None = None  # the stage and percentage complete of its actions, as they stood
+    own_fields: list[OwnValue] = field(default_factory=list)  # the area's public own fields, as they stood
 
     @property
     def anchor(self) -> str:
@@ -209,6 +213,8 @@ def report_content(
     partners = [o.name for o in sorted(organisations, key=lambda o: (ORGANISATION_ORDER.index(o.kind), o.name))]
 
     updates = snapshot.ratings.upto_each([a.pk for a in actions], period)
+    # A public report: only the fields marked public at the moment (two queries, whatever the number of fields).
+    own = own_fields_as_at(plan.pk, when, public_only=True)
     lines = {
         a.pk: ActionLine(
             action=a,
@@ -217,6 +223,7 @@ def report_content(
             rag=snapshot.rating[a.pk],
             rag_label=snapshot.labels.get(snapshot.rating[a.pk], "") or "Not rated",
             rated_in=_rated_in(updates[a.pk], period, periods),
+            own_fields=own.for_action(a.pk),
         )
         for a in actions
     }
@@ -241,6 +248,7 @@ def report_content(
                 heat=_heat(register, rows),
                 closed=each.closed,
                 delivery=each.delivery,
+                own_fields=own.for_area(area.pk),
             )
         )
     content = ReportContent(
@@ -367,6 +375,7 @@ def _texts(content: ReportContent):
     for section in content.areas:
         yield section.area.title
         yield section.area.general_outcomes
+        yield from (own.text for own in section.own_fields)
         if section.closed:
             yield section.area.closed_reason
         yield from (f.text for f in section.findings)
@@ -375,6 +384,7 @@ def _texts(content: ReportContent):
             for line in group.lines:
                 yield line.action.text
                 yield line.action.due_label
+                yield from (own.text for own in line.own_fields)
                 yield from line.leads
                 if line.update:
                     yield from (line.update.progress, line.update.impact, line.update.recovery_note)
