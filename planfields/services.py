@@ -25,6 +25,17 @@ def plan_field_errors(*, plan: Plan, applies_to: str, label: str, kind: str, fie
         if same.exists():
             what = PlanField.AppliesTo(applies_to).label.lower()
             errors["label"] = f"This plan already has a field called {label} for its {what}: choose another label."
+    if label and not errors.get("label"):
+        # The plan workbook heads a value column with the label: a standard column's name would be read as that
+        # column, and the values lost on the way back in (workbooks.schema is the workbook's contract).
+        from workbooks.schema import OWN_FIELD_SHEETS, standard_column
+
+        if column := standard_column(applies_to, label):
+            sheet = OWN_FIELD_SHEETS[applies_to].name
+            errors["label"] = (
+                f"{label} is read as the {sheet} sheet's own column “{column.name}” in the plan's workbook: "
+                "choose another label."
+            )
     if field is not None and kind == PlanField.Kind.SHORT and field.kind == PlanField.Kind.LONG:
         multiline = field.values.filter(text__contains="\n").count()
         if multiline:

@@ -22,6 +22,7 @@ from actions.models import Action, Plan, PostHolder, ProgressUpdate, Rag, Stage
 from kpis.models import Kpi
 from sendplan.spreadsheets import CSV_BOM, spreadsheet_safe
 from workbooks import schema
+from workbooks.own_fields import fields_rows, value_cells
 
 PLAN_TYPE_WORDS = {"wsoa": "WSoA", "app": "APP", "pap": "PAP", "improvement": "improvement plan"}
 
@@ -65,8 +66,9 @@ def _recorded_order(measurement):
     return (m.period_date, m.period_label, m.restated_at is None, m.restated_at or m.recorded_at, m.pk)
 
 
-def plan_rows(plan: Plan) -> dict[str, list[list]]:
-    """Every sheet of the workbook as rows of cell values (headers first)."""
+def plan_rows(plan: Plan, *, public_only: bool = False) -> dict[str, list[list]]:
+    """Every sheet of the workbook as rows of cell values (headers first). With `public_only` (open data), only
+    the plan's own fields shown in public reports, and their values."""
     periods = list(plan.periods.order_by("start"))
     areas = list(plan.areas.prefetch_related("owners", "findings").order_by("order", "ref"))
     actions = list(
@@ -105,7 +107,11 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
         ],
     ]
     refs = {a.pk: a.ref for a in areas}  # "reported with" names the other area by its ref
-    sheets["Areas"] = [schema.AREAS.headers] + [
+    # The plan's own fields: defined on the Fields sheet, their values as the last columns of Areas and Actions.
+    sheets["Fields"], area_fields, action_fields = fields_rows(plan, public_only=public_only)
+    area_values = value_cells(area_fields, "area", [a.pk for a in areas])
+    action_values = value_cells(action_fields, "action", [a.pk for a in actions])
+    sheets["Areas"] = [schema.AREAS.headers + [f.label for f in area_fields]] + [
         [
             a.ref,
             a.title,
@@ -115,10 +121,11 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
             a.closed_on,
             a.get_kind_display(),
             refs.get(a.reported_with_id, ""),
+            *area_values[a.pk],
         ]
         for a in areas
     ]
-    sheets["Actions"] = [schema.ACTIONS.headers]
+    sheets["Actions"] = [schema.ACTIONS.headers + [f.label for f in action_fields]]
     for a in actions:
         update = latest_updates.get(a.pk)
         sheets["Actions"].append(
@@ -143,6 +150,7 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
                 update.progress if update else "",
                 update.impact if update else "",
                 update.evidence if update else "",
+                *action_values[a.pk],
             ]
         )
     sheets["Periods"] = [schema.PERIODS.headers] + [
@@ -307,7 +315,7 @@ def blank_template() -> bytes:
 
 def export_json(plan: Plan) -> str:
     """The whole plan as JSON for open data: every sheet as a list of objects keyed by column name."""
-    sheets = plan_rows(plan)
+    sheets = plan_rows(plan, public_only=True)  # open data: own fields not shown in public reports stay out
     data = {
         title: [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
         for title, rows in sheets.items()

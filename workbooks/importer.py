@@ -45,6 +45,7 @@ from kpis.services import (
 from risks.models import Risk
 from risks.services import risk_save
 from workbooks import schema
+from workbooks.own_fields import OwnFieldsImport
 from workbooks.parsing import (
     Lead,
     ParseError,
@@ -217,6 +218,7 @@ class _Importer:
         self.organisations: dict[str, Organisation] = {}
         self.placeholder_cells: set[tuple[str, int, str]] = set()  # (sheet, row, column) holding only "TBC"s
         self.stage_words: dict[str, str] = {}  # the plan's own words for the stages -> their codes
+        self.own_fields = OwnFieldsImport(self)  # the Fields sheet and the value columns it defines
 
     # --- helpers -----------------------------------------------------------------------------------------
     def problem(self, row: Row, column: str, reason: str, value=None) -> None:
@@ -473,6 +475,8 @@ class _Importer:
         return True
 
     def areas_sheet(self) -> None:
+        # The Fields sheet first: it says which extra columns of the Areas and Actions sheets hold values.
+        self.own_fields.fields_sheet()
         together: list[tuple[Row, AreaOfWeakness, bool]] = []  # (row, area, created by this import)
         for order, row in enumerate(self.workbook.rows(schema.AREAS), start=1):
             ref = row.text("ref")
@@ -487,6 +491,7 @@ class _Importer:
                 self.areas[ref] = area
                 if "reported with" in row.cells:
                     together.append((row, area, created))
+                self.own_fields.values(row, area, "area")
                 findings = row.text("findings")
                 existing = "\n\n".join(area.findings.values_list("text", flat=True))
                 if findings and findings != existing:
@@ -592,6 +597,7 @@ class _Importer:
                     action.accountable_officers.set(accountable)
             self.actions[ref] = action
             self.action_rows[ref] = row
+            self.own_fields.values(row, action, "action")
 
     def periods_sheet(self) -> None:
         statuses = {s.value: s.value for s in ReportingPeriod.Status} | {"": ReportingPeriod.Status.CLOSED}

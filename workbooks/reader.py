@@ -11,7 +11,7 @@ from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
-from workbooks.schema import SHEETS, Sheet
+from workbooks.schema import FIELDS, OWN_FIELD_SHEETS, SHEETS, Sheet, applies_to_code, normalise
 
 # What an upload may expand to. A 10 MB file can hold a zip bomb: one 400 MB cell took the server to 1.1 GB before
 # these bounds. A real plan (hundreds of actions, years of monthly KPI values) is far inside them.
@@ -47,6 +47,8 @@ class Row:
     number: int
     cells: dict[str, object]
     headers: dict[str, str]  # canonical column -> header as written in the workbook
+    # Columns no sheet defines, by header as written: a plan's own fields if the Fields sheet names them.
+    extra: dict[str, object] = field(default_factory=dict)
 
     def get(self, column: str, default=None):
         value = self.cells.get(column, default)
@@ -70,6 +72,9 @@ class Workbook:
     sheets: dict[str, list[Row]] = field(default_factory=dict)  # canonical sheet name -> rows
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Unknown columns of the Areas and Actions sheets: (sheet name, header, column letter, sheet title). They are
+    # warned about once the Fields sheet is read, unless a row there defines them (own_field_warnings).
+    extra_columns: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def rows(self, sheet: Sheet) -> list[Row]:
         return self.sheets.get(sheet.name, [])
@@ -82,7 +87,9 @@ def _header_map(sheet: Sheet, title: str, header_row: tuple, workbook: Workbook)
         if header in (None, ""):
             continue
         column = next((c for c in sheet.columns if c.matches(header)), None)
-        if column is None:
+        if column is None and sheet in OWN_FIELD_SHEETS.values():
+            workbook.extra_columns.append((sheet.name, str(header), get_column_letter(index + 1), title))
+        elif column is None:
             workbook.warnings.append(
                 f"Sheet “{title}”: column “{header}” ({get_column_letter(index + 1)}) is not one we know, "
                 "so it was not imported."
@@ -193,12 +200,25 @@ def read_workbook(file) -> Workbook:
                 break
     finally:
         book.close()
+    own_field_warnings(workbook)
     for sheet in SHEETS:
         if sheet.required and sheet.name not in workbook.sheets and cells <= MAX_CELLS:
             workbook.problems.append(
                 Problem(sheet.name, None, "", "", "sheet is missing: every plan workbook needs it.")
             )
     return workbook
+
+
+def own_field_warnings(workbook: Workbook) -> None:
+    """An Areas or Actions column that no Fields row defines for that sheet is not imported: say so."""
+    defined = {(applies_to_code(row.text("applies to")), normalise(row.text("label"))) for row in workbook.rows(FIELDS)}
+    sheet_code = {sheet.name: code for code, sheet in OWN_FIELD_SHEETS.items()}
+    for sheet_name, header, letter, title in workbook.extra_columns:
+        if (sheet_code[sheet_name], normalise(header)) not in defined:
+            workbook.warnings.append(
+                f"Sheet “{title}”: column “{header}” ({letter}) is not one we know, and no row of the Fields sheet "
+                "defines it, so it was not imported."
+            )
 
 
 def _read_sheet(book, title: str, sheet: Sheet, workbook: Workbook, cells: int) -> tuple[list[Row], int] | None:
@@ -237,6 +257,12 @@ def _read_sheet(book, title: str, sheet: Sheet, workbook: Workbook, cells: int) 
             return [], cells
         row_cells = {name: values[index] if index < len(values) else None for index, name in mapping.items()}
         row = Row(sheet=title, number=number, cells=row_cells, headers=headers)
+        if sheet in OWN_FIELD_SHEETS.values():
+            row.extra = {
+                str(header[index]): values[index] if index < len(values) else None
+                for index in range(len(header))
+                if index not in mapping and header[index] not in (None, "")
+            }
         for index, name in mapping.items():
             formula = uncalculated.get((number, index + 1))
             if formula is not None:

@@ -247,4 +247,39 @@ POST_HOLDERS = Sheet(
     key="post",
 )
 
-SHEETS = (PLAN, AREAS, ACTIONS, PERIODS, UPDATES, POST_HOLDERS, KPIS, MILESTONES, MEASUREMENTS, RISKS)
+# The plan's own fields (decision 0022): one row per field; its values are extra columns of the Areas or Actions
+# sheet headed with the field's label. Columns there that no Fields row defines are still warned about and left out.
+FIELDS = Sheet(
+    "Fields",
+    (
+        Column("label", ("field", "heading"), required=True),
+        Column("applies to", ("for",), required=True),
+        Column("kind", ("type",)),
+        Column("order"),
+        Column("public", ("shown in public reports", "in public reports")),
+        Column("help text", ("help",)),
+    ),
+    synonyms=("Own fields", "Plan fields"),
+    key="label",
+)
+# The sheets whose rows take the own fields' values as extra columns, by what a field applies to.
+OWN_FIELD_SHEETS = {"area": AREAS, "action": ACTIONS}
+
+
+def applies_to_code(text) -> str | None:
+    """A Fields row's `applies to` ("Areas", "area", "Actions", or a sheet's other name such as "Themes") as
+    "area" or "action"; None if it names neither."""
+    key = normalise(text)
+    for code, sheet in OWN_FIELD_SHEETS.items():
+        if key in (code, f"{code}s") or sheet.matches(text):
+            return code
+    return None
+
+
+SHEETS = (PLAN, FIELDS, AREAS, ACTIONS, PERIODS, UPDATES, POST_HOLDERS, KPIS, MILESTONES, MEASUREMENTS, RISKS)
+
+
+def standard_column(applies_to: str, label: str) -> Column | None:
+    """The Areas or Actions column that `label` would be read as, if any: an own field cannot be called that, or
+    its values would be read into the standard column."""
+    return next((c for c in OWN_FIELD_SHEETS[applies_to].columns if c.matches(label)), None)
