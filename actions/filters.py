@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils.module_loading import import_string
 
 from actions.models import Action, AreaOfWeakness, Officer, Organisation, Plan, Rag, Stage
 
@@ -76,6 +78,12 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Apps built on actions add filters of their own (planfields: a plan's own short fields, with a plan chosen).
+        for path in settings.SENDPLAN_ACTION_LIST_FILTERS:
+            self.filters.update(import_string(path)(data or {}))
 
     def filter_rag(self, queryset, name, value):
         return queryset.filter(current_rag="" if value == "none" else value)

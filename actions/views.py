@@ -378,7 +378,9 @@ def _actions_csv(rows) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="actions-{stamp}.csv"'
     response.write(CSV_BOM)
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    # Apps built on actions add columns (planfields: the plan's own short fields, headed with their labels).
+    extra = [import_string(path)(rows) for path in settings.SENDPLAN_ACTION_CSV_COLUMNS]
+    writer.writerow([*CSV_COLUMNS, *(header for headers, _ in extra for header in headers)])
     for action in rows:
         leads = list(action.leads.all())
         writer.writerow(
@@ -401,6 +403,7 @@ def _actions_csv(rows) -> HttpResponse:
                     action.completed_on.isoformat() if action.completed_on else "",
                     "Yes" if action.overdue else "No",
                     "Yes" if action.needs_update else "No",
+                    *(cell for headers, cells in extra for cell in cells.get(action.pk, [""] * len(headers))),
                 ],
             )
         )

@@ -219,6 +219,10 @@ SENDPLAN_DIGEST_SECTIONS = ["reports.selectors.digest_section"]
 SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
 # Changes to what other apps hold about an action, listed in its History tab: callable(action) -> [FieldChange].
 SENDPLAN_ACTION_HISTORY = ["planfields.selectors.action_history"]
+# Filters and CSV columns other apps add to the action list: callable(query data) -> {name: django-filter Filter},
+# and callable(actions queryset) -> (headers, {action id: cells}).
+SENDPLAN_ACTION_LIST_FILTERS = ["planfields.filters.own_field_filters"]
+SENDPLAN_ACTION_CSV_COLUMNS = ["planfields.filters.action_csv_columns"]
 # Tasks queued with the new data-version token after every write to plan data, to build cached pages before anyone
 # asks for them (sendplan.page_cache): each plan's board dashboard and scorecard, the pages a board opens after a
 # round of updates.

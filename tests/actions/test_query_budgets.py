@@ -257,8 +257,9 @@ def test_action_list_filtered(as_user, partnership, django_assert_num_queries):
     icb = partnership.users["bob"].officer.organisation
     query = {"plan": partnership.plan.pk, "organisation": icb.pk, "needs_update": "yes"}
     # 1 session, 2 user, 3 role groups, 4 the chosen plan, 5 the chosen organisation, 6 count; the form's choices:
-    # 7 plans, 8 areas, 9 officers, 10 organisations; 11 the page of actions, 12 their leads; 13 the token.
-    with django_assert_num_queries(13):
+    # 7 plans, 8 areas, 9 officers, 10 organisations; 11 the page of actions, 12 their leads; 13 the token; 14 the
+    # values in use of the chosen plan's own short fields, the choices of their filters (planfields).
+    with django_assert_num_queries(14):
         response = client.get(reverse("action-list"), query)
     assert response.status_code == 200
     shown = response.context["page"].object_list
@@ -268,8 +269,9 @@ def test_action_list_filtered(as_user, partnership, django_assert_num_queries):
 
 def test_action_list_csv(as_user, partnership, django_assert_num_queries):
     client = as_user("charlie")
-    # 1 session, 2 user, 3 role groups, 4 every action with area, plan and annotations, 5 their leads.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 role groups, 4 the values of the plans' own short fields for these actions (planfields'
+    # columns), 5 every action with area, plan and annotations, 6 their leads.
+    with django_assert_num_queries(6):
         response = client.get(reverse("action-list"), {"format": "csv"})
     assert response.status_code == 200
     assert len(response.content.decode().splitlines()) == len(partnership.actions) + 1

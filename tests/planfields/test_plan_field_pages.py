@@ -1,6 +1,9 @@
 """The pages: a programme manager defines the plan's own fields; values are shown on area and action pages and
 edited on a GOV.UK form, with stale edits refused naming who changed what."""
 
+import csv
+import io
+
 from django.urls import reverse
 
 from planfields.models import PlanField, PlanFieldValue
@@ -157,3 +160,31 @@ def test_area_values_are_the_managers_to_edit(client, world):
     response = client.post(url, {f"field_{criteria.pk}": "Families heard", f"version_{criteria.pk}": "0"})
     assert response.status_code == 302
     assert "Families heard" in client.get(world.area.get_absolute_url()).content.decode()
+
+
+def test_the_action_list_filters_on_short_fields_and_the_csv_has_them(client, world):
+    directorate = add(world, "Directorate")
+    criteria = add(world, "Success criteria", kind="long")
+    for action, text in [
+        (world.alice_action, "Education"),
+        (world.bob_action, "Health"),
+        (world.shared_action, "Health"),
+    ]:
+        own_values_save(
+            record=action, texts={directorate.pk: text, criteria.pk: "Long\ntext"}, versions={}, by=world.manager
+        )
+    client.force_login(world.member)
+    url = reverse("action-list")
+    page = client.get(url, {"plan": world.plan.pk}).content.decode()
+    assert f'name="field_{directorate.pk}"' in page and '<option value="Health">Health</option>' in page
+    assert f'name="field_{criteria.pk}"' not in page  # long text is not a filter
+    assert f'name="field_{directorate.pk}"' not in client.get(url).content.decode()  # no plan chosen: no own filters
+    shown = client.get(url, {"plan": world.plan.pk, f"field_{directorate.pk}": "Health"}).context["page"].object_list
+    assert sorted(a.ref for a in shown) == ["1.2", "1.3"]
+    csv_text = client.get(url, {"plan": world.plan.pk, "format": "csv"}).content.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(csv_text))
+    assert header[-1] == "Directorate" and "Success criteria" not in header
+    cells = {row[2]: row[-1] for row in rows}
+    assert cells == {"1.1": "Education", "1.2": "Health", "1.3": "Health", "1.4": ""}
+    # A value not in use is refused as a choice, never a 500.
+    assert client.get(url, {"plan": world.plan.pk, f"field_{directorate.pk}": "Nope"}).status_code == 200
