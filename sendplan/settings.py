@@ -231,6 +231,7 @@ SENDPLAN_PAGE_WARMERS = ["governance.tasks.warm_dashboards", "kpis.tasks.warm_sc
 SENDPLAN_DEMO_EXTENSIONS = [
     "kpis.demo.load_plan_kpis",
     "risks.demo.load_plan_risks",
+    "planfields.demo.load_plan_fields",
 ]
 # ... and those that need the demo users (who challenge, comment, attend): each a callable(new plans).
 SENDPLAN_DEMO_AFTER_USERS = [

@@ -32,6 +32,7 @@ from actions.models import (
 from actions.permissions import Role, user_roles
 from kpis import selectors as kpi_selectors
 from kpis.models import Kpi, Measurement, Milestone
+from planfields.models import PlanField, PlanFieldValue
 from risks import selectors as risk_selectors
 from risks.models import Risk, RiskReview
 
@@ -55,6 +56,7 @@ class Loaded:
 def row_counts() -> dict[str, int]:
     models = [Plan, AreaOfWeakness, Finding, Outcome, Action, ProgressUpdate, RagDefinition, ReportingPeriod]
     models += [Officer, Organisation, User, Group, Kpi, Milestone, Measurement, Risk, RiskReview]
+    models += [PlanField, PlanFieldValue]
     counts = {model.__name__: model.objects.count() for model in models}
     for model in (Action, ProgressUpdate, Officer, Plan):
         counts[f"history of {model.__name__}"] = model.history.count()
@@ -508,3 +510,25 @@ def test_the_demo_shows_one_handover_with_updates_by_both_holders(demo):
                 authors.setdefault(update.period.name, set()).add(officer_then(update, "submitted_by_officer"))
     assert authors["March 18"] == {"Service Leader, Education Leadership (Maria Santos-Reid)"}
     assert authors["June 18"] == {"Service Leader, Education Leadership (Tomasz Wren)"}
+
+
+def test_oxfordshires_own_fields_match_the_plan_file(demo):
+    plan = Plan.objects.get(slug=OXFORDSHIRE)
+    specs = SEEDS[OXFORDSHIRE]["own_fields"]
+    fields = list(PlanField.objects.filter(plan=plan).order_by("applies_to", "order"))
+    assert {(f.label, f.applies_to, f.kind, f.public) for f in fields} == {
+        (s["label"], s["applies_to"], s["kind"], s["public"]) for s in specs
+    }
+    for spec in specs:
+        held = PlanFieldValue.objects.filter(field__plan=plan, field__label=spec["label"]).select_related(
+            "area", "action"
+        )
+        assert {(v.area or v.action).ref: v.text for v in held} == spec["values"]
+    # Recorded on the day the file says, so the published termly reports (as at their terms) show the public
+    # fields, and never "Section", which is not public.
+    published = plan.termly_reports.filter(status="published")
+    assert published.exists()
+    for report in published:
+        html = report.published_file.html
+        assert "Directorate:</strong> Children&#x27;s Services" in html and "Success criteria" in html
+        assert "Section:" not in html and "SEND Commissioning" not in html
