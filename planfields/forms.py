@@ -31,9 +31,14 @@ class PlanFieldForm(forms.Form):
         help_text="Plain text is one line, and the action list can filter on it. Long text keeps its line breaks.",
         error_messages={"required": "Choose plain text or long text."},
     )
-    public = forms.BooleanField(
-        label="Show this field in public reports (the termly report, its PDF and the Local Offer pages)",
-        required=False,
+    # Yes / No radios rather than one checkbox: an answer either way is asked for, and GOV.UK radios render here.
+    public = forms.TypedChoiceField(
+        label="Show this field in public reports?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        help_text="The termly report, its PDF, the Local Offer pages and open data show only fields marked Yes.",
+        error_messages={"required": "Choose whether the field is shown in public reports."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -54,7 +54,7 @@ def field_list(request, slug):
 def field_add(request, slug):
     _require_manager(request.user)
     plan = get_object_or_404(Plan, slug=slug)
-    form = PlanFieldForm(request.POST or None, initial={"kind": PlanField.Kind.SHORT})
+    form = PlanFieldForm(request.POST or None, initial={"kind": PlanField.Kind.SHORT, "public": "no"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +85,7 @@ def field_edit(request, pk):
         "label": field.label,
         "kind": field.kind,
         "help_text": field.help_text,
-        "public": field.public,
+        "public": "yes" if field.public else "no",
         "version": field.version,
     }
     form = PlanFieldForm(request.POST or None, initial=initial, adding=False)

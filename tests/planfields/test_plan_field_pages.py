@@ -30,7 +30,14 @@ def test_a_manager_adds_a_field_and_sees_it_listed(client, world):
     client.force_login(world.manager)
     url = reverse("plan-field-add", args=[world.plan.slug])
     response = client.post(
-        url, {"applies_to": "action", "label": "Directorate", "kind": "short", "help_text": "Which directorate leads"}
+        url,
+        {
+            "applies_to": "action",
+            "label": "Directorate",
+            "kind": "short",
+            "help_text": "Which directorate leads",
+            "public": "no",
+        },
     )
     assert response.status_code == 302
     field = PlanField.objects.get()
@@ -44,7 +51,7 @@ def test_bad_input_is_shown_again_as_typed(client, world):
     client.force_login(world.manager)
     response = client.post(
         reverse("plan-field-add", args=[world.plan.slug]),
-        {"applies_to": "action", "label": "directorate", "kind": "short", "help_text": "typed"},
+        {"applies_to": "action", "label": "directorate", "kind": "short", "help_text": "typed", "public": "no"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -64,7 +71,7 @@ def test_reorder_and_edit(client, world):
     directorate.refresh_from_db()  # moved one place later: a new version
     response = client.post(
         reverse("plan-field-edit", args=[directorate.pk]),
-        {"label": "Directorate", "kind": "long", "public": "on", "help_text": "", "version": directorate.version},
+        {"label": "Directorate", "kind": "long", "public": "yes", "help_text": "", "version": directorate.version},
     )
     assert response.status_code == 302
     directorate.refresh_from_db()
@@ -74,8 +81,8 @@ def test_reorder_and_edit(client, world):
 def test_a_stale_field_edit_is_refused_with_409(client, world):
     directorate = add(world, "Directorate")
     client.force_login(world.manager)
-    data = {"label": "Directorate", "kind": "short", "help_text": "", "version": "1"}
-    assert client.post(reverse("plan-field-edit", args=[directorate.pk]), {**data, "public": "on"}).status_code == 302
+    data = {"label": "Directorate", "kind": "short", "help_text": "", "version": "1", "public": "no"}
+    assert client.post(reverse("plan-field-edit", args=[directorate.pk]), {**data, "public": "yes"}).status_code == 302
     response = client.post(reverse("plan-field-edit", args=[directorate.pk]), {**data, "label": "Directorates"})
     assert response.status_code == 409
     assert "Someone else has changed this" in response.content.decode()

@@ -90,6 +90,24 @@ def phone_world(world):
     return PhoneWorld(world)
 
 
+def with_own_fields(w: PhoneWorld, address: str) -> str:
+    """The plan with its own fields (a long one for areas, two short ones for actions) and values for alice's action."""
+    from planfields.services import own_values_save, plan_field_add
+
+    world = w.world
+    add = dict(plan=world.plan, by=world.manager)
+    plan_field_add(**add, applies_to="area", label="Success criteria", kind="long", public=True)
+    directorate = plan_field_add(**add, applies_to="action", label="Directorate", kind="short", public=True)
+    section = plan_field_add(**add, applies_to="action", label="Section", kind="short")
+    own_values_save(
+        record=world.alice_action,
+        texts={directorate.pk: "Children's Services", section.pk: "SEND Services"},
+        versions={},
+        by=world.manager,
+    )
+    return address
+
+
 def reports_list(w: PhoneWorld) -> str:
     w.draft_report()
     return f"/plans/{w.world.plan.slug}/reports/"
@@ -122,6 +140,10 @@ PAGES = [
     ("people and posts", "morgan", lambda w: f"/plans/{w.world.plan.slug}/officers/"),
     ("post", "morgan", lambda w: f"/officers/{w.world.head_of_send.pk}/"),
     ("hand over a post", "morgan", lambda w: f"/officers/{w.world.head_of_send.pk}/hand-over/"),
+    ("plan's own fields", "morgan", lambda w: with_own_fields(w, f"/plans/{w.world.plan.slug}/fields/")),
+    ("add a field", "morgan", lambda w: f"/plans/{w.world.plan.slug}/fields/add/"),
+    ("action's own fields", "alice", lambda w: with_own_fields(w, f"/actions/{w.world.alice_action.pk}/fields/")),
+    ("action with own fields", "alice", lambda w: with_own_fields(w, f"/actions/{w.world.alice_action.pk}/")),
 ]
 
 
