@@ -195,3 +195,22 @@ def test_the_action_list_filters_on_short_fields_and_the_csv_has_them(client, wo
     assert cells == {"1.1": "Education", "1.2": "Health", "1.3": "Health", "1.4": ""}
     # A value not in use is refused as a choice, never a 500.
     assert client.get(url, {"plan": world.plan.pk, f"field_{directorate.pk}": "Nope"}).status_code == 200
+
+
+def test_a_stale_removal_or_move_is_refused_and_changes_nothing(client, world):
+    directorate, section = add(world, "Directorate"), add(world, "Section")
+    client.force_login(world.manager)
+    client.post(
+        reverse("plan-field-edit", args=[directorate.pk]),
+        {"label": "Directorate (lead)", "kind": "short", "public": "no", "help_text": "", "version": "1"},
+    )
+    response = client.post(reverse("plan-field-remove", args=[directorate.pk]), {"version": "1"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else has changed this" in page and "Directorate (lead)" in page
+    assert PlanField.objects.filter(pk=directorate.pk).exists()
+    response = client.post(reverse("plan-field-move", args=[directorate.pk]), {"direction": "down", "version": "1"})
+    assert response.status_code == 302
+    assert "changed Label" in client.get(response["Location"]).content.decode()
+    assert [f.label for f in PlanField.objects.order_by("order")] == ["Directorate (lead)", "Section"]
+    assert section.order == 1
