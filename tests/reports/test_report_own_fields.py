@@ -1,6 +1,9 @@
 """The termly report (HTML and PDF) shows the plan's own fields marked public, in the plan's order, under each area
 and action, as they stood at the report's moment; a field not marked public never appears (pdf marker, below)."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -93,7 +96,10 @@ def test_a_field_made_private_leaves_the_report(own):
 
 @pytest.mark.pdf
 def test_the_pdf_shows_public_fields_only(own):
-    text = pdf_text(render_pdf(report_content(own.plan, own.period), draft=False))
+    pdf = render_pdf(report_content(own.plan, own.period), draft=False)
+    if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):  # to look at the page: pdftoppm -png -r 60
+        (Path(folder) / "report-own-fields.pdf").write_bytes(pdf)
+    text = pdf_text(pdf)
     assert "Directorate: Education and Inclusion" in text
     assert "Success criteria" in text and "Families tell us they were heard" in text
     assert "Internal note" not in text and "Budget risk" not in text
