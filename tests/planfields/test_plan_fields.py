@@ -28,9 +28,7 @@ def add(world, label, applies_to="action", kind="short", public=False):
 
 
 def save(world, record, texts, versions=None, by=None):
-    versions = versions or {
-        pk: (v.version if v.field.pk == pk else 0) for v in record_values(record) for pk in [v.field.pk]
-    }
+    versions = versions or {v.field.pk: v.version for v in record_values(record)}
     return own_values_save(record=record, texts=texts, versions=versions, by=by or world.manager)
 
 
