@@ -45,6 +45,8 @@ def _guarded(item):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
+    if UNGROUPED in item.stash:
+        pytest.fail(item.stash[UNGROUPED], pytrace=False)
     with _guarded(item):
         return (yield)
 
@@ -53,6 +55,25 @@ def pytest_runtest_setup(item):
 def pytest_runtest_call(item):
     with _guarded(item):
         return (yield)
+
+
+UNGROUPED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` a test in an xdist_group must carry the group in its id (pytest-xdist adds it, just
+    before this hook), or its group's tests are spread over both workers and each rebuilds the group's module-scoped
+    fixture: no test fails, the run just gets slower. pytest 9.2 broke this silently (pytest-xdist#1386), so such a
+    test fails here instead, saying why."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            item.stash[UNGROUPED] = (
+                "--dist loadgroup is not grouping this xdist_group's tests onto one worker: this pytest and "
+                "pytest-xdist do not work together (pytest-xdist#1386); install the versions pyproject.toml allows."
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)
