@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from actions.models import (
 from actions.permissions import Role
 from actions.services import (
     UNCHANGED,
+    area_close,
     post_hand_over,
     post_holder_record,
     progress_update_save_draft,
@@ -61,6 +63,7 @@ DEMO_USERS = [
     DemoUser("lead", Role.SEND_LEAD, "rbwm-wsoa-2017", "sl-cypds", "Gareth", "Lomax"),
     DemoUser("lead-dco", Role.SEND_LEAD, "rbwm-wsoa-2017", "dco", "Eleanor", "Fairbairn"),
     DemoUser("lead-oxon", Role.SEND_LEAD, "oxfordshire-app-2020", "head-send", "Claire", "Mortimer"),
+    DemoUser("lead-kest", Role.SEND_LEAD, "kestlebury-pap-2025", "head-send", "Anjali", "Mistry"),
     DemoUser(
         "manager",
         Role.PROGRAMME_MANAGER,
@@ -184,6 +187,27 @@ def _hand_over(started_on: date, key: str, handover: dict, officers: dict[str, O
     )
 
 
+def _close_areas(data: dict, areas: dict[str, AreaOfWeakness], officers: dict[str, Officer]) -> None:
+    """Areas closed part-way through the plan (`closed_on`, `closed_reason`), closed through the app's service on
+    that day by the area's first owner, so the area's history and reports as at an earlier term see it open."""
+    for spec in data["areas"]:
+        if not spec.get("closed_on"):
+            continue
+        area = areas[spec["ref"]]
+        area.refresh_from_db()
+        closed_on = _date(spec["closed_on"])
+        area._history_date = _at(closed_on)
+        owner = officers[spec["owners"][0]] if spec.get("owners") else None
+        area_close(
+            area=area,
+            closed_on=closed_on,
+            reason=spec.get("closed_reason", ""),
+            by=owner.user if owner else None,
+            expected_version=area.version,
+        )
+        AreaOfWeakness.objects.filter(pk=area.pk).update(updated_at=_at(closed_on))
+
+
 @dataclass
 class DemoPlanContext:
     """What a demo extension (e.g. kpis.demo) needs to add its part of a plan file."""
@@ -257,6 +281,9 @@ def load_plan(path: Path) -> Plan | None:
             version_label=spec.get("version_label", ""),
             approved_by=spec.get("approved_by", ""),
             board_name=spec.get("board_name", ""),
+            publishes_ratings=spec.get("publishes_ratings", True),
+            # The plan's own words for the stages (absent: the standard words).
+            **{f"stage_{code}_label": word for code, word in spec.get("stage_labels", {}).items()},
         ),
         at=created,
     )
@@ -292,7 +319,6 @@ def load_plan(path: Path) -> Plan | None:
                 title=area_spec["title"],
                 general_outcomes=area_spec.get("general_outcomes", ""),
                 order=area_order,
-                closed_on=_date(area_spec.get("closed_on")),
                 kind=area_spec.get("kind", AreaOfWeakness.Kind.WEAKNESS),
                 # An earlier area of the same plan: the fixture lists the area it is reported with first.
                 reported_with=areas.get(area_spec.get("reported_with")),
@@ -355,7 +381,12 @@ def load_plan(path: Path) -> Plan | None:
         for minutes, (action, update) in enumerate(updates_by_period[period_spec["key"]]):
             action.refresh_from_db()
             officer = officers[update["by"]]
-            save = progress_update_save_draft if update.get("status") == "draft" else progress_update_submit
+            if update.get("status") == "draft":
+                save = progress_update_save_draft
+            else:
+                # An entry brought in as history (the plan's tracker before sendplan) may be narrative only, with
+                # no rating, in a rated plan, as the importer brings such entries in.
+                save = partial(progress_update_submit, imported_history=update.get("history", False))
             save(
                 action=action,
                 period=period,
@@ -376,6 +407,7 @@ def load_plan(path: Path) -> Plan | None:
             period.status = period_spec["status"]
             period._history_date = _at(period.end + timedelta(days=1))
             period.save(update_fields=["status"])
+    _close_areas(data, areas, officers)
 
     context = DemoPlanContext(plan=plan, data=data, officers=officers, areas=areas, created=created)
     for extension in settings.SENDPLAN_DEMO_EXTENSIONS:
