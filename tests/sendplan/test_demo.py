@@ -40,7 +40,7 @@ from risks.models import Risk, RiskReview
 pytestmark = pytest.mark.xdist_group("demo")
 
 SEEDS = {seed["plan"]["slug"]: seed for seed in (json.loads(p.read_text()) for p in sorted(DEMO_DIR.glob("*.json")))}
-OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
+OXFORDSHIRE, RBWM, KESTLEBURY = "oxfordshire-app-2020", "rbwm-wsoa-2017", "kestlebury-pap-2025"
 
 
 def seed_actions(slug: str):
@@ -82,8 +82,8 @@ def demo(loaded, db):
     return loaded
 
 
-def test_both_seed_plans_are_loaded(demo):
-    assert set(Plan.objects.values_list("slug", flat=True)) == set(SEEDS) == {OXFORDSHIRE, RBWM}
+def test_the_three_seed_plans_are_loaded(demo):
+    assert set(Plan.objects.values_list("slug", flat=True)) == set(SEEDS) == {OXFORDSHIRE, RBWM, KESTLEBURY}
 
 
 def test_oxfordshire_has_two_areas_of_eleven_actions(demo):
@@ -93,7 +93,7 @@ def test_oxfordshire_has_two_areas_of_eleven_actions(demo):
     assert areas == [("1", 11), ("2", 11)]
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_areas_and_actions_per_area_match_the_seed_file(demo, slug):
     plan = Plan.objects.get(slug=slug)
     in_db = [(area.ref, [a.ref for a in area.actions.order_by("order")]) for area in plan.areas.order_by("order")]
@@ -196,8 +196,11 @@ def test_updates_name_their_lead_and_history_names_the_user(demo):
     rated = Action.history.filter(history_type="~", history_user__isnull=False)
     assert rated.count() >= ProgressUpdate.objects.count()
     # History is dated as the leads would have typed it, in the plans' own years, not on the day of loading.
-    years = {d.year for d in ProgressUpdate.history.values_list("history_date", flat=True)}
-    assert min(years) >= 2017 and max(years) <= 2021
+    own_years = {RBWM: (2017, 2018), OXFORDSHIRE: (2020, 2021), KESTLEBURY: (2025, 2026)}
+    for slug, (first, last) in own_years.items():
+        dates = ProgressUpdate.history.filter(action__area__plan__slug=slug).values_list("history_date", flat=True)
+        years = {d.year for d in dates}
+        assert min(years) >= first and max(years) <= last, slug
 
 
 def test_loading_again_changes_nothing(demo):
@@ -259,7 +262,7 @@ def test_the_command_run_again_says_the_plans_are_there(demo):
     assert "lead-oxon" in out.getvalue()
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_kpis_milestones_and_measurements_match_the_seed_file(demo, slug):
     plan = Plan.objects.get(slug=slug)
     in_db = [
@@ -294,7 +297,7 @@ def test_numeric_demo_kpis_have_a_year_of_values_and_raise_exceptions(demo):
     assert not overridden.filter(override_reason="").exists()
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_risks_and_reviews_match_the_seed_file(demo, slug):
     plan = Plan.objects.get(slug=slug)
     in_db = [
@@ -336,7 +339,7 @@ def test_demo_risks_moved_across_periods(demo):
         assert directions & {"up", "down"}, f"{slug}: some risks should have moved since {register.since}"
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_each_demo_plan_exports_to_a_workbook_that_imports_as_an_identical_copy(demo, slug):
     import io
 
@@ -406,7 +409,7 @@ def test_demo_boards_meetings_and_board_actions_match_the_plan_files(demo):
             assert (board.reports_to.name if board.reports_to else "") == spec.get("reports_to", "")
             assert board.meetings.count() == len(spec.get("meetings", []))
     published = Meeting.objects.filter(chair_update_published_at__isnull=False)
-    assert published.count() == 2
+    assert published.count() == 3  # one each in RBWM, Oxfordshire and Kestlebury
     owner = BoardAction.objects.get(text__startswith="Report families' feedback").owner
     assert owner.user.username == "lead"
     client_page = Board.objects.get(name="RBWM SEND Steering Board").get_absolute_url()
@@ -445,7 +448,7 @@ def round_trip(slug: str) -> tuple[bytes, bytes]:
     return first, export_workbook(Plan.objects.get(slug=slug))
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_a_demo_plan_round_trips_with_zero_differing_cells(demo, slug):
     from tests.workbooks.test_workbook_stage import load_cells
 
@@ -532,3 +535,148 @@ def test_oxfordshires_own_fields_match_the_plan_file(demo):
         html = report.published_file.html
         assert "Directorate:</strong> Children&#x27;s Services" in html and "Success criteria" in html
         assert "Section:" not in html and "SEND Commissioning" not in html
+
+
+# Kestlebury: a third plan in the 2023 framework's shape (issue 17, item 8), fictional, written for the demo.
+
+
+def test_kestlebury_is_a_priority_action_plan_in_two_tiers_with_a_cross_cutting_area(demo):
+    plan = Plan.objects.get(slug=KESTLEBURY)
+    assert plan.plan_type == Plan.PlanType.PAP
+    assert plan.inspection_label == "13 to 31 January 2025"
+    assert "widespread and/or systemic failings" in plan.summary
+    kinds = list(plan.areas.order_by("order").values_list("ref", "kind"))
+    assert kinds == [
+        ("1", "priority"),
+        ("2", "priority"),
+        ("3", "improvement"),
+        ("4", "improvement"),
+        ("5", "improvement"),
+        ("CP", "cross_cutting"),
+    ]
+    five = plan.areas.get(ref="5")
+    assert five.reported_with.ref == "4" and five.label == "Area for improvement 5"
+    assert plan.areas.get(ref="CP").label == "Co-production with children, young people and families"
+    assert Action.objects.filter(area__plan=plan).count() == 22
+    # The later edition: a new board and a new DfE adviser, both in the plan's history.
+    assert (plan.version_label, plan.board_name) == ("Version 2, January 2026", "SEND and Inclusion Partnership Board")
+    assert "Marcus Thewlis" in plan.advisers
+    first = plan.history.order_by("history_date", "history_id").first()
+    assert (first.version_label, first.board_name) == ("Version 1, May 2025", "SEND Improvement Board")
+    assert len(first.approved_by.splitlines()) == 4
+    # Its own words for the stages, and it publishes its ratings.
+    assert plan.publishes_ratings
+    assert [label for _, label in plan.stage_choices] == ["Not yet started", "Under way", "Delivered", "Closed"]
+
+
+def test_kestleburys_area_for_improvement_3_closed_early_with_its_actions_done(demo):
+    from datetime import date
+
+    area = AreaOfWeakness.objects.get(plan__slug=KESTLEBURY, ref="3")
+    assert area.closed_on == date(2026, 7, 24) and "All three actions delivered" in area.closed_reason
+    for action in area.actions.all():
+        assert action.stage == "complete" and action.completed_on < area.closed_on, action.ref
+        assert not action.is_monitored()
+    assert set(area.actions.values_list("ref", "current_rag")) == {("3.1", "blue"), ("3.2", "blue"), ("3.3", "green")}
+    # Closed on its day: before it, the area's history says open.
+    before = area.history.filter(history_date__date__lt=date(2026, 7, 24)).order_by("-history_date").first()
+    assert before.closed_on is None
+    assert area.history.order_by("-history_date").first().history_date.date() == date(2026, 7, 24)
+
+
+def test_kestlebury_has_joint_accountable_officers_from_the_council_and_the_icb(demo):
+    plan = Plan.objects.get(slug=KESTLEBURY)
+    assert {(o.post_title, o.organisation.short_name) for o in plan.accountable_officers.all()} == {
+        ("Director of Children's Services", "KC"),
+        ("Chief Nursing Officer, Kestlebury and Wyvern Vale ICB", "KWV ICB"),
+    }
+    joint = Action.objects.filter(area__plan=plan).annotate(n=Count("accountable_officers")).filter(n=2)
+    assert joint.count() >= 10
+    for action in joint:
+        organisations = {o.organisation.kind for o in action.accountable_officers.all()}
+        assert len(organisations) == 2, action.ref
+    kinds = set(Organisation.objects.filter(officers__led_actions__area__plan=plan).values_list("kind", flat=True))
+    assert {"council", "icb", "nhs_trust", "pcf", "other"} <= kinds  # the children's trust is "other"
+
+
+def test_kestleburys_five_field_block_has_a_value_for_every_action(demo):
+    plan = Plan.objects.get(slug=KESTLEBURY)
+    fields = list(PlanField.objects.filter(plan=plan).order_by("order"))
+    assert [(f.label, f.kind, f.public) for f in fields] == [
+        ("What we want", "long", True),
+        ("Where are we now", "long", True),
+        ("What we will see", "long", True),
+        ("The difference this will make", "long", True),
+        ("Workstream", "short", False),
+    ]
+    refs = set(Action.objects.filter(area__plan=plan).values_list("ref", flat=True))
+    for field, spec in zip(fields, SEEDS[KESTLEBURY]["own_fields"], strict=True):
+        values = {v.action.ref: v.text for v in field.values.select_related("action")}
+        assert set(values) == refs and values == spec["values"], field.label
+    # The published report shows the public block and never the programme office's workstream.
+    report = plan.termly_reports.get(status="published")
+    html = report.published_file.html
+    assert "What we want" in html and "The difference this will make" in html
+    assert "Workstream" not in html and "Data and insight" not in html
+
+
+def test_kestleburys_first_two_terms_are_narrative_history_then_rated(demo):
+    updates = ProgressUpdate.objects.filter(action__area__plan__slug=KESTLEBURY).select_related(
+        "period", "submitted_by_officer"
+    )
+    by_period: dict[str, set[str]] = {}
+    for update in updates.filter(status="submitted"):
+        by_period.setdefault(update.period.name, set()).add(update.rag)
+    assert by_period["Summer term 2025"] == by_period["Autumn term 2025"] == {""}
+    for later in ("Spring term 2026", "Summer term 2026", "Autumn term 2026"):
+        assert "" not in by_period[later] and by_period[later] <= {"blue", "green", "amber", "red"}, later
+    # Each narrative entry keeps its date and its author, as the Word tracker had them.
+    history = updates.filter(period__name__in=["Summer term 2025", "Autumn term 2025"])
+    assert history.count() == sum(
+        1 for _, spec in seed_actions(KESTLEBURY) for u in spec["updates"] if u.get("history")
+    )
+    for update in history:
+        assert update.progress and update.submitted_by_officer in update.action.leads.all()
+        assert update.submitted_at.year == 2025
+    # Stage and % complete beside the ratings, and complete but still Green.
+    green_complete = Action.objects.filter(area__plan__slug=KESTLEBURY, stage="complete", current_rag="green")
+    assert set(green_complete.values_list("ref", flat=True)) >= {"1.5", "4.1"}
+    assert Action.objects.get(area__plan__slug=KESTLEBURY, ref="2.2").percent_complete == 75
+
+
+def test_kestleburys_kpis_restate_a_value_and_set_benchmark_and_directional_targets(demo):
+    from datetime import date
+    from decimal import Decimal
+
+    plan = Plan.objects.get(slug=KESTLEBURY)
+    june = Measurement.objects.filter(kpi__plan=plan, kpi__ref="K1", period_date=date(2026, 6, 30))
+    assert june.count() == 2
+    restated = june.get(restated_at__isnull=False)
+    current = june.get(restated_at__isnull=True)
+    assert (restated.value, restated.status) == (Decimal("55.1"), "provisional")
+    assert (current.value, current.status, current.period_label) == (Decimal("53.6"), "actual", "Q1 2026/27")
+    assert restated.restated_at.date() == date(2026, 8, 14)
+    k1 = Kpi.objects.get(plan=plan, ref="K1")
+    assert k1.baseline_qualifier == "calendar year 2024"
+    targets = {m.months: (m.target_value, m.target_benchmark) for m in k1.milestones.all()}
+    assert targets[12] == (Decimal("50.3"), "national average 2023/24")  # a benchmark with its number
+    assert targets[18] == (None, "statistical neighbour average 2024/25")  # a benchmark without one
+    directional = Milestone.objects.get(kpi__plan=plan, kpi__ref="K3", months=12)
+    assert directional.target_direction and directional.target_value is None
+    statuses = set(Measurement.objects.filter(kpi__plan=plan).values_list("status", flat=True))
+    assert statuses == {"actual", "provisional", "projected"}
+    rolling = Measurement.objects.get(kpi__plan=plan, kpi__ref="K4", period_date=date(2025, 3, 31))
+    assert rolling.period_label == "12 months ending March 2025"
+    assert (rolling.england_value, rolling.neighbours_value, rolling.region_value) == (
+        Decimal("16.8"),
+        Decimal("18.3"),
+        Decimal("17.5"),
+    )
+
+
+def test_the_kestlebury_lead_has_actions_a_draft_and_a_challenge_to_answer(client, demo):
+    sign_in(client, "lead-kest")
+    page = client.get(reverse("my-actions")).content.decode()
+    assert "Answer the challenge to action 1.5" in page
+    draft = ProgressUpdate.objects.get(action__area__plan__slug=KESTLEBURY, status="draft")
+    assert (draft.action.ref, draft.submitted_by.username) == ("2.6", "lead-kest")
