@@ -1,7 +1,7 @@
-"""The two demo plans' published reports, as the demo loads them (rendered by report_publish), read back: every table
+"""The three demo plans' published reports, as the demo loads them (rendered by report_publish), read back: every table
 header has its scope (PDF/UA-1), typed bullets are real lists, the contents' dot leaders stay on their entry's
-line, the risk table starts on the page of its heat map, and nothing prints a stray comma. Rendering both takes
-about twenty seconds, so they are built once for the module."""
+line, the risk table starts on the page of its heat map, and nothing prints a stray comma. Rendering them takes
+about thirty seconds, so they are built once for the module."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from tests.reports.test_reports import pdf_text
 # One worker builds the module-scoped fixture once (make test runs with --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("report_pdf_layout")
 
-OXFORDSHIRE, RBWM = "oxfordshire-app-2020", "rbwm-wsoa-2017"
+OXFORDSHIRE, RBWM, KESTLEBURY = "oxfordshire-app-2020", "rbwm-wsoa-2017", "kestlebury-pap-2025"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def _pages(pdf_bytes: bytes) -> list[str]:
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_every_table_header_has_its_scope(published, slug):
     with pikepdf.open(io.BytesIO(published[slug])) as pdf:
         headers = [node for node in _elements(pdf) if node.get("/S") == "/TH"]
@@ -91,7 +91,7 @@ def test_typed_bullets_are_lists_not_dashes(demo_db):
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_area_counts_read_without_a_stray_comma(published, slug):
     text = pdf_text(published[slug])
     assert not re.search(r",\s*\(\d+ actions?\)", text), "no comma before an area's total"
@@ -102,7 +102,7 @@ def test_area_counts_read_without_a_stray_comma(published, slug):
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_contents_dot_leaders_stay_on_their_entry(published, slug):
     contents = _pages(published[slug])[1]
     assert "Contents" in contents
@@ -115,7 +115,7 @@ def test_contents_dot_leaders_stay_on_their_entry(published, slug):
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM])
+@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
 def test_each_risk_table_starts_on_the_page_of_its_heat_map(published, slug):
     pages = _pages(published[slug])
     captions = [(number, page) for number, page in enumerate(pages) if "Open risks in area" in page]
