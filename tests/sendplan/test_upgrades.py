@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from actions.demo import load_demo
+from actions.models import ProgressUpdate
 from kpis.models import Kpi
 
 
@@ -219,6 +220,12 @@ def test_a_database_holding_the_demo_plans_upgrades_step_by_step_keeping_what_it
     # The reports the demo publishes are PDFs; stand-in bytes keep this test out of the PDF tests (as test_demo).
     monkeypatch.setattr("reports.services.render_pdf", lambda *args, **kwargs: b"%PDF-1.7\n% stand-in\n%%EOF\n")
     load_demo()
+    # A database from before narrative entries (actions 0008) cannot hold a submitted entry without a rating, so
+    # Kestlebury's narrative history (its two terms kept in Word) goes, as it would have to before migrating back;
+    # the rest of that plan, its tiers, joint accountable officers and own fields included, walks with the others.
+    narrative = ProgressUpdate.objects.filter(status="submitted", rag="")
+    assert set(narrative.values_list("action__area__plan__slug", flat=True)) == {"kestlebury-pap-2025"}
+    narrative.delete()
     everything = leaves()
     try:
         for step in STEPS:
