@@ -52,6 +52,9 @@ class Stage(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Stages at which what was due has been done (or stopped): such an action is never overdue.
+DELIVERED_STAGES = (Stage.COMPLETE, Stage.CLOSED)
+
 STAGE_TAG_CLASS = {
     Stage.NOT_STARTED: "govuk-tag--grey",
     Stage.IN_PROGRESS: "govuk-tag--light-blue",
@@ -640,12 +643,15 @@ class Action(VersionedModel):
 
     @classmethod
     def overdue_q(cls, on: date) -> Q:
-        """Overdue on `on`: open, monitored, and past its deadline. The deadline is the revised due date (a date
-        someone set, with a reason), else the due date unless the action is recurring."""
+        """Overdue on `on`: open, not yet delivered, monitored, and past its deadline. The deadline is the revised due
+        date (a date someone set, with a reason), else the due date unless the action is recurring. An action whose
+        lead reports it delivered (stage Complete or Closed) is not overdue, even while it is still rated Green until
+        its impact is embedded: what was due has been done."""
         past_deadline = Q(revised_due_date__lt=on) | (
             Q(revised_due_date__isnull=True) & Q(due_date__lt=on) & ~cls.recurring_q()
         )
-        return Q(status=cls.Status.OPEN) & cls.monitored_q(on) & past_deadline
+        delivered = Q(stage__in=DELIVERED_STAGES)
+        return Q(status=cls.Status.OPEN) & ~delivered & cls.monitored_q(on) & past_deadline
 
     @property
     def is_recurring(self) -> bool:
@@ -667,6 +673,7 @@ class Action(VersionedModel):
         deadline = self.deadline
         return (
             self.status == self.Status.OPEN
+            and self.stage not in DELIVERED_STAGES
             and deadline is not None
             and deadline < on
             and self.is_monitored(on, area=area)

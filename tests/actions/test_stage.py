@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from actions.as_at import rows_as_at
 from actions.models import Action, ProgressUpdate
-from actions.selectors import action_history
+from actions.selectors import action_history, action_rows
 from actions.services import progress_update_save_draft, progress_update_submit
 
 DONE = date(2026, 1, 20)
@@ -43,6 +43,27 @@ def test_complete_but_green_is_held_as_two_facts(world):
     # Complete is not Blue: the action stays open to updates while it beds in.
     assert action.status == Action.Status.OPEN
     assert (update.stage, update.percent_complete, update.completion_date) == ("complete", 100, DONE)
+
+
+@pytest.mark.parametrize("stage", ["complete", "closed"])
+def test_an_action_delivered_but_still_green_is_not_overdue(world, client, stage):
+    """Past its due date, the lead reports it delivered (or closed) while its impact beds in: it is not overdue on
+    the model, in the annotation the list and My actions read, or behind the list's overdue filter."""
+    Action.objects.filter(pk=world.alice_action.pk).update(due_date=date(2026, 1, 31))
+    today = date(2026, 4, 20)
+    action = Action.objects.get(pk=world.alice_action.pk)
+    assert action.is_overdue_on(today) and Action.objects.filter(Action.overdue_q(today), pk=action.pk).exists()
+
+    submit(world, stage=stage, **({"completion_date": DONE} if stage == "complete" else {}))
+    action.refresh_from_db()
+    assert (action.current_rag, action.stage) == ("green", stage)
+    assert not action.is_overdue_on(today)
+    assert not Action.objects.filter(Action.overdue_q(today), pk=action.pk).exists()
+    assert not action_rows(Action.objects.filter(pk=action.pk)).get().overdue  # as the list and My actions read it
+    client.force_login(world.alice)
+    listed = client.get(reverse("action-list"), {"overdue": "yes"})
+    assert listed.status_code == 200
+    assert world.alice_action.pk not in [a.pk for a in listed.context["page"].object_list]
 
 
 def test_the_stage_and_percentage_move_with_each_update_and_the_history_says_who(world):
