@@ -67,6 +67,19 @@ def test_public_fields_in_the_plans_order_under_each_action_and_area(own):
     assert "Internal note" not in html and "Budget risk" not in html
 
 
+def test_an_actions_long_field_keeps_its_lines_and_lists_in_its_row(own):
+    """A five-field block's "What we will see" typed as bullets is a real list in the action's row, as an area's."""
+    add(own, "What we will see", kind="long")
+    hold(
+        own, own.alice_action, What_we_will_see="Termly, from January:\n\n- Panels meet weekly\n- Families hear sooner"
+    )
+    html = render_body(report_content(own.plan, own.period), draft=True)
+    row = html.split('<th scope="row" class="govuk-table__header">1.1</th>', 1)[1].split("</tr>", 1)[0]
+    cell = row.split("What we will see:", 1)[1]
+    assert cell.index("Termly, from January") < cell.index("<li>Panels meet weekly</li>")
+    assert "<li>Families hear sooner</li></ul>" in cell and "- Panels" not in cell
+
+
 def test_the_report_reads_values_and_order_as_they_stood(own):
     section = PlanField.objects.get(label="Section")
     plan_field_move(field=section, up=True, by=own.manager, expected_version=section.version)

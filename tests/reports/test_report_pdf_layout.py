@@ -6,10 +6,12 @@ about thirty seconds, so they are built once for the module."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -35,7 +37,11 @@ def published(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=io.StringIO())
         files = PublishedFile.objects.select_related("report__plan")
-        yield {file.report.plan.slug: bytes(file.pdf) for file in files}
+        published = {file.report.plan.slug: bytes(file.pdf) for file in files}
+        if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):  # to look at the pages: pdftoppm -png -r 60
+            for slug, pdf in published.items():
+                (Path(folder) / f"published-{slug}.pdf").write_bytes(pdf)
+        yield published
         transaction.set_rollback(True)
 
 
