@@ -12,7 +12,7 @@ from django.db.models import BooleanField, Case, Exists, F, OuterRef, QuerySet, 
 from django.utils import timezone
 
 from actions.locking import user_label
-from actions.models import Officer, Plan
+from actions.models import Officer, Plan, holder_name_on
 from actions.permissions import user_officer
 from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
 
@@ -146,18 +146,36 @@ class MeetingPage:
 
 
 def meeting_page(meeting: Meeting) -> MeetingPage:
-    """One meeting (from meeting_queryset) with its agenda, attendance, decisions and board actions: five more."""
+    """One meeting (from meeting_queryset) with its agenda, attendance, decisions and board actions: five more.
+
+    Those present, giving apologies and presenting are named as the people who held their posts on the meeting's
+    day (`holder_name`, read by the `held_then` filter), not whoever holds them now (decision 0023)."""
+    then = meeting.date
     return MeetingPage(
         meeting=meeting,
-        agenda=list(meeting.agenda_items.select_related("presenter", "area", "action", "kpi", "risk")),
+        agenda=list(
+            meeting.agenda_items.select_related("presenter", "area", "action", "kpi", "risk").annotate(
+                presenter_holder_name=holder_name_on("presenter", then)
+            )
+        ),
         decisions=list(meeting.decisions.select_related("agenda_item")),
         board_actions=list(
             meeting.board_actions.select_related("owner__organisation", "decision").order_by(
                 F("due_date").asc(nulls_last=True), "pk"
             )
         ),
-        present=list(_officers().filter(meetings_attended=meeting).order_by("organisation__name", "post_title")),
-        apologies=list(_officers().filter(meeting_apologies=meeting).order_by("organisation__name", "post_title")),
+        present=list(
+            _officers()
+            .filter(meetings_attended=meeting)
+            .annotate(holder_name=holder_name_on("pk", then))
+            .order_by("organisation__name", "post_title")
+        ),
+        apologies=list(
+            _officers()
+            .filter(meeting_apologies=meeting)
+            .annotate(holder_name=holder_name_on("pk", then))
+            .order_by("organisation__name", "post_title")
+        ),
     )
 
 

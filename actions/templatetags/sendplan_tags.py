@@ -154,6 +154,13 @@ def officer_then(record, officer_field: str) -> str:
 
 
 @register.filter
+def held_then(officer) -> str:
+    """`{{ officer|held_then }}`: an officer read with a `holder_name` annotation (actions.models.holder_name_on),
+    named with the person who held the post then, e.g. a past meeting's attendee."""
+    return officer.held_by(getattr(officer, "holder_name", None))
+
+
+@register.filter
 def changed_by(record) -> str:
     """Who saved a history record, as people know them (post and name), or "System" for a command or import."""
     return history_user_label(record)

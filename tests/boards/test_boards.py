@@ -469,3 +469,28 @@ def test_meeting_page_query_budget(client, board_world, django_assert_num_querie
         response = client.get(reverse("meeting-detail", args=[board_world.meeting.pk]))
     page = response.context["page"]
     assert (len(page.agenda), len(page.present), len(page.board_actions)) == (count + 1, count + 2, count + 1)
+
+
+def test_a_past_meeting_names_who_held_each_post_on_its_day(client, board_world):
+    """Alice attended (and the agenda item was hers to present) two weeks ago; Dev Patel took her post over last
+    week. The meeting still names Alice; the board's next meeting, and everything today, names Dev (decision 0023)."""
+    from actions.models import PostHolder
+    from actions.services import post_hand_over
+
+    world = board_world.world
+    post = world.head_of_send
+    PostHolder.objects.create(officer=post, person_name="Alice Moreno", started_on=board_world.meeting.date)
+    AgendaItem.objects.filter(pk=board_world.agenda_item.pk).update(presenter=post)
+    post_hand_over(
+        officer=post,
+        person_name="Dev Patel",
+        started_on=timezone.localdate() - timedelta(days=7),
+        by=world.manager,
+        expected_version=post.version,
+    )
+    client.force_login(world.chair)
+    page = client.get(reverse("meeting-detail", args=[board_world.meeting.pk])).content.decode()
+    present = page.split(">Present</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Head of SEND (Alice Moreno)" in present and "Dev Patel" not in present
+    assert "Presented by Head of SEND (Alice Moreno)" in page
+    assert str(reload(post)) == "Head of SEND (Dev Patel)"
