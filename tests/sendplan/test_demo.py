@@ -339,40 +339,43 @@ def test_demo_risks_moved_across_periods(demo):
         assert directions & {"up", "down"}, f"{slug}: some risks should have moved since {register.since}"
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
-def test_each_demo_plan_exports_to_a_workbook_that_imports_as_an_identical_copy(demo, slug):
-    import io
+def plan_shape(plan: Plan):
+    """What a workbook import must rebuild of a plan: its areas and actions, submitted updates (drafts are not
+    exported), KPIs and their values, and risks with their current scores."""
+    return (
+        [(a.ref, a.actions.count()) for a in plan.areas.order_by("order")],
+        sorted(
+            ProgressUpdate.objects.filter(action__area__plan=plan, status="submitted").values_list(
+                "action__ref", "period__name", "rag"
+            )
+        ),
+        sorted(plan.kpis.values_list("ref", "unit")),
+        Measurement.objects.filter(kpi__plan=plan).count(),
+        sorted(plan.risks.values_list("ref", "current_likelihood", "current_impact", "status")),
+    )
 
+
+def test_a_demo_plan_imports_beside_the_others_as_an_identical_copy(demo):
+    """Oxfordshire's workbook, under a new slug, into the database that holds all three demo plans: its posts and
+    organisations are the ones already there, and the copy has the original's shape. (Each plan's import into an
+    empty database is the round trip below.)"""
     from openpyxl import load_workbook
 
     from workbooks.exporter import export_workbook
     from workbooks.importer import import_workbook
 
-    book = load_workbook(io.BytesIO(export_workbook(Plan.objects.get(slug=slug))))
+    officers = Officer.objects.count()
+    book = load_workbook(io.BytesIO(export_workbook(Plan.objects.get(slug=OXFORDSHIRE))))
     for row in book["Plan"].iter_rows(min_row=2):
         if row[0].value == "slug":
-            row[1].value = f"{slug}-copy"
+            row[1].value = f"{OXFORDSHIRE}-copy"
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
     result = import_workbook(buffer, by=User.objects.get(username="manager"), dry_run=False)
     assert result.ok, [str(p) for p in result.problems][:5]
-    original, copy = Plan.objects.get(slug=slug), Plan.objects.get(slug=f"{slug}-copy")
-
-    def shape(plan):
-        return (
-            [(a.ref, a.actions.count()) for a in plan.areas.order_by("order")],
-            sorted(  # drafts are not exported
-                ProgressUpdate.objects.filter(action__area__plan=plan, status="submitted").values_list(
-                    "action__ref", "period__name", "rag"
-                )
-            ),
-            sorted(plan.kpis.values_list("ref", "unit")),
-            Measurement.objects.filter(kpi__plan=plan).count(),
-            sorted(plan.risks.values_list("ref", "current_likelihood", "current_impact", "status")),
-        )
-
-    assert shape(copy) == shape(original)
+    assert plan_shape(Plan.objects.get(slug=f"{OXFORDSHIRE}-copy")) == plan_shape(Plan.objects.get(slug=OXFORDSHIRE))
+    assert Officer.objects.count() == officers
 
 
 def test_demo_challenges_and_comments_match_the_plan_files(demo):
@@ -435,24 +438,25 @@ def empty_the_database() -> None:
 
 
 def round_trip(slug: str) -> tuple[bytes, bytes]:
-    """The plan's workbook, and the workbook exported again after importing the first into an empty database."""
+    """The plan's workbook, and the workbook exported again after importing the first into an empty database; the
+    imported plan has the original's shape (plan_shape)."""
     from workbooks.exporter import export_workbook
     from workbooks.importer import import_workbook
 
     first = export_workbook(Plan.objects.get(slug=slug))
+    shape = plan_shape(Plan.objects.get(slug=slug))
     manager = User.objects.get(username="manager")
     empty_the_database()
     assert not Action.objects.exists() and not Officer.objects.exists()
     result = import_workbook(io.BytesIO(first), by=manager, dry_run=False)
     assert result.ok, [str(p) for p in result.problems][:5]
+    assert plan_shape(Plan.objects.get(slug=slug)) == shape
     return first, export_workbook(Plan.objects.get(slug=slug))
 
 
-@pytest.mark.parametrize("slug", [OXFORDSHIRE, RBWM, KESTLEBURY])
-def test_a_demo_plan_round_trips_with_zero_differing_cells(demo, slug):
+def assert_zero_differing_cells(first: bytes, second: bytes, slug: str) -> None:
     from tests.workbooks.test_workbook_stage import load_cells
 
-    first, second = round_trip(slug)
     before, after = load_cells(first), load_cells(second)
     differing = [
         (sheet, r, c, a, b)
@@ -467,7 +471,15 @@ def test_a_demo_plan_round_trips_with_zero_differing_cells(demo, slug):
     assert Action.objects.filter(area__plan__slug=slug, stage="complete", current_rag="green").exists()
 
 
-def test_oxfordshires_kpis_as_published_round_trip_and_importing_again_changes_nothing(demo):
+# Oxfordshire's round trip is checked with its KPIs as published, below: one import each.
+@pytest.mark.parametrize("slug", [RBWM, KESTLEBURY])
+def test_a_demo_plan_round_trips_with_zero_differing_cells(demo, slug):
+    assert_zero_differing_cells(*round_trip(slug), slug)
+
+
+def test_oxfordshire_round_trips_with_zero_differing_cells_its_kpis_as_published_and_importing_again_changes_nothing(
+    demo,
+):
     from datetime import date
     from decimal import Decimal
 
@@ -475,6 +487,7 @@ def test_oxfordshires_kpis_as_published_round_trip_and_importing_again_changes_n
     from workbooks.importer import import_workbook
 
     first, second = round_trip(OXFORDSHIRE)
+    assert_zero_differing_cells(first, second, OXFORDSHIRE)
     measurements = load_cells(first)["Measurements"]
     assert measurements[0][:5] == ("kpi", "date", "period label", "value", "status")
     december = [row for row in measurements if row[0] == "2.K10" and row[1].date() == date(2020, 12, 31)]
