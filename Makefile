@@ -11,8 +11,9 @@ DEMO_DEBS := nodejs npm python3-venv fonts-liberation libpango-1.0-0 libpangoft2
 # The test run's parallel workers (pytest-xdist). loadgroup: tests spread one at a time, except modules marked
 # xdist_group, whose expensive module-scoped fixture (a rendered demo report, a 500-action plan) is built once.
 PYTEST_PARALLEL := -n 2 --dist loadgroup
-# What `make test-fast` leaves out: Chromium, WeasyPrint and other processes (tests/conftest.py keeps the marks honest).
-FAST := not browser and not pdf and not server
+# What `make test-fast` leaves out: Chromium, WeasyPrint, other processes and the upgrade walks (tests/conftest.py keeps
+# the marks honest).
+FAST := not browser and not pdf and not server and not upgrade
 
 .PHONY: demo test test-fast lint check-deploy bench install serve system-deps-demo system-deps-test serve-demo clean
 

@@ -8,9 +8,10 @@ from actions.services import role_groups_sync
 from tests import factories
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
-# `make test-fast` leaves out the tests marked browser, pdf and server (pyproject.toml). So that it stays honest as
-# tests are added, a test without the marker that renders a PDF or starts a process fails and names the marker to
-# add. The guard covers the test's fixtures' setup too, so a module-scoped fixture that renders is caught as well.
+# `make test-fast` leaves out the tests marked browser, pdf, server and upgrade (pyproject.toml). So that it stays
+# honest as tests are added, a test without the marker that renders a PDF, starts a process or migrates the
+# database fails and names the marker to add. The PDF and process guards cover the test's fixtures' setup too, so
+# a module-scoped fixture that renders is caught as well.
 # Browser tests may do both (Playwright starts Chromium; a journey may publish a report); PDF tests read their files
 # back with poppler (pdftotext, pdftoppm).
 MAY_RENDER_PDF = {"pdf", "browser"}
@@ -51,9 +52,24 @@ def pytest_runtest_setup(item):
         return (yield)
 
 
+@contextmanager
+def _migrations_guarded(item):
+    """Migrating the database from a test's body (an upgrade test walking a populated database back and forward,
+    tens of seconds) refused unless the test is marked upgrade. Only the body: the test database's own creation
+    migrates in the first test's setup."""
+    if "upgrade" in {marker.name for marker in item.iter_markers()}:
+        yield
+        return
+    from django.db.migrations.executor import MigrationExecutor
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MigrationExecutor, "migrate", _refuse(item, "upgrade", "migrates the database"))
+        yield
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    with _guarded(item):
+    with _guarded(item), _migrations_guarded(item):
         return (yield)
 
 

@@ -20,6 +20,7 @@ def _decimal(value):
     return None if value is None else Decimal(str(value))
 
 
+@pytest.mark.upgrade
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_kpis_survive_the_upgrade_as_current_values():
     executor = MigrationExecutor(connection)

@@ -12,6 +12,7 @@ BEFORE = [("actions", "0003_progress_update_draft")]
 AFTER = [("actions", "0004_action_leads_history")]
 
 
+@pytest.mark.upgrade
 @pytest.mark.django_db(transaction=True)
 def test_lead_history_migration_snapshots_the_leads_of_existing_actions():
     executor = MigrationExecutor(connection)

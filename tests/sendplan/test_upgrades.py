@@ -215,6 +215,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.upgrade
 @pytest.mark.django_db(transaction=True)
 def test_a_database_holding_the_demo_plans_upgrades_step_by_step_keeping_what_it_holds(monkeypatch):
     # The reports the demo publishes are PDFs; stand-in bytes keep this test out of the PDF tests (as test_demo).
