@@ -272,6 +272,13 @@ class AreaPage:
     rag_counts: list[tuple[str, str, int]]
 
 
+def area_queryset() -> QuerySet[AreaOfWeakness]:
+    """Areas with their plan and `leads_a_block`: whether other areas are reported together with this one (it leads
+    their block), asked in the same query so the list of them is read only for an area that has some."""
+    alongside = AreaOfWeakness.objects.filter(reported_with=OuterRef("pk"))
+    return AreaOfWeakness.objects.select_related("plan").annotate(leads_a_block=Exists(alongside))
+
+
 def area_page(area: AreaOfWeakness) -> AreaPage:
     actions = list(action_rows(area.actions.all()).order_by("order", "ref"))
     return AreaPage(

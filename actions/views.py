@@ -134,7 +134,7 @@ def roll_forward(request, slug):
 @require_GET
 def area_detail(request, pk):
     require_reader(request.user)
-    area = get_object_or_404(AreaOfWeakness.objects.select_related("plan"), pk=pk)
+    area = get_object_or_404(selectors.area_queryset(), pk=pk)
     # As the plan's page: cached below the title, read only when the cached part is built.
     context = {
         "area": area,

@@ -129,6 +129,15 @@ def test_several_findings_map_onto_one_workstream_and_its_page_shows_them(client
     assert "Main finding F1" in html and "Main finding F2" in html
     html = client.get(reverse("area-detail", args=[tiered.i4.pk])).content.decode()
     assert "Reported together with" in html and "Area for improvement 3: Preparing for adulthood" in html
+    # Both ways: the area leading the block links to the area reported with it.
+    html = client.get(reverse("area-detail", args=[tiered.i3.pk])).content.decode()
+    together = html.split("Reported together with</dt>", 1)[1].split("</dd>", 1)[0]
+    assert (
+        f'href="{tiered.i4.get_absolute_url()}">Area for improvement 4: Transitions into adult health services</a>'
+        in together
+    )
+    html = client.get(reverse("area-detail", args=[tiered.w1.pk])).content.decode()
+    assert "Reported together with" not in html
 
 
 def test_the_plan_page_groups_areas_by_tier_and_shows_a_block_as_one_row(client, tiered):
