@@ -1,0 +1,195 @@
+"""An area's own tracker, read and mapped, imported through the plan workbook's all-or-nothing importer (issue 18):
+areas from the area column or the sheet's title, actions with their leads, due dates, stage and % complete, dated
+progress columns as progress entries for periods created in date order, unknown columns as the plan's own fields,
+problems located by the tracker's own sheet, row and column, and next term's file updating in place."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, ReportingPeriod
+from planfields.models import PlanField, PlanFieldValue
+from workbooks.importer import import_workbook
+from workbooks.tracker.columns import Field, PeriodGuess, propose_columns
+from workbooks.tracker.translate import PlanFacts, area_heading, tracker_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class TableRow:
+    number: int
+    cells: list
+
+
+@dataclass
+class Table:
+    """A sheet as tables.read_tracker gives it (the fields translate reads)."""
+
+    sheet: str
+    headers: list[str]
+    rows: list[TableRow]
+    area_title: str = ""
+    title_lines: list[str] = field(default_factory=list)
+
+
+FACTS = PlanFacts(
+    local_area="Northmoor", title="Written Statement of Action", plan_type="WSoA", start_date=date(2024, 9, 1)
+)
+HEADERS = ["Ref", "Area", "Action", "Lead Officer", "Target Date", "% Complete", "Stage", "Update Dec 2024",
+           "Update Mar 2025", "Directorate"]  # fmt: skip
+
+
+def tracker(*rows, headers=HEADERS, sheet="WSoA tracker", area_title=""):
+    return Table(sheet, headers, [TableRow(n, list(cells)) for n, cells in rows], area_title=area_title)
+
+
+SPRING = tracker(
+    (5, ["1.1", "1. Timeliness of EHC plans", "Recruit four EHC coordinators", "Head of SEND (Ana Ruiz)",
+         "March 2025", "50%", "In progress", "Two in post.", "Four in post.", "Children's Services"]),
+    (6, ["1.2", "1. Timeliness of EHC plans", "Weekly panel for EHC requests", "SEND Casework Manager",
+         "Dec 24", "100%", "Complete", "Panel running weekly.", None, "Children's Services"]),
+    (8, ["2.1", "2. Joint commissioning", "Agree a joint commissioning plan",
+         "Designated Clinical Officer, Northmoor ICB", "Jun 25", 0.2, "In progress", None,
+         "Draft agreed by the partnership board.", "ICB"]),
+)  # fmt: skip
+
+
+def mapped(table, own_labels=()):
+    return {table.sheet: propose_columns(table.headers, own_labels=own_labels)}
+
+
+def bring_in(user, table, *, dry_run=False):
+    workbook = tracker_workbook([table], mapped(table), FACTS)
+    return import_workbook(None, by=user, dry_run=dry_run, workbook=workbook)
+
+
+def test_a_tracker_becomes_a_plan_with_areas_actions_periods_progress_and_own_fields(world):
+    result = bring_in(world.manager, SPRING)
+    assert result.ok, [str(p) for p in result.problems]
+    plan = Plan.objects.get(local_area="Northmoor")
+    areas = list(plan.areas.order_by("order").values_list("ref", "title"))
+    assert areas == [("1", "Timeliness of EHC plans"), ("2", "Joint commissioning")]
+    actions = {a.ref: a for a in Action.objects.filter(area__plan=plan)}
+    assert sorted(actions) == ["1.1", "1.2", "2.1"]
+    first = actions["1.1"]
+    assert (first.area.ref, first.text, first.due_date, first.percent_complete, first.stage) == (
+        "1",
+        "Recruit four EHC coordinators",
+        date(2025, 3, 31),
+        50,
+        "in_progress",
+    )
+    assert [str(lead) for lead in first.leads.all()] == ["Head of SEND (Ana Ruiz)"]
+    icb_lead = actions["2.1"].leads.get()
+    assert (icb_lead.post_title, icb_lead.organisation.name) == ("Designated Clinical Officer", "Northmoor ICB")
+    assert actions["2.1"].percent_complete == 20  # 0.2 as Excel holds 20%
+    # The dated columns are two reporting periods, in date order, with their progress entries.
+    periods = list(plan.periods.order_by("start").values_list("name", "start", "end"))
+    assert periods == [
+        ("December 2024", date(2024, 12, 1), date(2024, 12, 31)),
+        ("March 2025", date(2025, 3, 1), date(2025, 3, 31)),
+    ]
+    entries = ProgressUpdate.objects.filter(action__area__plan=plan).order_by("action__ref", "period__start")
+    assert [(u.action.ref, u.period.name, u.rag, u.progress) for u in entries] == [
+        ("1.1", "December 2024", "", "Two in post."),
+        ("1.1", "March 2025", "", "Four in post."),
+        ("1.2", "December 2024", "", "Panel running weekly."),
+        ("2.1", "March 2025", "", "Draft agreed by the partnership board."),
+    ]
+    # "Directorate" is no column we know: a field of the plan's own, not public until someone says so.
+    directorate = PlanField.objects.get(plan=plan)
+    assert (directorate.label, directorate.applies_to, directorate.public) == ("Directorate", "action", False)
+    assert PlanFieldValue.objects.get(field=directorate, action=actions["2.1"]).text == "ICB"
+
+
+def test_importing_the_same_file_again_changes_nothing_and_next_terms_file_adds_its_round(world):
+    assert bring_in(world.manager, SPRING).ok
+    counts = (Action.objects.count(), Officer.objects.count(), ProgressUpdate.objects.count())
+    again = bring_in(world.manager, SPRING)
+    assert again.ok and not again.created and not again.changed
+    assert (Action.objects.count(), Officer.objects.count(), ProgressUpdate.objects.count()) == counts
+
+    summer_headers = [*HEADERS[:7], "Update Mar 2025", "Update Jun 2025", "Directorate"]
+    summer = tracker(
+        *[(row.number, [*row.cells[:7], row.cells[8], f"June: {row.cells[2].lower()} done.", row.cells[9]])
+          for row in SPRING.rows],
+        headers=summer_headers,
+    )  # fmt: skip
+    summer.rows[0].cells[5] = "100%"
+    result = bring_in(world.manager, summer)
+    assert result.ok, [str(p) for p in result.problems]
+    assert Action.objects.count() == counts[0] and Officer.objects.count() == counts[1]
+    assert ReportingPeriod.objects.filter(plan__local_area="Northmoor", name="June 2025").exists()
+    assert ProgressUpdate.objects.filter(period__name="June 2025").count() == 3
+    assert Action.objects.get(ref="1.1", area__plan__local_area="Northmoor").percent_complete == 100
+
+
+def test_a_problem_names_the_trackers_own_sheet_row_column_and_value_and_nothing_is_saved(world):
+    broken = tracker(
+        (5, ["1.1", "1. Timeliness", "Recruit coordinators", "Head of SEND", "March 2025", "lots", "In progress",
+             None, None, None]),
+        (7, ["1.2", "1. Timeliness", "Weekly panel", "Head of SEND", "soonish", None, None, None, None, None]),
+    )  # fmt: skip
+    result = bring_in(world.manager, broken)
+    assert not result.ok and not Plan.objects.filter(local_area="Northmoor").exists()
+    located = [(p.sheet, p.row, p.column, p.value) for p in result.problems]
+    assert ("WSoA tracker", 5, "% Complete", "lots") in located
+    assert ("WSoA tracker", 7, "Target Date", "soonish") in located
+
+
+def test_one_sheet_per_area_takes_the_area_from_the_sheets_title_rows(world):
+    headers = ["Action No.", "What we will do", "Lead", "By when", "Progress update March 2025"]
+    sheets = [
+        tracker((4, ["1", "Publish the Local Offer again", "Local Offer Manager", "May 2025", "Drafted."]),
+                headers=headers, sheet="AoW1", area_title="Area for improvement 1: The Local Offer"),
+        tracker((4, ["1", "Map therapy waits", "Therapies Lead", "Apr 2025", "Mapped."]), headers=headers,
+                sheet="AoW2", area_title="Area for improvement 2: Therapy waiting times"),
+    ]  # fmt: skip
+    proposals = {table.sheet: propose_columns(table.headers) for table in sheets}
+    result = import_workbook(None, by=world.manager, dry_run=False, workbook=tracker_workbook(sheets, proposals, FACTS))
+    assert result.ok, [str(p) for p in result.problems]
+    areas = AreaOfWeakness.objects.filter(plan__local_area="Northmoor").order_by("order")
+    assert [(a.ref, a.title, a.kind) for a in areas] == [
+        ("1", "The Local Offer", "improvement"),
+        ("2", "Therapy waiting times", "improvement"),
+    ]
+    # Numbered "1" on each sheet: the action is that number under its area, as the published plan would call it.
+    held = Action.objects.filter(area__plan__local_area="Northmoor").values_list("area__ref", "ref", "text")
+    assert sorted(held) == [("1", "1.1", "Publish the Local Offer again"), ("2", "2.1", "Map therapy waits")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Area of weakness 2: Timeliness", ("2", "Timeliness", "")),
+        ("AFI 3 - Transitions", ("3", "Transitions", "improvement")),
+        ("Area for priority action 1: Leadership", ("1", "Leadership", "priority")),
+        ("2. Joint commissioning", ("2", "Joint commissioning", "")),
+        ("Theme B", ("B", "Theme B", "")),
+        ("Workstream c) Health", ("C", "Health", "workstream")),
+        ("Joint commissioning", ("9", "Joint commissioning", "")),
+    ],
+)
+def test_an_area_as_a_tracker_names_it(text, expected):
+    heading = area_heading(text, fallback_ref="9")
+    assert (heading.ref, heading.title, heading.kind) == expected
+
+
+def test_undated_ratings_go_to_the_round_the_programme_manager_names(world):
+    headers = ["Ref", "Area", "Action", "Lead", "RAG Status", "Latest update"]
+    table = tracker(
+        (3, ["1.1", "1. Timeliness", "Recruit", "Head of SEND", "A", "Two of four in post."]), headers=headers
+    )
+    spring = PeriodGuess("Spring term 2025", date(2025, 1, 1), date(2025, 3, 31))
+    facts = PlanFacts(**{**FACTS.__dict__, "current_period": spring})
+    proposals = {table.sheet: propose_columns(headers)}
+    assert [p.field for p in proposals[table.sheet]][4:] == [Field.RAG, Field.PROGRESS]
+    result = import_workbook(
+        None, by=world.manager, dry_run=False, workbook=tracker_workbook([table], proposals, facts)
+    )
+    assert result.ok, [str(p) for p in result.problems]
+    action = Action.objects.get(area__plan__local_area="Northmoor", ref="1.1")
+    assert action.current_rag == "amber"
+    assert ProgressUpdate.objects.get(action=action).period.name == "Spring term 2025"

@@ -1,0 +1,273 @@
+"""An area's own tracker, as read (tables.py) and mapped (columns.py), turned into the plan workbook the importer
+already checks and applies all or nothing (issue 18).
+
+Rather than a second importer, a tracker becomes the rows of the workbook contract (docs/import.md): the Plan sheet
+from the facts the programme manager gave, the Areas and Actions sheets from its rows, a Periods row for each
+reporting period its dated columns name, an Updates row for each dated cell, and a Fields row for each column kept
+as a field of the plan's own. Each row keeps the tracker's sheet title, row number and column headings, so every
+problem the importer finds names the tracker's own sheet, row, column and value, and importing next term's file
+updates the same records in place, as a re-imported workbook does.
+
+Areas come from, in order: an area column (its values, "2. Timeliness" or "Area for improvement 3: ..."), the
+sheet's title rows ("Area of weakness 2: ..." above the header: one sheet per area), or the sheet's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from workbooks import schema
+from workbooks.reader import Problem, Row, Workbook
+from workbooks.tracker.columns import Field, PeriodGuess, Proposal
+
+# Where the Plan sheet's rows come from: the mapping page's facts, not a sheet of the tracker.
+FACTS = "Plan facts"
+# The tracker's columns kept as the plan's own fields: where their definitions come from.
+MAPPING = "Column mapping"
+
+_AREA_WORDS = (
+    r"area\s+of\s+weakness|area\s+for\s+priority\s+action|area\s+for\s+improvement|improvement\s+area"
+    r"|afi|api|priority|theme|workstream|recommendation|aim|area"
+)
+# "Area of weakness 2: Timeliness", "AFI 3 - Transitions", "2. Timeliness", "B) Joint commissioning".
+_AREA_HEADING = re.compile(
+    rf"^\s*(?:(?P<words>{_AREA_WORDS})\s*)?(?P<ref>\d+[a-z]?|[a-z])\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE
+)
+_AREA_WORDS_ONLY = re.compile(rf"^\s*(?P<words>{_AREA_WORDS})\s+(?P<ref>\d+[a-z]?|[a-z])\s*$", re.IGNORECASE)
+_KIND_OF_WORDS = {
+    "area for priority action": "priority",
+    "api": "priority",
+    "priority": "priority",
+    "area for improvement": "improvement",
+    "improvement area": "improvement",
+    "afi": "improvement",
+    "workstream": "workstream",
+}
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the tracker does not say and the programme manager gives on the mapping page."""
+
+    local_area: str
+    title: str
+    plan_type: str  # WSoA, APP, PAP or improvement plan, as the Plan sheet takes it
+    start_date: date
+    slug: str = ""
+    inspection_date: date | None = None
+    published_date: date | None = None
+    # The round this file reports, for its undated rating and progress columns ("RAG Status", "Latest update").
+    current_period: PeriodGuess | None = None
+
+
+@dataclass
+class AreaHeading:
+    ref: str
+    title: str
+    kind: str = ""
+
+
+def area_heading(text, *, fallback_ref: str) -> AreaHeading:
+    """An area as a tracker names it: its ref, title and kind from "Area for improvement 3: Transitions", "2.
+    Timeliness" or "Theme B"; a name with no ref ("Joint commissioning") takes `fallback_ref`."""
+    text = " ".join(str(text or "").split())
+    if match := _AREA_HEADING.match(text):
+        words = " ".join((match["words"] or "").lower().split())
+        return AreaHeading(match["ref"].upper(), match["title"].strip(), _KIND_OF_WORDS.get(words, ""))
+    if match := _AREA_WORDS_ONLY.match(text):
+        words = " ".join(match["words"].lower().split())
+        return AreaHeading(match["ref"].upper(), text, _KIND_OF_WORDS.get(words, ""))
+    return AreaHeading(fallback_ref, text)
+
+
+def _text(value) -> str:
+    """A cell as the workbook contract reads it: a whole number without ".0", a date as a date, text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class _Translation:
+    facts: PlanFacts
+    workbook: Workbook = field(default_factory=Workbook)
+    areas: dict[str, AreaHeading] = field(default_factory=dict)
+    periods: dict[str, PeriodGuess] = field(default_factory=dict)
+    own_fields: dict[str, Proposal] = field(default_factory=dict)  # label -> the first column kept under it
+    action_refs: dict[str, tuple[str, int]] = field(default_factory=dict)  # ref -> (sheet, row) that gave it
+
+    def add(self, sheet: schema.Sheet, row: Row) -> None:
+        self.workbook.sheets.setdefault(sheet.name, []).append(row)
+
+    def plan_rows(self) -> None:
+        facts = self.facts
+        given = {
+            "slug": facts.slug,
+            "local area": facts.local_area,
+            "title": facts.title,
+            "type": facts.plan_type,
+            "inspection date": facts.inspection_date,
+            "published date": facts.published_date,
+            "start date": facts.start_date,
+        }
+        for number, (name, value) in enumerate(given.items(), start=1):
+            if value not in (None, ""):
+                cells = {"field": name, "value": value}
+                self.add(schema.PLAN, Row(FACTS, number, cells, {"field": "fact", "value": name}))
+
+    def area_for(self, heading: AreaHeading) -> str:
+        """The area's ref, its Areas row added the first time it is named."""
+        held = self.areas.get(heading.ref)
+        if held is None:
+            self.areas[heading.ref] = heading
+        return heading.ref
+
+
+def tracker_workbook(tables, proposals: dict[str, list[Proposal]], facts: PlanFacts) -> Workbook:
+    """The plan workbook for `tables` (tables.SheetTable, one per sheet read) under the confirmed `proposals` (by
+    sheet title, one per column), ready for importer.import_workbook(..., workbook=...)."""
+    translation = _Translation(facts)
+    translation.plan_rows()
+    for table in tables:
+        _table_rows(translation, table, proposals[table.sheet])
+    workbook = translation.workbook
+    for number, (ref, heading) in enumerate(translation.areas.items(), start=1):
+        cells = {"ref": ref, "title": heading.title or f"Area {ref}"}
+        if heading.kind:
+            cells["kind"] = heading.kind
+        workbook.sheets.setdefault(schema.AREAS.name, []).append(
+            Row("Areas found", number, cells, {"ref": "area", "title": "area", "kind": "area"})
+        )
+    periods = sorted(translation.periods.values(), key=lambda p: p.start)
+    for number, period in enumerate(periods, start=1):
+        cells = {"period": period.name, "start": period.start, "end": period.end, "status": "closed"}
+        workbook.sheets.setdefault(schema.PERIODS.name, []).append(
+            Row("Reporting periods found", number, cells, {name: "period" for name in cells})
+        )
+    for number, (label, proposal) in enumerate(translation.own_fields.items(), start=1):
+        # Not public until someone says so: a tracker's own columns (sections, internal notes) are the programme
+        # office's, and the fields page can make one public.
+        cells = {"label": label, "applies to": "Actions", "kind": "long text", "order": number - 1, "public": "no"}
+        workbook.sheets.setdefault(schema.FIELDS.name, []).append(
+            Row(MAPPING, number, cells, {name: proposal.header for name in cells})
+        )
+    if not workbook.sheets.get(schema.ACTIONS.name):
+        workbook.problems.append(Problem("(file)", None, "", "", "has no rows of actions under the mapped columns."))
+    return workbook
+
+
+def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> None:
+    by_field: dict[Field, list[int]] = {}
+    for index, proposal in enumerate(proposals):
+        by_field.setdefault(proposal.field, []).append(index)
+    sheet_area = (
+        area_heading(table.area_title, fallback_ref=str(len(translation.areas) + 1))
+        if table.area_title
+        else AreaHeading(str(len(translation.areas) + 1), table.sheet)
+    )
+    generated = 0
+    table_names_areas = Field.AREA in by_field  # else the sheet is one area, or the plan has one
+    for data_row in table.rows:
+        cells = data_row.cells
+
+        def first(wanted: Field, cells=cells):
+            indices = [i for i in by_field.get(wanted, []) if proposals[i].period is None]
+            return next((cells[i] for i in indices if _text(cells[i])), None)
+
+        def joined(wanted: Field, cells=cells) -> str:
+            indices = [i for i in by_field.get(wanted, []) if proposals[i].period is None]
+            return "; ".join(_text(cells[i]) for i in indices if _text(cells[i]))
+
+        action_text = _text(first(Field.ACTION))
+        ref = _text(first(Field.REF))
+        if not action_text and not ref:
+            continue  # a row with neither is a sub-heading or a note between actions, not an action
+        if Field.AREA in by_field and _text(first(Field.AREA)):
+            area_ref = translation.area_for(
+                area_heading(first(Field.AREA), fallback_ref=_next_area_ref(translation, first(Field.AREA)))
+            )
+        else:
+            area_ref = translation.area_for(sheet_area)
+        if not ref:
+            generated += 1
+            ref = f"{area_ref}.{generated}"
+        elif ref.isdigit() and not table_names_areas:
+            # One sheet per area numbering its actions 1, 2, 3: refs are unique in a plan, so "1" on the sheet of
+            # area 2 is action 2.1, as the published plan would call it.
+            ref = f"{area_ref}.{ref}"
+        headers = {}
+        row_cells = {"area": area_ref, "ref": ref, "action": action_text}
+        for wanted, column in (
+            (Field.AREA, "area"),
+            (Field.REF, "ref"),
+            (Field.ACTION, "action"),
+            (Field.LEADS, "leads"),
+            (Field.ACCOUNTABLE, "accountable"),
+            (Field.PARTNERS, "partners"),
+            (Field.DUE, "due"),
+            (Field.STAGE, "stage"),
+            (Field.PERCENT_COMPLETE, "percent complete"),
+            (Field.COMPLETION_DATE, "completed on"),
+            (Field.RAG, "rag"),
+            (Field.PROGRESS, "progress"),
+            (Field.IMPACT, "impact"),
+            (Field.EVIDENCE, "evidence"),
+        ):
+            undated = [i for i in by_field.get(wanted, []) if proposals[i].period is None]
+            if not undated:
+                continue
+            headers[column] = proposals[undated[0]].header
+            if column in ("leads", "partners", "progress", "evidence", "impact"):
+                row_cells[column] = joined(wanted)
+            elif column not in row_cells:
+                row_cells[column] = first(wanted)
+        if ("rag" in row_cells or "progress" in row_cells) and translation.facts.current_period is not None:
+            period = translation.facts.current_period
+            translation.periods.setdefault(period.name, period)
+            row_cells["rated in"] = period.name
+        row = Row(table.sheet, data_row.number, row_cells, headers)
+        row.extra = _own_values(translation, proposals, cells)
+        translation.add(schema.ACTIONS, row)
+        _dated_updates(translation, table, data_row, proposals, ref)
+
+
+def _next_area_ref(translation: _Translation, name) -> str:
+    """A ref for an area named without one: the one already given to that name, else the next number."""
+    text = " ".join(str(name).split())
+    held = next((ref for ref, heading in translation.areas.items() if heading.title == text), None)
+    return held or str(len(translation.areas) + 1)
+
+
+def _own_values(translation: _Translation, proposals: list[Proposal], cells: list) -> dict[str, object]:
+    values = {}
+    for index, proposal in enumerate(proposals):
+        if proposal.field in (Field.OWN, Field.COMMENTS, Field.OUTCOME, Field.KPI) and proposal.period is None:
+            label = proposal.label or proposal.header or "Notes"
+            translation.own_fields.setdefault(label, proposal)
+            values[label] = _text(cells[index]) or None
+    return values
+
+
+def _dated_updates(translation: _Translation, table, data_row, proposals: list[Proposal], ref: str) -> None:
+    """One Updates row per reporting period the row has a dated progress or rating cell for."""
+    by_period: dict[str, dict[str, object]] = {}
+    headers: dict[str, dict[str, str]] = {}
+    for index, proposal in enumerate(proposals):
+        if proposal.period is None or proposal.field not in (Field.PROGRESS, Field.RAG):
+            continue
+        value = _text(data_row.cells[index])
+        if not value:
+            continue
+        name = proposal.period.name
+        translation.periods.setdefault(name, proposal.period)
+        column = "rag" if proposal.field == Field.RAG else "progress"
+        by_period.setdefault(name, {"action": ref, "period": name})[column] = value
+        headers.setdefault(name, {"action": "ref", "period": proposal.header})[column] = proposal.header
+    for name, cells in by_period.items():
+        translation.add(schema.UPDATES, Row(table.sheet, data_row.number, cells, headers[name]))
