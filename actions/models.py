@@ -712,6 +712,13 @@ class ProgressUpdate(VersionedModel):
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     percent_complete = models.PositiveSmallIntegerField("percentage complete", null=True, blank=True)
     evidence = models.TextField(blank=True, help_text="One link or document reference per line.")
+    # History brought in from a tracker kept elsewhere (an import): taken as it was written, which may be a rating
+    # without the impact or recovery a lead is asked for in the app (the import's preview says which, issue 18).
+    brought_in = models.BooleanField(
+        "brought in from elsewhere",
+        default=False,
+        help_text="An entry imported as history, taken as the tracker gave it.",
+    )
     # The update form also edits the action's co-production, which everyone sees: a draft keeps what the lead typed
     # there until it is submitted, when it goes onto the action and these are emptied.
     draft_coproduction_level = models.CharField(max_length=20, choices=Action.Coproduction.choices, blank=True)
@@ -731,6 +738,7 @@ class ProgressUpdate(VersionedModel):
         "action",
         "period",
         "status",
+        "brought_in",
         "draft_coproduction_level",
         "draft_coproduction_evidence",
         "submitted_by",
@@ -748,11 +756,11 @@ class ProgressUpdate(VersionedModel):
             # historical entry's; services.progress_update_errors says when a submitted update needs one.
             models.CheckConstraint(condition=Q(rag__in=Rag.values) | Q(rag=""), name="update_rag_valid"),
             models.CheckConstraint(
-                condition=Q(status="draft") | ~Q(rag__in=[Rag.BLUE, Rag.GREEN]) | ~Q(impact=""),
+                condition=Q(status="draft") | Q(brought_in=True) | ~Q(rag__in=[Rag.BLUE, Rag.GREEN]) | ~Q(impact=""),
                 name="update_blue_green_need_impact",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | ~Q(rag=Rag.RED) | ~Q(recovery_note=""),
+                condition=Q(status="draft") | Q(brought_in=True) | ~Q(rag=Rag.RED) | ~Q(recovery_note=""),
                 name="update_red_needs_recovery_note",
             ),
             models.CheckConstraint(

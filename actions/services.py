@@ -101,6 +101,23 @@ def progress_update_draft_errors(
     return errors | _delivery_errors(stage=stage, percent_complete=percent_complete)
 
 
+def narrative_missing(*, rag: str, progress: str, impact: str, recovery_note: str, previous_rag: str) -> dict[str, str]:
+    """What a rating needs said with it, as field -> message: progress for a change of rating, the impact for Green
+    or Blue, the recovery for Red. A lead updating in the app must say it; a rating brought in as history (a tracker
+    kept elsewhere, issue 18) is taken without it, and the import's preview says what it lacks."""
+    errors = {}
+    if rag != previous_rag and not progress.strip():
+        was = Rag(previous_rag).label if previous_rag else "not rated"
+        errors["progress"] = f"Describe the progress that moves the rating from {was} to {Rag(rag).label}."
+    if rag in (Rag.BLUE, Rag.GREEN) and not impact.strip():
+        errors["impact"] = (
+            f"Describe the impact: what is different for children and families that makes this {Rag(rag).label}."
+        )
+    if rag == Rag.RED and not recovery_note.strip():
+        errors["recovery_note"] = "Say what will bring this action back on track, and by when."
+    return errors
+
+
 def progress_update_errors(
     *,
     action: Action,
@@ -119,8 +136,9 @@ def progress_update_errors(
     """The progress rules, as field -> message. Empty when the update may be submitted.
 
     A plan that publishes no ratings takes narrative entries only: progress text, no rating. An entry brought in
-    as history from elsewhere (`imported_history`, the importer) may have no rating in any plan. Every other
-    update of a rated plan needs its rating, as always.
+    as history from elsewhere (`imported_history`, the importer) may have no rating in any plan, and a rating
+    without the narrative the app asks for (narrative_missing). Every other update of a rated plan needs its
+    rating and its narrative, as always.
 
     The stage is the lead's report of delivery beside the rating: a Blue rating ("completed and embedded") needs
     the stage Complete when a stage is given, Complete needs the completion date, and a completion date is given
@@ -136,15 +154,10 @@ def progress_update_errors(
         errors["rag"] = "This plan publishes no RAG ratings: give the progress as narrative, without a rating."
     elif rag not in Rag.values:
         errors["rag"] = "Select a RAG rating."
-    elif rag != previous_rag and not progress.strip():
-        was = Rag(previous_rag).label if previous_rag else "not rated"
-        errors["progress"] = f"Describe the progress that moves the rating from {was} to {Rag(rag).label}."
-    if rag in (Rag.BLUE, Rag.GREEN) and not impact.strip():
-        errors["impact"] = (
-            f"Describe the impact: what is different for children and families that makes this {Rag(rag).label}."
+    elif not imported_history:
+        errors |= narrative_missing(
+            rag=rag, progress=progress, impact=impact, recovery_note=recovery_note, previous_rag=previous_rag
         )
-    if rag == Rag.RED and not recovery_note.strip():
-        errors["recovery_note"] = "Say what will bring this action back on track, and by when."
     if rag == Rag.BLUE and stage not in (UNCHANGED, "", Stage.COMPLETE) and "stage" not in errors:
         errors["stage"] = (
             f"Blue means completed and embedded: choose {action.area.plan.stage_label(Stage.COMPLETE)} as the stage, "
@@ -275,6 +288,7 @@ def progress_update_submit(
     update.stage = "" if rag == Rag.BLUE and reported_stage == "" else stage
     update.percent_complete = percent_complete
     update.evidence = _evidence_lines(evidence)
+    update.brought_in = imported_history
     # The co-production typed with a draft goes onto the action now (from the caller's arguments, as below).
     update.draft_coproduction_level = update.draft_coproduction_evidence = ""
     _save_update(update, by=by, officer=officer, when=when)

@@ -32,7 +32,13 @@ from actions.models import (
     ReportingPeriod,
     Stage,
 )
-from actions.services import UNCHANGED, post_holder_record, progress_update_submit
+from actions.services import (
+    UNCHANGED,
+    narrative_missing,
+    post_holder_record,
+    previous_rating,
+    progress_update_submit,
+)
 from kpis.models import Kpi, Measurement
 from kpis.services import (
     current_measurement,
@@ -203,6 +209,10 @@ _ORGANISATION_KINDS = (
     ("foundation trust", Organisation.Kind.NHS_TRUST),
     ("council", Organisation.Kind.COUNCIL),
 )
+
+
+# What a rating brought in as history lacks, in the preview's words (narrative_warning).
+LACKING = {"progress": "the progress behind it", "impact": "its impact", "recovery_note": "how it will recover"}
 
 
 class _Importer:
@@ -704,8 +714,9 @@ class _Importer:
                 recovery_note=recovery_note,
                 stage=stage,
                 percent_complete=percent_complete,
-                # An entry with no rating is history brought in from elsewhere (or a plan that publishes none).
-                imported_history=not rag,
+                # Every imported entry is history brought in from elsewhere: one with no rating (or in a plan that
+                # publishes none), or a rating without the narrative the app asks a lead for (warned about below).
+                imported_history=True,
                 officer=officer,
                 submitted_at=(timezone.make_aware(datetime.combine(submitted_on, time(12))) if submitted_on else None),
             )
@@ -714,10 +725,30 @@ class _Importer:
         else:
             label = "changed" if existing else "created"
             self.result.count(label, "Progress update", f"Update of {action.ref} for {period.name}: {rag}")
+            self.narrative_warning(row, action, period, rag, progress, impact, recovery_note)
         finally:
             ReportingPeriod.objects.filter(pk=period.pk).update(status=status)
             ReportingPeriod.objects.filter(pk__in=other_open).update(status=ReportingPeriod.Status.OPEN)
             period.status = status
+
+    def narrative_warning(self, row: Row, action, period, rag, progress, impact, recovery_note) -> None:
+        """A rating brought in without what a lead would have to say with it in the app: taken as history, and the
+        preview says so, row by row, so the programme manager can ask the lead for it."""
+        if not rag or (progress.strip() and (impact.strip() or rag not in ("blue", "green"))):
+            return  # nothing missing, without reading the previous rating
+        missing = narrative_missing(
+            rag=rag,
+            progress=progress,
+            impact=impact,
+            recovery_note=recovery_note or "",
+            previous_rag=previous_rating(action=action, period=period) if not progress.strip() else rag,
+        )
+        if missing:
+            lacking = " or ".join(LACKING[name] for name in missing)
+            self.result.warnings.append(
+                f"{row.sheet}, row {row.number}: {action.ref}'s {rag.capitalize()} rating for {period.name} is "
+                f"brought in as history without {lacking}, which the app asks a lead for: ask the lead to add it."
+            )
 
     def updates_sheet(self) -> None:
         rows = self.workbook.rows(schema.UPDATES)

@@ -7,7 +7,7 @@ the migration; a failure names the step. Add the next migration that reshapes he
 """
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -179,6 +179,23 @@ def step_joint_accountable_officers():
     )
 
 
+# actions 0012_progress_brought_in ----------------------------------------------------------------------------------
+
+
+def step_progress_brought_in():
+    """Every update held was given in the app (or by an import that kept the app's rules): none is marked brought
+    in, and the checks that a Green or Blue rating has its impact and a Red one its recovery still hold for them."""
+    before = stage_holdings(migrate(actions_at("0011_joint_accountable_officers")))
+    apps = migrate(actions_at("0012_progress_brought_in"))
+    assert stage_holdings(apps) == before
+    updates = apps.get_model("actions", "ProgressUpdate").objects
+    assert updates.exists() and not updates.filter(brought_in=True).exists()
+    assert not apps.get_model("actions", "HistoricalProgressUpdate").objects.filter(brought_in=True).exists()
+    green = updates.filter(status="submitted", rag="green").first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        updates.filter(pk=green.pk).update(impact="")
+
+
 # planfields 0001_initial -------------------------------------------------------------------------------------------
 
 
@@ -211,6 +228,7 @@ STEPS = [
     step_area_kinds,
     step_post_holders,
     step_joint_accountable_officers,
+    step_progress_brought_in,
     step_plan_own_fields,
 ]
 

@@ -193,3 +193,35 @@ def test_undated_ratings_go_to_the_round_the_programme_manager_names(world):
     action = Action.objects.get(area__plan__local_area="Northmoor", ref="1.1")
     assert action.current_rag == "amber"
     assert ProgressUpdate.objects.get(action=action).period.name == "Spring term 2025"
+
+
+def test_a_rating_without_its_narrative_comes_in_as_history_and_the_preview_says_what_it_lacks(world):
+    """Trackers rate without the words the app asks a lead for: imported, not refused, each flagged by row. In the
+    app the rules stay (tests/actions)."""
+    headers = ["Ref", "Area", "Action", "Lead", "RAG Dec 2024", "RAG Mar 2025"]
+    table = tracker(
+        (3, ["1.1", "1. Timeliness", "Recruit", "Head of SEND", "A", "G"]),
+        (4, ["1.2", "1. Timeliness", "Panel", "Head of SEND", "R", None]),
+        headers=headers,
+    )
+    preview = import_workbook(
+        None, by=world.manager, dry_run=True, workbook=tracker_workbook([table], mapped(table), FACTS)
+    )
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert not Plan.objects.filter(local_area="Northmoor").exists()
+    assert sorted(w for w in preview.warnings if "as history" in w) == [
+        "WSoA tracker, row 3: 1.1's Amber rating for December 2024 is brought in as history without the progress "
+        "behind it, which the app asks a lead for: ask the lead to add it.",
+        "WSoA tracker, row 3: 1.1's Green rating for March 2025 is brought in as history without the progress behind "
+        "it or its impact, which the app asks a lead for: ask the lead to add it.",
+        "WSoA tracker, row 4: 1.2's Red rating for December 2024 is brought in as history without the progress "
+        "behind it or how it will recover, which the app asks a lead for: ask the lead to add it.",
+    ]
+    assert bring_in(world.manager, table).ok
+    ratings = ProgressUpdate.objects.filter(action__area__plan__local_area="Northmoor").order_by("action__ref", "id")
+    assert [(u.action.ref, u.period.name, u.rag, u.progress) for u in ratings] == [
+        ("1.1", "December 2024", "amber", ""),
+        ("1.1", "March 2025", "green", ""),
+        ("1.2", "December 2024", "red", ""),
+    ]
+    assert Action.objects.get(area__plan__local_area="Northmoor", ref="1.1").current_rag == "green"
