@@ -1,0 +1,93 @@
+"""A tracker's confirmed mapping, kept as JSON so next term's file of the same shape needs no mapping again.
+
+The mapping says, for each sheet, what each heading fills (columns.Proposal). It is matched by heading, not by
+position: next term's tracker adds an "Update Jun 2025" column and moves the others along, and each heading keeps
+the choice made for it; a heading the mapping does not know gets a fresh proposal. A sheet named in `skip` is left
+out. The file is meant to be read and edited by a programme manager (`manage.py import_plan --save-mapping`).
+
+    {"sheets": {"WSoA tracker": [{"header": "Lead Officer", "field": "leads"},
+                                 {"header": "Update Jan 2025", "field": "progress",
+                                  "period": {"name": "January 2025", "start": "2025-01-01", "end": "2025-01-31"}},
+                                 {"header": "Directorate", "field": "own", "label": "Directorate"}]},
+     "skip": ["Key"]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from workbooks.tracker.columns import Field, PeriodGuess, Proposal, normalise, propose_columns
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used, with where and why."""
+
+
+@dataclass
+class Mapping:
+    sheets: dict[str, list[Proposal]] = field(default_factory=dict)
+    skip: list[str] = field(default_factory=list)
+
+
+def mapping_json(mapping: Mapping) -> dict:
+    def column(proposal: Proposal) -> dict:
+        data = {"header": proposal.header, "field": proposal.field.value}
+        if proposal.label:
+            data["label"] = proposal.label
+        if proposal.period:
+            period = proposal.period
+            data["period"] = {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat()}
+        return data
+
+    return {
+        "sheets": {sheet: [column(p) for p in proposals] for sheet, proposals in mapping.sheets.items()},
+        "skip": list(mapping.skip),
+    }
+
+
+def mapping_from_json(data) -> Mapping:
+    """The mapping a file holds; MappingError naming the sheet and column of anything it cannot use."""
+    if not isinstance(data, dict) or not isinstance(data.get("sheets", {}), dict):
+        raise MappingError('The mapping file should be an object with "sheets" (and "skip").')
+    mapping = Mapping(skip=[str(name) for name in data.get("skip", [])])
+    for sheet, columns in data.get("sheets", {}).items():
+        if not isinstance(columns, list):
+            raise MappingError(f"Sheet “{sheet}”: its columns should be a list.")
+        mapping.sheets[sheet] = [_proposal(sheet, number, column) for number, column in enumerate(columns, start=1)]
+    return mapping
+
+
+def _proposal(sheet: str, number: int, column) -> Proposal:
+    where = f"Sheet “{sheet}”, column {number}"
+    if not isinstance(column, dict) or "field" not in column:
+        raise MappingError(f'{where}: give the column as {{"header": ..., "field": ...}}.')
+    try:
+        chosen = Field(column["field"])
+    except ValueError:
+        known = ", ".join(f.value for f in Field)
+        raise MappingError(f"{where}: “{column['field']}” is not a field we know ({known}).") from None
+    period = None
+    if column.get("period"):
+        try:
+            given = column["period"]
+            period = PeriodGuess(given["name"], date.fromisoformat(given["start"]), date.fromisoformat(given["end"]))
+        except (KeyError, TypeError, ValueError):
+            raise MappingError(
+                f'{where}: the period needs a "name", a "start" and an "end" (dates like 2025-01-31).'
+            ) from None
+        if period.end < period.start:
+            raise MappingError(f"{where}: the period “{period.name}” ends before it starts.")
+    header = str(column.get("header", ""))
+    label = str(column.get("label", "")) or (header if chosen == Field.OWN else "")
+    return Proposal(header, chosen, "as the saved mapping says", period, label)
+
+
+def proposals_for(table, mapping: Mapping | None, *, own_labels=()) -> list[Proposal]:
+    """The table's columns under `mapping`: each heading the mapping knows keeps its choice, the rest are proposed
+    afresh (columns.propose_columns), in the table's column order."""
+    values_in = [any(row.cells[i] not in (None, "") for row in table.rows) for i in range(len(table.headers))]
+    fresh = propose_columns(table.headers, own_labels=own_labels, values_in=values_in)
+    held = mapping.sheets.get(table.sheet, []) if mapping else []
+    saved = {normalise(p.header): p for p in held if normalise(p.header)}  # unheaded columns: proposed afresh
+    return [saved.get(normalise(header), proposal) for header, proposal in zip(table.headers, fresh, strict=True)]
