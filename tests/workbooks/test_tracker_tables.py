@@ -293,3 +293,43 @@ def test_title_and_spacer_rows_do_not_move_the_table(titles, blanks_before_heade
 def test_any_bytes_give_tables_or_problems_never_an_exception(data, filename):
     result = read_tracker(io.BytesIO(data), filename=filename)
     assert isinstance(result, tables.TrackerTables)
+
+
+def with_sheet_xml(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML changed: for what openpyxl would never write itself."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, change(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+    return out.getvalue()
+
+
+def test_a_merged_range_over_the_whole_sheet_is_refused_before_the_sheet_is_loaded():
+    # Loading a sheet whole creates every cell a merge covers: 17 billion here, from a file of a few kilobytes.
+    data = with_sheet_xml(
+        build.council_tracker().data,
+        lambda xml: xml.replace(b'<mergeCell ref="A1:H1"/>', b'<mergeCell ref="A1:XFD1048576"/>'),
+    )
+    result = read_tracker(io.BytesIO(data), filename="merged.xlsx")
+    assert result.tables == []
+    [problem] = result.problems
+    assert "sheet “WSoA tracker” reached it with its merged cells" in problem.reason
+
+
+def test_a_value_far_to_the_right_is_one_more_column_not_sixteen_thousand():
+    book = Workbook()
+    sheet = book.active
+    for column, value in enumerate(["Ref", "Action", "Lead"], start=1):
+        sheet.cell(row=1, column=column, value=value)
+    for column, value in enumerate(["1.1", "Publish the offer", "SEND manager"], start=1):
+        sheet.cell(row=2, column=column, value=value)
+    sheet["XFD2"] = "stray note"
+    sheet["XFD3"].fill = build.YELLOW
+    out = io.BytesIO()
+    book.save(out)
+    [table] = read_tracker(io.BytesIO(out.getvalue()), filename="wide.xlsx").tables
+    assert table.columns == ["A", "B", "C", "XFD"]
+    assert table.headers == ["Ref", "Action", "Lead", ""]  # a column with a value but no heading
+    assert [row.cells for row in table.rows] == [["1.1", "Publish the offer", "SEND manager", "stray note"]]

@@ -31,14 +31,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
 from xml.etree.ElementTree import ParseError as XmlParseError
 
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from workbooks.reader import MAX_CELL_CHARACTERS, MAX_CELLS, MAX_ROWS, Problem, _too_big, _unreadable
 
@@ -98,6 +100,11 @@ class Merge:
     left: int
     bottom: int
     right: int
+
+
+# A sheet's filled cells, sparse: row number -> column number -> value (both 1-based, as Excel numbers them). Sparse
+# because a sheet's used range can reach far beyond its table (a stray formatted or filled cell in column XFD).
+Grid = dict[int, dict[int, object]]
 
 
 class Refused(Exception):
@@ -182,7 +189,9 @@ def _not_a_workbook(error: Exception) -> Problem:
 
 def _within_bounds(file: io.BytesIO) -> None:
     """Refuse a sheet longer than MAX_ROWS, or a workbook of more than MAX_CELLS cells, before loading it whole:
-    a streaming pass counts them, stopping as soon as a bound is passed, so a sparse million-row sheet costs little."""
+    a streaming pass counts them, stopping as soon as a bound is passed, so a sparse million-row sheet costs little.
+    Every cell a merged range covers counts too: loading a sheet whole creates each of them, so one "A1:XFD1048576"
+    in a small file would otherwise take the server's memory."""
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:
@@ -201,6 +210,9 @@ def _within_bounds(file: io.BytesIO) -> None:
                         raise Refused(_too_many_rows(title))
                     if cells > MAX_CELLS:
                         raise Refused(_too_many_cells(title, number))
+                cells += _merged_cells(book._archive, worksheet._worksheet_path)  # openpyxl's own handles
+                if cells > MAX_CELLS:
+                    raise Refused(_too_many_cells(title, None))
             except Refused:
                 raise
             except Exception as error:  # malformed XML, entities, a part failing its checksum
@@ -210,26 +222,44 @@ def _within_bounds(file: io.BytesIO) -> None:
         file.seek(0)
 
 
+def _merged_cells(archive: zipfile.ZipFile, path: str) -> int:
+    """How many cells the sheet's merged ranges cover, read from its XML (a read-only sheet does not give them)."""
+    covered = 0
+    with archive.open(path) as source:
+        for _event, element in iterparse(source):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell" and element.get("ref"):
+                left, top, right, bottom = range_boundaries(element.get("ref"))
+                covered += (right - left + 1) * (bottom - top + 1)
+            elif tag == "row":
+                element.clear()
+    return covered
+
+
 def _too_many_rows(title: str) -> Problem:
     return Problem(title, None, "", "", f"has more than {MAX_ROWS:,} rows: a plan tracker has fewer.")
 
 
-def _too_many_cells(title: str, number: int) -> Problem:
+def _too_many_cells(title: str, number: int | None) -> Problem:
+    where = f" at row {number}" if number else " with its merged cells"
     return Problem(
         FILE,
         None,
         "",
         "",
         f"has more than {MAX_CELLS:,} cells (counting blank ones between filled ones), far more than a plan needs: "
-        f"sheet “{title}” reached it at row {number}. Delete unused rows and columns.",
+        f"sheet “{title}” reached it{where}. Delete unused rows and columns.",
     )
 
 
-def _excel_grid(worksheet, problems: list[Problem]) -> list[list]:
-    return [
-        [_cell_value(worksheet.title, number, index, value, problems) for index, value in enumerate(values, start=1)]
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-    ]
+def _excel_grid(worksheet, problems: list[Problem]) -> Grid:
+    """The filled cells, from the sheet's own store of them: iter_rows would pad every row to the widest one."""
+    grid: Grid = {}
+    for (number, column), cell in sorted(worksheet._cells.items()):
+        value = _cell_value(worksheet.title, number, column, cell.value, problems)
+        if value is not None:
+            grid.setdefault(number, {})[column] = value
+    return grid
 
 
 def _cell_value(sheet: str, number: int, index: int, value, problems: list[Problem]):
@@ -260,7 +290,7 @@ def _read_csv(data: bytes, filename: str, result: TrackerTables) -> None:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     title = PurePath(filename).stem if filename else "CSV"
-    grid: list[list] = []
+    grid: Grid = {}
     cells = 0
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), _dialect(text)), start=1):
@@ -269,7 +299,9 @@ def _read_csv(data: bytes, filename: str, result: TrackerTables) -> None:
                 raise Refused(_too_many_rows(title))
             if cells > MAX_CELLS:
                 raise Refused(_too_many_cells(title, number))
-            grid.append([_cell_value(title, number, i, v, result.problems) for i, v in enumerate(values, start=1)])
+            values = {i: _cell_value(title, number, i, v, result.problems) for i, v in enumerate(values, start=1)}
+            if filled := {column: value for column, value in values.items() if value is not None}:
+                grid[number] = filled
     except csv.Error as error:
         raise Refused(Problem(title, None, "", "", f"is not a CSV file we can read ({error}).")) from error
     _add_table(title, grid, [], result)
@@ -289,9 +321,9 @@ def _dialect(text: str):
 # Finding the table
 
 
-def _add_table(title: str, grid: list[list], merges: list[Merge], result: TrackerTables) -> None:
+def _add_table(title: str, grid: Grid, merges: list[Merge], result: TrackerTables) -> None:
     """The sheet's table, or why it has none."""
-    if not any(_filled(row) for row in grid):
+    if not grid:
         result.skipped.append((title, "is empty."))
         return
     header = _header_row(grid)
@@ -303,47 +335,50 @@ def _add_table(title: str, grid: list[list], merges: list[Merge], result: Tracke
     top = header
     if _groups_over(grid, merges, header):  # the best row is a group heading row over sub-headings
         header = header + 1
-    elif header > 1 and _groups_over(grid, merges, header - 1):  # the best row is the sub-headings
+    elif _groups_over(grid, merges, header - 1):  # the best row is the sub-headings
         top = header - 1
     result.tables.append(_table(title, grid, merges, top, header))
 
 
-def _table(title: str, grid: list[list], merges: list[Merge], top: int, header: int) -> SheetTable:
+def _table(title: str, grid: Grid, merges: list[Merge], top: int, header: int) -> SheetTable:
     """The table whose header is rows top..header (1-based; the same row for a one-row header)."""
     spread = _spread(grid, merges)
-    headers = _joined_headers([spread[number - 1] for number in range(top, header + 1)])
-    header_texts = [[_text(v).casefold() for v in spread[number - 1]] for number in range(top, header + 1)]
-    rows = [
-        TableRow(number, list(spread[number - 1]))
-        for number in range(header + 1, len(grid) + 1)
-        if _filled(grid[number - 1]) and not _repeats_header(grid[number - 1], header_texts)
+    header_rows = [spread.get(number, {}) for number in range(top, header + 1)]
+    headers = _joined_headers(header_rows)
+    header_texts = [{column: _text(value).casefold() for column, value in row.items()} for row in header_rows]
+    numbers = [
+        number
+        for number in sorted(grid)
+        if number > header and not _repeats_header(grid[number], header_texts)  # grid holds filled rows only
     ]
-    kept = [
-        index
-        for index in range(len(headers))
-        if headers[index] or any(index < len(row.cells) and row.cells[index] is not None for row in rows)
-    ]
-    for row in rows:
-        row.cells = [row.cells[index] if index < len(row.cells) else None for index in kept]
-    title_lines = [" ".join(_text(v) for v in row if v is not None) for row in grid[: top - 1] if _filled(row)]
+    columns = sorted({column for column, text in headers.items() if text}.union(*(spread[n] for n in numbers)))
     return SheetTable(
         sheet=title,
         header_row=header,
-        headers=[headers[index] for index in kept],
-        columns=[get_column_letter(index + 1) for index in kept],
-        title_lines=title_lines,
-        rows=rows,
+        headers=[headers.get(column, "") for column in columns],
+        columns=[get_column_letter(column) for column in columns],
+        title_lines=(title_lines := _title_lines(grid, top)),
+        rows=[TableRow(number, [spread[number].get(column) for column in columns]) for number in numbers],
         area_title=_area_title(title_lines, title),
     )
 
 
-def _header_row(grid: list[list]) -> int | None:
-    """The 1-based number of the row that best looks like a header, among the first non-empty rows; the earliest of
-    equally good rows, so a header printed again further down is not chosen. None when no row looks like one."""
-    filled = [number for number, row in enumerate(grid, start=1) if _filled(row)][:HEADER_SEARCH_ROWS]
+def _title_lines(grid: Grid, top: int) -> list[str]:
+    """The text of each filled row above the header, its cells read left to right."""
+    return [
+        " ".join(_text(value) for _column, value in sorted(grid[number].items()))
+        for number in sorted(grid)
+        if number < top
+    ]
+
+
+def _header_row(grid: Grid) -> int | None:
+    """The number of the row that best looks like a header, among the first filled rows; the earliest of equally
+    good rows, so a header printed again further down is not chosen. None when no row looks like one."""
+    filled = sorted(grid)[:HEADER_SEARCH_ROWS]
     best, best_score = None, 0.0
     for position, number in enumerate(filled):
-        score = _header_score(grid[number - 1], data_follows=position + 1 < len(filled))
+        score = _header_score(list(grid[number].values()), data_follows=position + 1 < len(grid))
         if score > best_score:
             best, best_score = number, score
     return best
@@ -379,66 +414,62 @@ def _names_heading(label: str) -> bool:
     return len(words) <= 6 and any(word in HEADING_WORDS or word.rstrip("s") in HEADING_WORDS for word in words)
 
 
-def _groups_over(grid: list[list], merges: list[Merge], number: int) -> bool:
+def _groups_over(grid: Grid, merges: list[Merge], number: int) -> bool:
     """Whether row `number` holds group headings over sub-headings in the row below: a label merged across some of
     the columns (not all: a title merged across the whole table is not a group), the row below filled only under the
     groups or under empty cells of this row (headings merged down over both rows read as empty below)."""
-    if number >= len(grid):
-        return False
+    upper, lower = grid.get(number, {}), grid.get(number + 1, {})
     groups = [m for m in merges if m.top == m.bottom == number and m.right > m.left]
-    upper, lower = grid[number - 1], grid[number]
-    if not groups or not any(_is_label(_at(upper, m.left)) for m in groups):
+    if not groups or not lower or not any(_is_label(upper.get(m.left)) for m in groups):
         return False
     in_groups = {column for m in groups for column in range(m.left, m.right + 1)}
-    filled_below = [column for column, value in enumerate(lower, start=1) if value is not None]
-    under_groups = [column for column in filled_below if column in in_groups]
-    outside = [column for column in filled_below if column not in in_groups]
-    heads_outside = [c for c, value in enumerate(upper, start=1) if value is not None and c not in in_groups]
-    first_below = min(filled_below, default=0)
+    under_groups = [column for column in lower if column in in_groups]
+    outside = [column for column in lower if column not in in_groups]
+    heads_outside = [column for column in upper if column not in in_groups]
     return (
         bool(under_groups)
         # Other headings beside the groups, in this row or below; a group never heads the table's first column,
         # which a title merged across the first few columns (the council's name) does.
-        and bool(heads_outside or (outside and min(m.left for m in groups) > first_below))
-        and all(_at(upper, column) is None for column in outside)
-        and all(isinstance(_at(lower, column), str | datetime | date) for column in under_groups)
+        and bool(heads_outside or (outside and min(m.left for m in groups) > min(lower)))
+        and all(column not in upper for column in outside)
+        and all(isinstance(lower[column], str | datetime | date) for column in under_groups)
     )
 
 
-def _joined_headers(header_rows: list[list]) -> list[str]:
-    """One heading per column: a group heading and its sub-heading joined ("Progress Dec 24"); a heading merged
-    down over both rows, spread to both, taken once."""
-    width = max(len(row) for row in header_rows)
-    headers = []
-    for index in range(width):
+def _joined_headers(header_rows: list[dict[int, object]]) -> dict[int, str]:
+    """Column -> heading: a group heading and its sub-heading joined ("Progress Dec 24"); a heading merged down over
+    both rows, spread to both, taken once."""
+    headers = {}
+    for column in sorted(set().union(*header_rows)):
         parts: list[str] = []
         for row in header_rows:
-            text = _text(_at(row, index + 1))
+            text = _text(row.get(column))
             if text and text not in parts:
                 parts.append(text)
-        headers.append(" ".join(parts))
+        headers[column] = " ".join(parts)
     return headers
 
 
-def _spread(grid: list[list], merges: list[Merge]) -> list[list]:
-    """The grid with each merged range's value in every cell it covers (Excel keeps it in the top-left one only)."""
-    spread = [list(row) for row in grid]
+def _spread(grid: Grid, merges: list[Merge]) -> Grid:
+    """The grid with each merged range's value in every cell it covers (Excel keeps it in the top-left one only).
+    The merged cells were counted against MAX_CELLS before the sheet was loaded."""
+    spread = {number: dict(row) for number, row in grid.items()}
     for merge in merges:
-        value = _at(grid[merge.top - 1], merge.left) if merge.top <= len(grid) else None
-        for number in range(merge.top, min(merge.bottom, len(spread)) + 1):
-            row = spread[number - 1]
+        value = grid.get(merge.top, {}).get(merge.left)
+        if value is None:
+            continue  # an empty merged region (where a logo sits): nothing to spread
+        for number in range(merge.top, merge.bottom + 1):
+            row = spread.setdefault(number, {})
             for column in range(merge.left, merge.right + 1):
-                if column <= len(row):
-                    row[column - 1] = value
+                row[column] = value
     return spread
 
 
-def _repeats_header(cells: list, header_texts: list[list[str]]) -> bool:
+def _repeats_header(cells: dict[int, object], header_texts: list[dict[int, str]]) -> bool:
     """A row of the header printed again (before the next area's actions, or at a page break): at least two filled
     cells, each the heading of its column in one of the header rows."""
-    filled = [(index, _text(value).casefold()) for index, value in enumerate(cells) if value is not None]
-    return len(filled) >= 2 and any(
-        all(index < len(texts) and texts[index] == text for index, text in filled) for texts in header_texts
+    return len(cells) >= 2 and any(
+        all(texts.get(column) == _text(value).casefold() for column, value in cells.items()) for texts in header_texts
     )
 
 
@@ -449,14 +480,6 @@ def _area_title(title_lines: list[str], sheet_title: str) -> str:
         if AREA_TITLE.search(line):
             return line
     return ""
-
-
-def _filled(row: list) -> bool:
-    return any(value is not None for value in row)
-
-
-def _at(row: list, column: int):
-    return row[column - 1] if 0 < column <= len(row) else None
 
 
 def _text(value) -> str:
