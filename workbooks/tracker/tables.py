@@ -169,10 +169,7 @@ def _read_excel(file: io.BytesIO, result: TrackerTables) -> None:
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise Refused(_not_a_workbook(error)) from error
     try:
-        for worksheet in book.worksheets:
-            if not hasattr(worksheet, "iter_rows"):  # a chart sheet
-                result.skipped.append((worksheet.title, "is a chart, not a table."))
-                continue
+        for worksheet in book.worksheets:  # chart sheets are not among them
             grid = _excel_grid(worksheet, result.problems)
             merges = [Merge(r.min_row, r.min_col, r.max_row, r.max_col) for r in worksheet.merged_cells.ranges]
             _add_table(worksheet.title, grid, merges, result)
