@@ -3,6 +3,7 @@ areas from the area column or the sheet's title, actions with their leads, due d
 progress columns as progress entries for periods created in date order, unknown columns as the plan's own fields,
 problems located by the tracker's own sheet, row and column, and next term's file updating in place."""
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,7 +11,9 @@ import pytest
 
 from actions.models import Action, AreaOfWeakness, Officer, Plan, ProgressUpdate, ReportingPeriod
 from planfields.models import PlanField, PlanFieldValue
+from tests.workbooks import tracker_builders
 from workbooks.importer import import_workbook
+from workbooks.tracker.bring_in import tracker_import
 from workbooks.tracker.columns import Field, PeriodGuess, propose_columns
 from workbooks.tracker.translate import PlanFacts, area_heading, tracker_workbook
 
@@ -225,3 +228,48 @@ def test_a_rating_without_its_narrative_comes_in_as_history_and_the_preview_says
         ("1.2", "December 2024", "red", ""),
     ]
     assert Action.objects.get(area__plan__local_area="Northmoor", ref="1.1").current_rag == "green"
+
+
+# Each council's tracker (tests/workbooks/tracker_builders.py) from its bytes to a previewed import, with no mapping
+# file: read, proposed, translated and checked by the importer. The rounds their undated RAG columns report are
+# named as a programme manager would on the mapping page.
+@pytest.mark.parametrize(
+    "build",
+    [
+        tracker_builders.council_tracker,
+        tracker_builders.two_row_header_tracker,
+        tracker_builders.group_heading_alone_tracker,
+        tracker_builders.repeated_header_tracker,
+        tracker_builders.csv_tracker,
+        lambda: tracker_builders.csv_tracker(";"),
+    ],
+)
+def test_each_councils_tracker_previews_as_a_plan_with_no_mapping_file(world, build):
+    built = build()
+    spring = PeriodGuess("Spring term 2025", date(2025, 1, 1), date(2025, 3, 31))
+    facts = PlanFacts(**{**FACTS.__dict__, "current_period": spring})
+    result, mapping = tracker_import(io.BytesIO(built.data), filename=built.filename, facts=facts, by=world.manager)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.created["Action"] > 0 and not result.applied
+    assert set(mapping.sheets) == set(built.headers)
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        # The plan's own word for a stage: set on the plan (its stage words) before importing, or the cell refused.
+        (tracker_builders.per_area_tracker, {("AoW 1", 3, "Stage", "Delivering")}),
+        # Status words that are not ratings, and a bare 1 in a % column (1% or 100%?): refused where they stand.
+        (
+            tracker_builders.directorate_tracker,
+            {("Action Plan", 6, "Status", "On track"), ("Action Plan", 7, "%", "1")},
+        ),
+    ],
+)
+def test_a_councils_tracker_with_words_we_cannot_read_is_refused_where_they_stand(world, build, expected):
+    built = build()
+    spring = PeriodGuess("Spring term 2025", date(2025, 1, 1), date(2025, 3, 31))
+    facts = PlanFacts(**{**FACTS.__dict__, "current_period": spring})
+    result, _ = tracker_import(io.BytesIO(built.data), filename=built.filename, facts=facts, by=world.manager)
+    assert {(p.sheet, p.row, p.column, p.value) for p in result.problems} >= expected
+    assert not Plan.objects.filter(local_area="Northmoor").exists()
