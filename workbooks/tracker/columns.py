@@ -21,10 +21,15 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+
+from django.db import models
+
+# The due-date reader's month words, so a heading and a due date read a month alike.
+from workbooks.parsing import _MONTHS as MONTH_NUMBERS
+from workbooks.parsing import _mon
 
 
-class Field(StrEnum):
+class Field(models.TextChoices):
     """What a tracker column can fill (the mapping page's choices, in this order)."""
 
     REF = "ref", "Reference"
@@ -46,12 +51,6 @@ class Field(StrEnum):
     KPI = "kpi", "KPI or measure"
     OWN = "own", "A field of this plan's own"
     LEAVE_OUT = "leave_out", "Leave out"
-
-    def __new__(cls, value: str, label: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
 
 
 # Fields an action has one of: a second column proposing one is proposed as an own field instead. Leads, partners,
@@ -162,11 +161,7 @@ OWN_BLOCK_HEADINGS = {
     "service",
 }
 
-_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
-_MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
-_MONTHS["sept"] = 9
-_MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_WORD})\.?[\s'’,/-]*(?P<year>\d{{4}}|\d{{2}})\b")
+_MONTH_YEAR = re.compile(rf"{_mon('month')}[\s'’,/-]*(?P<year>\d{{4}}|\d{{2}})\b")
 _TERM_YEAR = re.compile(r"\b(?P<term>autumn|spring|summer)(?:\s+term)?[\s'’,/-]*(?P<year>\d{4}|\d{2})\b")
 _QUARTER = re.compile(r"\bq(?P<quarter>[1-4])[\s'’,/-]*(?P<year>\d{4}|\d{2}(?:/\d{2})?)\b")
 # School terms as the demo plans date them: autumn September to December, spring January to March, summer April
@@ -230,7 +225,7 @@ def period_named_in(header) -> PeriodGuess | None:
         end = date(start_year, last_month, calendar.monthrange(start_year, last_month)[1])
         return PeriodGuess(f"Q{quarter} {match['year']}", date(start_year, first_month, 1), end)
     if match := _MONTH_YEAR.search(text):
-        month, year = _MONTHS[match["month"]], _year(match["year"])
+        month, year = MONTH_NUMBERS[match["month"][:3]], _year(match["year"])
         if re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}", raw):
             return None  # a whole date, not a month's round
         name = f"{calendar.month_name[month]} {year}"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from workbooks import schema
+from workbooks.parsing import ParseError, parse_area_kind
 from workbooks.reader import Problem, Row, Workbook
 from workbooks.tracker.columns import Field, PeriodGuess, Proposal
 
@@ -36,15 +37,6 @@ _AREA_HEADING = re.compile(
     rf"^\s*(?:(?P<words>{_AREA_WORDS})\s*)?(?P<ref>\d+[a-z]?|[a-z])\s*[:.)\-–—]\s*(?P<title>\S.*)$", re.IGNORECASE
 )
 _AREA_WORDS_ONLY = re.compile(rf"^\s*(?P<words>{_AREA_WORDS})\s+(?P<ref>\d+[a-z]?|[a-z])\s*$", re.IGNORECASE)
-_KIND_OF_WORDS = {
-    "area for priority action": "priority",
-    "api": "priority",
-    "priority": "priority",
-    "area for improvement": "improvement",
-    "improvement area": "improvement",
-    "afi": "improvement",
-    "workstream": "workstream",
-}
 
 
 @dataclass(frozen=True)
@@ -74,12 +66,22 @@ def area_heading(text, *, fallback_ref: str) -> AreaHeading:
     Timeliness" or "Theme B"; a name with no ref ("Joint commissioning") takes `fallback_ref`."""
     text = " ".join(str(text or "").split())
     if match := _AREA_HEADING.match(text):
-        words = " ".join((match["words"] or "").lower().split())
-        return AreaHeading(match["ref"].upper(), match["title"].strip(), _KIND_OF_WORDS.get(words, ""))
+        return AreaHeading(match["ref"].upper(), match["title"].strip(), _kind_of(match["words"]))
     if match := _AREA_WORDS_ONLY.match(text):
-        words = " ".join(match["words"].lower().split())
-        return AreaHeading(match["ref"].upper(), text, _KIND_OF_WORDS.get(words, ""))
+        return AreaHeading(match["ref"].upper(), text, _kind_of(match["words"]))
     return AreaHeading(fallback_ref, text)
+
+
+def _kind_of(words: str | None) -> str:
+    """The kind the heading's words name, as the Areas sheet's kind column reads them (parse_area_kind); "" for an
+    area of weakness (the default, so it need not be said) and for words naming no kind ("Theme", "Aim")."""
+    if not words:
+        return ""
+    try:
+        kind = parse_area_kind(words)
+    except ParseError:
+        return ""
+    return "" if kind == "weakness" else kind
 
 
 def _text(value) -> str:
@@ -100,7 +102,6 @@ class _Translation:
     areas: dict[str, AreaHeading] = field(default_factory=dict)
     periods: dict[str, PeriodGuess] = field(default_factory=dict)
     own_fields: dict[str, Proposal] = field(default_factory=dict)  # label -> the first column kept under it
-    action_refs: dict[str, tuple[str, int]] = field(default_factory=dict)  # ref -> (sheet, row) that gave it
 
     def add(self, sheet: schema.Sheet, row: Row) -> None:
         self.workbook.sheets.setdefault(sheet.name, []).append(row)
@@ -163,9 +164,11 @@ def tracker_workbook(tables, proposals: dict[str, list[Proposal]], facts: PlanFa
 
 
 def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> None:
+    # The columns of each field that name no period (a dated column is a round's entries: _dated_updates).
     by_field: dict[Field, list[int]] = {}
     for index, proposal in enumerate(proposals):
-        by_field.setdefault(proposal.field, []).append(index)
+        if proposal.period is None:
+            by_field.setdefault(proposal.field, []).append(index)
     sheet_area = (
         area_heading(table.area_title, fallback_ref=str(len(translation.areas) + 1))
         if table.area_title
@@ -177,12 +180,10 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
         cells = data_row.cells
 
         def first(wanted: Field, cells=cells):
-            indices = [i for i in by_field.get(wanted, []) if proposals[i].period is None]
-            return next((cells[i] for i in indices if _text(cells[i])), None)
+            return next((cells[i] for i in by_field.get(wanted, []) if _text(cells[i])), None)
 
         def joined(wanted: Field, cells=cells) -> str:
-            indices = [i for i in by_field.get(wanted, []) if proposals[i].period is None]
-            return "; ".join(_text(cells[i]) for i in indices if _text(cells[i]))
+            return "; ".join(_text(cells[i]) for i in by_field.get(wanted, []) if _text(cells[i]))
 
         action_text = _text(first(Field.ACTION))
         ref = _text(first(Field.REF))
@@ -219,10 +220,9 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
             (Field.IMPACT, "impact"),
             (Field.EVIDENCE, "evidence"),
         ):
-            undated = [i for i in by_field.get(wanted, []) if proposals[i].period is None]
-            if not undated:
+            if wanted not in by_field:
                 continue
-            headers[column] = proposals[undated[0]].header
+            headers[column] = proposals[by_field[wanted][0]].header
             if column in ("leads", "partners", "progress", "evidence", "impact"):
                 row_cells[column] = joined(wanted)
             elif column not in row_cells:
