@@ -259,11 +259,9 @@ def test_each_councils_tracker_previews_as_a_plan_with_no_mapping_file(world, bu
     [
         # The plan's own word for a stage: set on the plan (its stage words) before importing, or the cell refused.
         (tracker_builders.per_area_tracker, {("AoW 1", 3, "Stage", "Delivering")}),
-        # Status words that are not ratings, and a bare 1 in a % column (1% or 100%?): refused where they stand.
-        (
-            tracker_builders.directorate_tracker,
-            {("Action Plan", 6, "Status", "On track"), ("Action Plan", 7, "%", "1")},
-        ),
+        # Status words that are not ratings: refused where they stand. (Its % column holds Excel's fractions, so
+        # its 1 is 100%: see test_a_percent_column_of_fractions_reads_its_1_as_100.)
+        (tracker_builders.directorate_tracker, {("Action Plan", 6, "Status", "On track")}),
     ],
 )
 def test_a_councils_tracker_with_words_we_cannot_read_is_refused_where_they_stand(world, build, expected):
@@ -273,3 +271,24 @@ def test_a_councils_tracker_with_words_we_cannot_read_is_refused_where_they_stan
     result, _ = tracker_import(io.BytesIO(built.data), filename=built.filename, facts=facts, by=world.manager)
     assert {(p.sheet, p.row, p.column, p.value) for p in result.problems} >= expected
     assert not Plan.objects.filter(local_area="Northmoor").exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "read"),
+    [
+        ([0.25, 1, 0.5], [25, 100, 50]),  # Excel's fractions, shown as percentages: 1 is 100%
+        (["25%", 1, "50%"], None),  # a lone 1 among written percentages: 1% or 100%? Refused, not guessed.
+        ([25, 1, 50], None),  # whole numbers: 1 may mean 1%
+    ],
+)
+def test_a_percent_column_of_fractions_reads_its_1_as_100(world, values, read):
+    headers = ["Ref", "Action", "Lead Officer", "% Complete"]
+    rows = [(n, [f"1.{n}", f"Action {n}", "Head of SEND", value]) for n, value in enumerate(values, start=1)]
+    table = tracker(*rows, headers=headers)
+    result = bring_in(world.manager, table)
+    if read is None:
+        assert [(p.row, p.column, p.value) for p in result.problems] == [(2, "% Complete", "1")]
+    else:
+        assert result.ok, result.problems
+        actions = Action.objects.filter(area__plan__local_area="Northmoor").order_by("ref")
+        assert [action.percent_complete for action in actions] == read

@@ -176,8 +176,9 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
     )
     generated = 0
     table_names_areas = Field.AREA in by_field  # else the sheet is one area, or the plan has one
+    fractions = [i for i in by_field.get(Field.PERCENT_COMPLETE, []) if _holds_fractions(table, i)]
     for data_row in table.rows:
-        cells = data_row.cells
+        cells = [_as_percent(cell) if i in fractions else cell for i, cell in enumerate(data_row.cells)]
 
         def first(wanted: Field, cells=cells):
             return next((cells[i] for i in by_field.get(wanted, []) if _text(cells[i])), None)
@@ -235,6 +236,21 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
         row.extra = _own_values(translation, proposals, cells)
         translation.add(schema.ACTIONS, row)
         _dated_updates(translation, table, data_row, proposals, ref)
+
+
+def _holds_fractions(table, index: int) -> bool:
+    """A % complete column formatted as a percentage in Excel holds fractions (0.5 shown as 50%): every number in
+    it is between 0 and 1 and some lie strictly between. Read so, its 1 is 100%, not the 1% the cell alone could
+    be."""
+    numbers = [row.cells[index] for row in table.rows if isinstance(row.cells[index], int | float)]
+    numbers = [n for n in numbers if not isinstance(n, bool)]
+    return bool(numbers) and all(0 <= n <= 1 for n in numbers) and any(0 < n < 1 for n in numbers)
+
+
+def _as_percent(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{round(value * 100, 1):g}%"
+    return value
 
 
 def _next_area_ref(translation: _Translation, name) -> str:
