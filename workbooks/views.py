@@ -1,3 +1,5 @@
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -10,10 +12,23 @@ from actions.permissions import Role, log_out_of_scope, require_reader, user_rol
 from jobs.models import Job
 from jobs.selectors import latest_job
 from workbooks import exporter
-from workbooks.forms import UploadForm
+from workbooks.forms import TrackerMappingForm, UploadForm
 from workbooks.importer import ImportResult
 from workbooks.models import WorkbookUpload
-from workbooks.services import upload_confirm, upload_confirm_start, upload_stage, upload_subject
+from workbooks.selectors import tracker_mapping_for
+from workbooks.services import (
+    tracker_map,
+    tracker_stage,
+    upload_confirm,
+    upload_confirm_start,
+    upload_stage,
+    upload_subject,
+)
+from workbooks.tracker.bring_in import is_plan_workbook, tracker_proposals
+from workbooks.tracker.columns import period_named_in
+from workbooks.tracker.mapping import facts_from_json, mapping_from_json
+from workbooks.tracker.tables import read_tracker
+from workbooks.tracker.translate import PlanFacts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +51,13 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["workbook"]
-        staged, outcome = upload_stage(filename=file.name, content=file.read(), by=request.user)
+        content = file.read()
+        if not is_plan_workbook(content, file.name):  # an area's own tracker: its columns are mapped first
+            staged, read = tracker_stage(filename=file.name, content=content, by=request.user)
+            if read.ok:
+                return redirect("workbook-mapping", staged.pk)
+            return render(request, "workbooks/preview.html", {"upload": staged, "result": read}, status=400)
+        staged, outcome = upload_stage(filename=file.name, content=content, by=request.user)
         if isinstance(outcome, Job):  # a large workbook: checked in the background, its page leads to the preview
             return redirect(outcome)
         return render(
@@ -55,10 +76,87 @@ def _own_upload(request, pk: int, **status) -> WorkbookUpload:
     return staged
 
 
+@require_http_methods(["GET", "POST"])
+def mapping(request, pk):
+    """An area's own tracker: what each column holds, which plan it is for and the round it reports, proposed from
+    its headings (or as the plan's kept mapping says) for the programme manager to confirm; then the preview."""
+    staged = _own_upload(request, pk, kind=WorkbookUpload.Kind.TRACKER, status__in=_MAPPABLE)
+    content = WorkbookUpload.objects.values_list("content", flat=True).get(pk=staged.pk)
+    read = read_tracker(io.BytesIO(bytes(content)), filename=staged.filename)
+    kept, saved = None, None
+    if staged.mapping:  # mapped before: back from its preview, or refused
+        saved = mapping_from_json(staged.mapping["mapping"])
+    elif matched := tracker_mapping_for(read.tables):  # next term's file of a plan's tracker
+        kept, saved = matched
+    tables, proposed = read.tables, tracker_proposals(read.tables, saved)
+    plans = Plan.objects.order_by("local_area", "title")
+    form = TrackerMappingForm(
+        request.POST if request.method == "POST" else None,
+        tables=tables,
+        mapping=proposed,
+        plans=plans,
+        initial=_mapping_initial(staged, kept),
+    )
+    if request.method == "POST" and form.is_valid():
+        outcome = tracker_map(upload=staged, mapping=form.mapping(), facts=_facts(form), by=request.user)
+        if isinstance(outcome, Job):  # a large tracker: checked in the background, its page leads to the preview
+            return redirect(outcome)
+        context = {"upload": staged, "result": outcome}
+        return render(request, "workbooks/preview.html", context, status=200 if outcome.ok else 400)
+    context = {"upload": staged, "form": form, "kept": kept, "skipped": read.skipped}
+    return render(request, "workbooks/mapping.html", context, status=400 if form.errors else 200)
+
+
+_MAPPABLE = (WorkbookUpload.Status.MAPPING, WorkbookUpload.Status.PREVIEWED)
+
+
+def _mapping_initial(staged: WorkbookUpload, kept) -> dict:
+    """The plan and round as last confirmed for this upload, else the plan whose kept mapping fits the file."""
+    if staged.mapping:
+        facts = facts_from_json(staged.mapping["facts"])
+        plan = Plan.objects.filter(slug=facts.slug).first() if facts.slug else None
+        initial = {"current_period": facts.current_period.name if facts.current_period else ""}
+        if plan:
+            return initial | {"plan": str(plan.pk)}
+        return initial | {
+            "plan": TrackerMappingForm.NEW,
+            "local_area": facts.local_area,
+            "title": facts.title,
+            "plan_type": facts.plan_type,
+            "start_date": facts.start_date,
+        }
+    return {"plan": str(kept.plan_id)} if kept else {}
+
+
+def _facts(form: TrackerMappingForm) -> PlanFacts:
+    """The plan's facts: an existing plan's own, or those given for a new one; the round the file reports."""
+    data = form.cleaned_data
+    period = period_named_in(data["current_period"]) if data.get("current_period") else None
+    plan = form.chosen_plan()
+    if plan is not None:
+        return PlanFacts(
+            local_area=plan.local_area,
+            title=plan.title,
+            plan_type=plan.plan_type,
+            start_date=plan.start_date,
+            slug=plan.slug,
+            current_period=period,
+        )
+    return PlanFacts(
+        local_area=data["local_area"],
+        title=data["title"],
+        plan_type=data["plan_type"],
+        start_date=data["start_date"],
+        current_period=period,
+    )
+
+
 @require_GET
 def preview(request, pk):
     """The check of a large workbook, made by a background job: what confirming will do, or its problems."""
     staged = _own_upload(request, pk)
+    if staged.status == WorkbookUpload.Status.MAPPING and staged.result is None:
+        return redirect("workbook-mapping", staged.pk)
     working = staged.status in (WorkbookUpload.Status.CHECKING, WorkbookUpload.Status.IMPORTING)
     if working or staged.result is None:  # a job is on it (or a small upload, previewed in its own request)
         job = latest_job(upload_subject(staged))

@@ -27,6 +27,7 @@ from reports.services import report_approve, report_create, report_submit
 from reports.tasks import render_pdf_preview
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld, World
 from tests.workbook_builders import workbook
+from tests.workbooks import tracker_builders
 from workbooks.importer import ImportResult
 from workbooks.models import WorkbookUpload
 
@@ -129,6 +130,10 @@ MATRIX = [
     ("workbook-upload", None, "GET", expect(403, manager=200)),
     ("workbook-upload", None, "POST", expect(403, manager=200)),
     ("workbook-confirm", "upload", "POST", expect(403, manager=302)),
+    # An area's own tracker, on its mapping page: its uploader's alone. Posting nothing leaves the page with its
+    # errors (which plan, what each column holds).
+    ("workbook-mapping", "tracker_upload", "GET", expect(403, manager=200)),
+    ("workbook-mapping", "tracker_upload", "POST", expect(403, manager=400)),
     # A large workbook's check, made by a background job: its uploader's alone.
     ("workbook-preview", "checked_upload", "GET", expect(403, manager=200)),
     ("workbook-template", None, "GET", expect(200)),
@@ -255,6 +260,7 @@ ARGS = {
     "risk": lambda w: [w.risks.schools.pk],
     "upload": lambda w: [staged_upload(w).pk],
     "checked_upload": lambda w: [checked_upload(w).pk],
+    "tracker_upload": lambda w: [tracker_upload(w).pk],
     "plan_xlsx": lambda w: [w.plan.slug, "xlsx"],
     "plan_json": lambda w: [w.plan.slug, "json"],
     "plan_csv": lambda w: [w.plan.slug, "csv"],
@@ -411,6 +417,19 @@ def checked_upload(world):
     upload.rows, upload.result = 200, ImportResult().as_json()
     upload.save()
     return upload
+
+
+def tracker_upload(world):
+    """An area's own tracker the programme manager uploaded, waiting on its mapping page."""
+    content = tracker_builders.council_tracker().data
+    return WorkbookUpload.objects.create(
+        filename="tracker.xlsx",
+        content=content,
+        sha256="x",
+        uploaded_by=world.manager,
+        kind=WorkbookUpload.Kind.TRACKER,
+        status=WorkbookUpload.Status.MAPPING,
+    )
 
 
 def staged_upload(world):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workbooks.tracker.columns import Field, PeriodGuess, Proposal, normalise, propose_columns
+from workbooks.tracker.translate import PlanFacts
 
 
 class MappingError(ValueError):
@@ -83,6 +84,40 @@ def _proposal(sheet: str, number: int, column) -> Proposal:
     return Proposal(header, chosen, "as the saved mapping says", period, label)
 
 
+def facts_json(facts: PlanFacts) -> dict:
+    """The plan's facts (translate.PlanFacts) as JSON, kept with a staged tracker between its mapping page, its
+    preview and its confirmation."""
+    period = facts.current_period
+    return {
+        "local_area": facts.local_area,
+        "title": facts.title,
+        "plan_type": facts.plan_type,
+        "start_date": facts.start_date.isoformat(),
+        "slug": facts.slug,
+        "inspection_date": facts.inspection_date.isoformat() if facts.inspection_date else None,
+        "current_period": (
+            {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat()} if period else None
+        ),
+    }
+
+
+def facts_from_json(data: dict) -> PlanFacts:
+    period = data.get("current_period")
+    return PlanFacts(
+        local_area=data["local_area"],
+        title=data["title"],
+        plan_type=data["plan_type"],
+        start_date=date.fromisoformat(data["start_date"]),
+        slug=data.get("slug", ""),
+        inspection_date=date.fromisoformat(data["inspection_date"]) if data.get("inspection_date") else None,
+        current_period=(
+            PeriodGuess(period["name"], date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
+            if period
+            else None
+        ),
+    )
+
+
 def proposals_for(table, mapping: Mapping | None, *, own_labels=()) -> list[Proposal]:
     """The table's columns under `mapping`: each heading the mapping knows keeps its choice, the rest are proposed
     afresh (columns.propose_columns), in the table's column order."""
@@ -91,3 +126,29 @@ def proposals_for(table, mapping: Mapping | None, *, own_labels=()) -> list[Prop
     held = mapping.sheets.get(table.sheet, []) if mapping else []
     saved = {normalise(p.header): p for p in held if normalise(p.header)}  # unheaded columns: proposed afresh
     return [saved.get(normalise(header), proposal) for header, proposal in zip(table.headers, fresh, strict=True)]
+
+
+def mapping_for_tables(mapping: Mapping, tables) -> Mapping:
+    """A kept mapping laid over this file's tables: a sheet the mapping names keeps its choices; a sheet it does not
+    (next term's CSV, named after its file, or a renamed sheet) takes the unused kept sheet sharing most of its
+    headings, if any."""
+    sheets = dict(mapping.sheets)
+    unused = {name: proposals for name, proposals in mapping.sheets.items() if name not in {t.sheet for t in tables}}
+    for table in tables:
+        if table.sheet in sheets or not unused:
+            continue
+        headings = {normalise(header) for header in table.headers if normalise(header)}
+        name, shared = max(
+            ((name, len(headings & {normalise(p.header) for p in proposals})) for name, proposals in unused.items()),
+            key=lambda pair: pair[1],
+        )
+        if shared:
+            sheets[table.sheet] = unused.pop(name)
+    return Mapping(sheets=sheets, skip=list(mapping.skip))
+
+
+def headings_shared(mapping: Mapping, tables) -> int:
+    """How many of the tables' headings the mapping knows, whatever the sheets are called: how a kept mapping is
+    matched to next term's file."""
+    held = {normalise(p.header) for proposals in mapping.sheets.values() for p in proposals if normalise(p.header)}
+    return sum(1 for table in tables for header in table.headers if normalise(header) in held)

@@ -6,27 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.security_log import log_event
-from workbooks import schema
 from workbooks.importer import import_workbook
 from workbooks.services import log_imported
+from workbooks.tracker.bring_in import is_plan_workbook
 from workbooks.tracker.columns import period_named_in
 from workbooks.tracker.mapping import MappingError, mapping_from_json, mapping_json
-
-
-def is_plan_workbook(path: Path) -> bool:
-    """A workbook in the app's own format (it has a Plan sheet), rather than an area's own tracker."""
-    if path.suffix.lower() == ".csv":
-        return False
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True)
-    except Exception:  # not a workbook at all: the plan workbook reader says why, as a listed problem
-        return True
-    try:
-        return any(schema.PLAN.matches(title) for title in book.sheetnames)
-    finally:
-        book.close()
 
 
 class Command(BaseCommand):
@@ -57,7 +41,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No file {path}")
-        if is_plan_workbook(path) and not (options["mapping"] or options["save_mapping"]):
+        if is_plan_workbook(path.read_bytes(), path.name) and not (options["mapping"] or options["save_mapping"]):
             with path.open("rb") as file:
                 result = import_workbook(file, by=user, dry_run=options["dry_run"])
         else:

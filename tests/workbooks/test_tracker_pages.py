@@ -1,0 +1,283 @@
+"""Day one in the browser's pages (issue 18): a programme manager uploads the tracker they keep, confirms what each
+column holds and which plan it is for on the mapping page, sees the preview and confirms; next term's file opens on
+the mapping page with the plan and every choice as confirmed, and imports in place."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from actions.models import Action, AreaOfWeakness, Plan, ProgressUpdate, ReportingPeriod
+from actions.permissions import Role
+from planfields.models import PlanField
+from tests import factories
+from tests.jobs import run_queued_jobs
+from tests.workbooks import tracker_builders
+from workbooks.models import TrackerMapping, WorkbookUpload
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content: bytes, name: str):
+    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return client.post(reverse("workbook-upload"), {"workbook": file})
+
+
+def mapping_page(client, content: bytes, name: str):
+    """Upload the file and follow it to its mapping page: (the upload, the page's response)."""
+    response = upload(client, content, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    staged = WorkbookUpload.objects.get()
+    assert response["Location"] == reverse("workbook-mapping", args=[staged.pk])
+    return staged, client.get(response["Location"])
+
+
+def as_proposed(form, **changes) -> dict:
+    """The mapping page's form posted as shown (every column as proposed), with `changes`."""
+    data = {}
+    for name, _field in form.fields.items():
+        value = form[name].value()
+        if name == "start_date":
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value not in (None, ""):
+            data[name] = value
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+NEW_PLAN = {
+    "plan": "new",
+    "local_area": "Northshire",
+    "title": "Written Statement of Action",
+    "plan_type": "wsoa",
+    "start_date_0": "1",
+    "start_date_1": "9",
+    "start_date_2": "2024",
+    "current_period": "Spring term 2025",
+}
+
+
+def test_a_councils_tracker_is_uploaded_mapped_previewed_and_imported(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.council_tracker()
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    html = page.content.decode()
+    assert page.status_code == 200 and staged.kind == "tracker" and staged.status == "mapping"
+    assert "Headings found on row 4" in html and "Publish a joint commissioning strategy" in html
+    form = page.context["form"]
+    proposed = {column.heading: column.field.value() for column in form.sheets[0].columns}
+    assert proposed == {
+        "Ref": "ref",
+        "Area": "area",
+        "Action": "action",
+        "Lead Officer": "leads",
+        "Target Date": "due",
+        "RAG Status": "rag",
+        "Update Jan 2025": "progress",
+        "Comments": "comments",
+    }
+    assert form["s0_c6_round"].value() == "January 2025"  # the dated column's round, read from its heading
+
+    preview = client.post(page.request["PATH_INFO"], as_proposed(form, **NEW_PLAN))
+    assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
+    assert "Check what the import will do" in preview.content.decode()
+    assert not Plan.objects.filter(local_area="Northshire").exists()  # a preview writes nothing
+    staged.refresh_from_db()
+    assert staged.status == "previewed"
+
+    done = client.post(reverse("workbook-confirm", args=[staged.pk]))
+    plan = Plan.objects.get(local_area="Northshire")
+    assert done["Location"] == plan.get_absolute_url()
+    assert sorted(AreaOfWeakness.objects.filter(plan=plan).values_list("ref", flat=True)) == ["1", "2", "3"]
+    assert Action.objects.filter(area__plan=plan).count() == 6
+    rated = ProgressUpdate.objects.get(action__ref="1.1", period__name="Spring term 2025")
+    assert rated.rag == "green"
+    assert ProgressUpdate.objects.get(action__ref="1.1", period__name="January 2025").progress == (
+        "Draft agreed by the partnership board"
+    )
+    kept = TrackerMapping.objects.get(plan=plan)
+    assert kept.filename == tracker.filename and kept.updated_by == world.manager
+    assert not WorkbookUpload.objects.exists()  # a small upload is removed once imported
+
+
+def test_next_terms_file_opens_with_the_plan_and_choices_as_confirmed_and_imports_in_place(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.council_tracker()
+    _, page = mapping_page(client, tracker.data, tracker.filename)
+    form = page.context["form"]
+    # The manager keeps "Comments" as a field of the plan's own under another name, and leaves out the area column's
+    # second choice: nothing else changes.
+    client.post(
+        page.request["PATH_INFO"], as_proposed(form, s0_c7="own", s0_c7_label="Programme office notes", **NEW_PLAN)
+    )
+    client.post(reverse("workbook-confirm", args=[WorkbookUpload.objects.get().pk]))
+    plan = Plan.objects.get(local_area="Northshire")
+    assert PlanField.objects.filter(plan=plan, label="Programme office notes").exists()
+
+    book = load_workbook(io.BytesIO(tracker.data))
+    sheet = book["WSoA tracker"]
+    sheet["I4"] = "Update Apr 2025"  # next term's tracker adds its round's column
+    sheet["I5"] = "Strategy published"
+    sheet["C6"] = "Agree a pooled budget for therapies and equipment"
+    out = io.BytesIO()
+    book.save(out)
+
+    staged, page = mapping_page(client, out.getvalue(), "northshire-april.xlsx")
+    html = page.content.decode()
+    assert "This file looks like the tracker of" in html and "Northshire: Written Statement of Action" in html
+    form = page.context["form"]
+    assert form["plan"].value() == str(plan.pk)
+    assert form["s0_c7"].value() == "own" and form["s0_c7_label"].value() == "Programme office notes"
+    assert form["s0_c8"].value() == "progress" and form["s0_c8_round"].value() == "April 2025"
+
+    preview = client.post(page.request["PATH_INFO"], as_proposed(form, current_period="Summer term 2025"))
+    assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
+    client.post(reverse("workbook-confirm", args=[staged.pk]))
+    assert Plan.objects.filter(local_area="Northshire").count() == 1
+    assert Action.objects.get(area__plan=plan, ref="1.2").text == "Agree a pooled budget for therapies and equipment"
+    assert ProgressUpdate.objects.get(action__ref="1.1", period__name="April 2025").progress == "Strategy published"
+    assert Action.objects.filter(area__plan=plan).count() == 6  # updated in place, none duplicated
+
+
+def test_a_new_plan_without_its_facts_is_refused_on_the_page_keeping_every_choice(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.council_tracker()
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    data = as_proposed(page.context["form"], plan="new", local_area="Northshire", s0_c2="own", s0_c2_label="Our words")
+    response = client.post(page.request["PATH_INFO"], data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the plan&#x27;s title." in html and "Choose the type of plan." in html
+    assert "Enter the date the plan started." in html
+    assert "Enter the round this file reports: “RAG Status” has no date in its heading." in html
+    form = response.context["form"]
+    assert form["local_area"].value() == "Northshire" and form["s0_c2_label"].value() == "Our words"
+    assert form["s0_c2"].value() == "own"
+    staged.refresh_from_db()
+    assert staged.status == "mapping" and staged.mapping is None and not Plan.objects.filter(local_area="Northshire")
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"current_period": "soon"}, "current_period", "Give the round as a month, term or quarter"),
+        ({"s0_c6_round": "next time"}, "s0_c6_round", "Give the round of “Update Jan 2025” as a month"),
+        ({"s0_c3": "not-a-field"}, "s0_c3", "Select a valid choice"),
+        ({"plan": "99999"}, "plan", "Select a valid choice"),
+    ],
+)
+def test_a_round_or_choice_we_cannot_read_is_refused_beside_its_field(client, world, changes, field, message):
+    client.force_login(world.manager)
+    tracker = tracker_builders.council_tracker()
+    _, page = mapping_page(client, tracker.data, tracker.filename)
+    response = client.post(page.request["PATH_INFO"], as_proposed(page.context["form"], **(NEW_PLAN | changes)))
+    assert response.status_code == 400
+    assert any(message in error for error in response.context["form"].errors[field])
+
+
+def test_a_tracker_refused_at_its_cells_goes_back_to_its_mapping_page_to_change_a_column(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.per_area_tracker()  # "Delivering" is no stage the app knows
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    form = page.context["form"]
+    assert [sheet.table.sheet for sheet in form.sheets] == ["AoW 1", "AoW 2"]
+    assert "Instructions" in page.content.decode()  # the sheets we did not read are named, with why
+    facts = NEW_PLAN | {"current_period": ""}
+    refused = client.post(page.request["PATH_INFO"], as_proposed(form, **facts))
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "Delivering" in html and "AoW 1" in html
+    assert reverse("workbook-mapping", args=[staged.pk]) in html
+    staged.refresh_from_db()
+    assert staged.status == "mapping"
+
+    # The manager keeps the stage column as a field of the plan's own instead: the import goes ahead.
+    page = client.get(reverse("workbook-mapping", args=[staged.pk]))
+    form = page.context["form"]
+    assert form["plan"].value() == "new" and form["local_area"].value() == "Northshire"  # as given before
+    changes = facts | {"s0_c5": "own", "s1_c5": "own"}
+    named_as_a_standard_field = client.post(page.request["PATH_INFO"], as_proposed(form, **changes))
+    assert named_as_a_standard_field.status_code == 400
+    assert "“Stage” is the name of a field every action has" in named_as_a_standard_field.content.decode()
+    changes |= {"s0_c5_label": "Tracker stage", "s1_c5_label": "Tracker stage"}
+    preview = client.post(page.request["PATH_INFO"], as_proposed(form, **changes))
+    assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
+    client.post(reverse("workbook-confirm", args=[staged.pk]))
+    plan = Plan.objects.get(local_area="Northshire")
+    assert Action.objects.filter(area__plan=plan).count() == 5
+    assert PlanField.objects.filter(plan=plan, label="Tracker stage").exists()
+    # The % complete column holds Excel's fractions (0.5 shown as 50%): its 1 is 100%.
+    assert Action.objects.get(area__plan=plan, ref="2.1").percent_complete == 100
+
+
+def test_a_sheet_left_out_is_not_imported(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.per_area_tracker()
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    changes = NEW_PLAN | {"current_period": "", "s0_skip": "on", "s1_c5": "own", "s1_c5_label": "Tracker stage"}
+    preview = client.post(page.request["PATH_INFO"], as_proposed(page.context["form"], **changes))
+    assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
+    assert "Sheet “AoW 1” was left out" in preview.content.decode()
+    client.post(reverse("workbook-confirm", args=[staged.pk]))
+    plan = Plan.objects.get(local_area="Northshire")
+    assert sorted(Action.objects.filter(area__plan=plan).values_list("ref", flat=True)) == ["2.1", "2.2", "2.3"]
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"\n,,\n\n", "tracker.csv", "(file)"),
+        (b"PK\x03\x04 not really a zip", "tracker.xlsm", "is not an Excel workbook"),
+        (b"\x00\x01\x02 random bytes", "plan.docx", "(file)"),
+    ],
+)
+def test_a_file_that_cannot_be_read_as_a_tracker_is_refused_and_not_kept(client, world, content, name, message):
+    client.force_login(world.manager)
+    response = upload(client, content, name)
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode() and message in response.content.decode()
+    assert not WorkbookUpload.objects.exists()
+
+
+def test_a_csv_export_is_mapped_like_a_workbook(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.csv_tracker()
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    assert page.status_code == 200 and staged.kind == "tracker"
+    assert page.context["form"].sheets[0].columns
+
+
+def test_another_managers_tracker_is_not_found(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.council_tracker()
+    staged, _ = mapping_page(client, tracker.data, tracker.filename)
+    other = factories.make_user("other-manager", Role.PROGRAMME_MANAGER)
+    client.force_login(other)
+    assert client.get(reverse("workbook-mapping", args=[staged.pk])).status_code == 404
+    assert client.post(reverse("workbook-mapping", args=[staged.pk]), NEW_PLAN).status_code == 404
+
+
+def test_a_large_tracker_is_checked_in_the_background_then_previewed(client, world, settings):
+    settings.SENDPLAN_IMPORT_BACKGROUND_ROWS = 3
+    client.force_login(world.manager)
+    tracker = tracker_builders.council_tracker()
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    response = client.post(page.request["PATH_INFO"], as_proposed(page.context["form"], **NEW_PLAN))
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    staged.refresh_from_db()
+    assert staged.status == "checking"
+    run_queued_jobs()
+    staged.refresh_from_db()
+    assert staged.status == "previewed"
+    page = client.get(reverse("workbook-preview", args=[staged.pk]))
+    assert page.status_code == 200 and "Confirm and import" in page.content.decode()
+    client.post(reverse("workbook-confirm", args=[staged.pk]))
+    run_queued_jobs()
+    plan = Plan.objects.get(local_area="Northshire")
+    assert Action.objects.filter(area__plan=plan).count() == 6
+    assert TrackerMapping.objects.filter(plan=plan).exists()
+    assert ReportingPeriod.objects.filter(plan=plan, name="Spring term 2025").exists()
