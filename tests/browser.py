@@ -1,5 +1,8 @@
 """Shared pieces for browser tests: Debian's Chromium driven by Playwright, and axe-core checks."""
 
+import os
+from pathlib import Path
+
 from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,3 +32,10 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def look(page, name: str) -> None:
+    """Axe-clean, and a full-page screenshot when SENDPLAN_SCREENSHOTS names a folder (to look at what was built)."""
+    assert_accessible(page)
+    if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django import forms
 
 from actions.models import Plan
@@ -177,14 +179,26 @@ def _listed(names: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
+def cell_text(value) -> str:
+    """A cell as the page shows it: a date as a person writes it (Excel keeps dates as date and time), a whole
+    number without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class _Sheet:
     def __init__(self, table, skip, columns):
         self.table, self.skip, self.columns = table, skip, columns
 
     @property
-    def first_rows(self):
-        """The first rows as read, for the page to show under the detected header."""
-        return self.table.rows[:3]
+    def first_rows(self) -> list[tuple[int, list[str]]]:
+        """The first rows as read (their row numbers and cells), for the page to show under the found header."""
+        return [(row.number, [cell_text(cell) for cell in row.cells]) for row in self.table.rows[:3]]
 
 
 class _Column:
@@ -200,4 +214,4 @@ class _Column:
     def examples(self) -> list[str]:
         """The column's first filled values, to show what it holds."""
         values = [row.cells[self.index] for row in self.table.rows]
-        return [str(value) for value in values if value not in (None, "")][:2]
+        return [cell_text(value) for value in values if value not in (None, "")][:2]

@@ -1,24 +1,14 @@
 """Stage beside the rating in real headless Chromium, axe-core on every page: a lead reports an action complete but
 still Green with the termly update, and the action page, the list and the dashboard show both."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
-from tests.browser import assert_accessible, sign_in
+from tests.browser import look, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def look(page, name: str) -> None:
-    """Axe-clean, and a full-page screenshot when SENDPLAN_SCREENSHOTS names a folder (to look at what was built)."""
-    assert_accessible(page)
-    if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def test_a_lead_reports_complete_but_green_and_every_page_shows_both(page, live_server, world):

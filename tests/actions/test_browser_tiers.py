@@ -2,25 +2,15 @@
 shape (areas for priority action, areas for improvement with two reported together, a cross-cutting area and a
 workstream) and finds it grouped by tier on the plan page, the dashboard and the termly report's preview."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from reports.services import report_create
 from tests.actions.test_area_tiers import Tiered
-from tests.browser import assert_accessible, sign_in
+from tests.browser import look, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def look(page, name: str) -> None:
-    """Axe-clean, and a full-page screenshot when SENDPLAN_SCREENSHOTS names a folder (to look at what was built)."""
-    assert_accessible(page)
-    if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def test_a_board_member_sees_the_plan_dashboard_and_report_grouped_by_tier(page, live_server, world):

@@ -1,26 +1,17 @@
 """A plan's own fields in real headless Chromium, axe-core on every page: the programme manager defines a field,
 a lead fills it in for their action, the action page shows it, and removing it asks first."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from planfields.models import PlanField, PlanFieldValue
 from planfields.services import plan_field_add
-from tests.browser import assert_accessible, sign_in
+from tests.browser import look, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def look(page, name: str) -> None:
-    """Axe-clean, and a full-page screenshot when SENDPLAN_SCREENSHOTS names a folder (to look at what was built)."""
-    assert_accessible(page)
-    if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def test_a_manager_defines_fields_a_lead_fills_them_in(page, live_server, world):

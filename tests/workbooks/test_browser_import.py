@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
-from tests.browser import assert_accessible, sign_in
+from tests.browser import assert_accessible, look, sign_in
 from tests.factories import PASSWORD
 from tests.workbook_builders import ACTIONS_XML, LAUGHS, oxfordshire_tracker, rewritten, workbook
 
@@ -81,3 +81,70 @@ def test_the_preview_warns_about_a_placeholder_lead_and_a_hostile_file_is_a_list
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text("Imported tbc.xlsx")).to_be_visible()
     assert list(Action.objects.get(ref="1.2", area__plan__local_area="Oxfordshire").leads.all()) == []
+
+
+def test_a_councils_tracker_is_mapped_previewed_and_imported_then_next_terms_file_reopens_as_confirmed(
+    page, live_server, world, tmp_path
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from actions.models import Plan, ProgressUpdate
+    from tests.workbooks import tracker_builders
+
+    tracker = tmp_path / "northshire.xlsx"
+    tracker.write_bytes(tracker_builders.council_tracker().data)
+    sign_in(page, live_server.url, "morgan", PASSWORD)
+    page.goto(f"{live_server.url}/imports/")
+    page.get_by_label("Plan file").set_input_files(str(tracker))
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.get_by_role("heading", name="Check what each column holds")).to_be_visible()
+    expect(page.get_by_label("What “Lead Officer” holds")).to_have_value("leads")
+    expect(page.get_by_label("Round of “Update Jan 2025”")).to_have_value("January 2025")
+    look(page, "tracker-mapping")
+
+    # Without the new plan's facts the page says what is missing, keeping every choice made.
+    page.get_by_label("What “Comments” holds").select_option("own")
+    page.get_by_label("Name of the plan's own field for “Comments”").fill("Programme office notes")
+    page.get_by_label("A new plan").check()
+    page.get_by_role("button", name="Check what the import will do").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter the plan's title.")).to_be_visible()
+    expect(page.get_by_label("Name of the plan's own field for “Comments”")).to_have_value("Programme office notes")
+    look(page, "tracker-mapping-errors")
+
+    page.get_by_label("Local area").fill("Northshire")
+    page.get_by_label("Title of the plan").fill("Written Statement of Action")
+    page.get_by_role("radio", name="Written Statement of Action", exact=True).check()
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("9")
+    page.get_by_label("Year").fill("2024")
+    page.get_by_label("The round this file reports").fill("Spring term 2025")
+    page.get_by_role("button", name="Check what the import will do").click()
+    expect(page.get_by_role("heading", name="Check what the import will do")).to_be_visible()
+    look(page, "tracker-preview")
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("Imported northshire.xlsx")).to_be_visible()
+    plan = Plan.objects.get(local_area="Northshire")
+    assert ProgressUpdate.objects.filter(action__area__plan=plan, period__name="January 2025").count() == 3
+
+    book = load_workbook(BytesIO(tracker.read_bytes()))
+    book.active["I4"], book.active["I5"] = "Update Apr 2025", "Strategy published"
+    spring = tmp_path / "northshire-april.xlsx"
+    book.save(spring)
+    page.goto(f"{live_server.url}/imports/")
+    page.get_by_label("Plan file").set_input_files(str(spring))
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.get_by_text("This file looks like the tracker of")).to_be_visible()
+    expect(page.get_by_label("Northshire: Written Statement of Action")).to_be_checked()
+    expect(page.get_by_label("Name of the plan's own field for “Comments”")).to_have_value("Programme office notes")
+    expect(page.get_by_label("Round of “Update Apr 2025”")).to_have_value("April 2025")
+    look(page, "tracker-mapping-next-term")
+    page.get_by_label("The round this file reports").fill("Summer term 2025")
+    page.get_by_role("button", name="Check what the import will do").click()
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("Imported northshire-april.xlsx")).to_be_visible()
+    assert ProgressUpdate.objects.get(action__area__plan=plan, period__name="April 2025").progress == (
+        "Strategy published"
+    )
