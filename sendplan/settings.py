@@ -254,6 +254,9 @@ SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000"
 # A workbook with more data rows than this is checked and imported by background jobs, with a progress page, rather
 # than in the request (docs/import.md): the importer takes about a second per hundred rows.
 SENDPLAN_IMPORT_BACKGROUND_ROWS = env_int("SENDPLAN_IMPORT_BACKGROUND_ROWS", default=150)
+# A tracker's mapping page posts three fields per column of every sheet: a tracker with a sheet for each of 20 areas
+# and 15 columns on each is 900 and more. Django's default of 1,000 would refuse the page as a bad request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # A running background job whose worker has been silent this long (it beats every second) was lost: killed, or its
 # machine gone. Its page then says so and offers Try again (jobs/services.py).
 SENDPLAN_JOB_LOST_SECONDS = env_int("SENDPLAN_JOB_LOST_SECONDS", default=60)
