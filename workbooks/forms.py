@@ -59,6 +59,10 @@ class TrackerMappingForm(forms.Form):
         label="Type of plan", required=False, choices=Plan.PlanType.choices, widget=forms.RadioSelect
     )
     start_date = GovukDateField(label="Date the plan started", required=False, help_text="For example, 27 3 2025")
+    inspection_date = GovukDateField(
+        label="Date of the inspection (optional)", required=False, help_text="The first day of the inspection visit"
+    )
+    published_date = GovukDateField(label="Date the plan was published (optional)", required=False)
     current_period = forms.CharField(
         label="The round this file reports",
         required=False,

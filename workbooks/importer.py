@@ -439,6 +439,8 @@ class _Importer:
             ("start date", "start_date"),
         ):
             row = fields.get(schema.normalise(key))
+            if row is None and name != "start_date":
+                continue  # a workbook without the row (a tracker's facts name none) leaves the plan's date as it is
             values[name] = self.date_of(row, "value") if row else None
             if name == "inspection_start" and row and isinstance(row.get("value"), str):
                 values["inspection_label"] = row.text("value")  # as written, e.g. "October 2019"

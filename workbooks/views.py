@@ -124,6 +124,8 @@ def _mapping_initial(staged: WorkbookUpload, kept) -> dict:
             "title": facts.title,
             "plan_type": facts.plan_type,
             "start_date": facts.start_date,
+            "inspection_date": facts.inspection_date,
+            "published_date": facts.published_date,
         }
     return {"plan": str(kept.plan_id)} if kept else {}
 
@@ -147,6 +149,8 @@ def _facts(form: TrackerMappingForm) -> PlanFacts:
         title=data["title"],
         plan_type=data["plan_type"],
         start_date=data["start_date"],
+        inspection_date=data.get("inspection_date"),
+        published_date=data.get("published_date"),
         current_period=period,
     )
 

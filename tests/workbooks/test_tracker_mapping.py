@@ -53,7 +53,7 @@ def test_next_terms_file_keeps_each_headings_choice_and_proposes_its_new_column(
     next_term = Table("Tracker", ["Ref", "Update Jun 2025", "Lead officer", ""], [Row(3, ["1.1", "Done.", "X", None])])
     proposals = proposals_for(next_term, saved)
     assert [p.field for p in proposals] == [Field.REF, Field.PROGRESS, Field.ACCOUNTABLE, Field.LEAVE_OUT]
-    assert proposals[1].period.name == "June 2025" and proposals[2].why == "as the saved mapping says"
+    assert proposals[1].period.name == "June 2025" and proposals[2].why == "as confirmed before"
 
 
 @pytest.mark.parametrize(

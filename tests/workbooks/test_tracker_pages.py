@@ -3,6 +3,7 @@ column holds and which plan it is for on the mapping page, sees the preview and 
 the mapping page with the plan and every choice as confirmed, and imports in place."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,7 +40,7 @@ def as_proposed(form, **changes) -> dict:
     data = {}
     for name, _field in form.fields.items():
         value = form[name].value()
-        if name == "start_date":
+        if name in ("start_date", "inspection_date", "published_date"):
             continue
         if isinstance(value, bool):
             if value:
@@ -58,6 +59,9 @@ NEW_PLAN = {
     "start_date_0": "1",
     "start_date_1": "9",
     "start_date_2": "2024",
+    "inspection_date_0": "14",
+    "inspection_date_1": "6",
+    "inspection_date_2": "2024",
     "current_period": "Spring term 2025",
 }
 
@@ -93,6 +97,7 @@ def test_a_councils_tracker_is_uploaded_mapped_previewed_and_imported(client, wo
     done = client.post(reverse("workbook-confirm", args=[staged.pk]))
     plan = Plan.objects.get(local_area="Northshire")
     assert done["Location"] == plan.get_absolute_url()
+    assert (plan.start_date, plan.inspection_start, plan.plan_type) == (date(2024, 9, 1), date(2024, 6, 14), "wsoa")
     assert sorted(AreaOfWeakness.objects.filter(plan=plan).values_list("ref", flat=True)) == ["1", "2", "3"]
     assert Action.objects.filter(area__plan=plan).count() == 6
     rated = ProgressUpdate.objects.get(action__ref="1.1", period__name="Spring term 2025")
@@ -142,6 +147,8 @@ def test_next_terms_file_opens_with_the_plan_and_choices_as_confirmed_and_import
     assert Action.objects.get(area__plan=plan, ref="1.2").text == "Agree a pooled budget for therapies and equipment"
     assert ProgressUpdate.objects.get(action__ref="1.1", period__name="April 2025").progress == "Strategy published"
     assert Action.objects.filter(area__plan=plan).count() == 6  # updated in place, none duplicated
+    plan.refresh_from_db()
+    assert plan.inspection_start == date(2024, 6, 14)  # the file names no inspection date: the plan's stands
 
 
 def test_a_new_plan_without_its_facts_is_refused_on_the_page_keeping_every_choice(client, world):

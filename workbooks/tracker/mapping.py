@@ -81,7 +81,7 @@ def _proposal(sheet: str, number: int, column) -> Proposal:
             raise MappingError(f"{where}: the period “{period.name}” ends before it starts.")
     header = str(column.get("header", ""))
     label = str(column.get("label", "")) or (header if chosen == Field.OWN else "")
-    return Proposal(header, chosen, "as the saved mapping says", period, label)
+    return Proposal(header, chosen, "as confirmed before", period, label)
 
 
 def facts_json(facts: PlanFacts) -> dict:
@@ -95,6 +95,7 @@ def facts_json(facts: PlanFacts) -> dict:
         "start_date": facts.start_date.isoformat(),
         "slug": facts.slug,
         "inspection_date": facts.inspection_date.isoformat() if facts.inspection_date else None,
+        "published_date": facts.published_date.isoformat() if facts.published_date else None,
         "current_period": (
             {"name": period.name, "start": period.start.isoformat(), "end": period.end.isoformat()} if period else None
         ),
@@ -110,6 +111,7 @@ def facts_from_json(data: dict) -> PlanFacts:
         start_date=date.fromisoformat(data["start_date"]),
         slug=data.get("slug", ""),
         inspection_date=date.fromisoformat(data["inspection_date"]) if data.get("inspection_date") else None,
+        published_date=date.fromisoformat(data["published_date"]) if data.get("published_date") else None,
         current_period=(
             PeriodGuess(period["name"], date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
             if period
