@@ -15,6 +15,7 @@ from tests.workbooks import tracker_builders
 from workbooks.importer import import_workbook
 from workbooks.tracker.bring_in import tracker_import
 from workbooks.tracker.columns import Field, PeriodGuess, propose_columns
+from workbooks.tracker.mapping import Mapping
 from workbooks.tracker.translate import PlanFacts, area_heading, tracker_workbook
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +293,44 @@ def test_a_percent_column_of_fractions_reads_its_1_as_100(world, values, read):
         assert result.ok, result.problems
         actions = Action.objects.filter(area__plan__local_area="Northmoor").order_by("ref")
         assert [action.percent_complete for action in actions] == read
+
+
+SPRING_TERM = PeriodGuess("Spring term 2025", date(2025, 1, 1), date(2025, 3, 31))
+
+
+def bring_in_built(user, built, *, words=None, dry_run=True, current_period=SPRING_TERM):
+    facts = PlanFacts(**{**FACTS.__dict__, "current_period": current_period})
+    saved = Mapping(words=words) if words is not None else None
+    result, _ = tracker_import(
+        io.BytesIO(built.data), filename=built.filename, facts=facts, by=user, saved=saved, dry_run=dry_run
+    )
+    return result
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_with_the_plans_stage_word_mapped_the_per_area_tracker_comes_in(world, dry_run):
+    words = {Field.STAGE: {"delivering": "in_progress"}, Field.PERCENT_COMPLETE: {"1": "100"}}
+    result = bring_in_built(world.manager, tracker_builders.per_area_tracker(), words=words, dry_run=dry_run)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.created["Action"] == 5
+    held = Action.objects.filter(area__plan__local_area="Northmoor")
+    if dry_run:
+        assert not held.exists()
+        return
+    stages = dict(held.values_list("ref", "stage"))
+    assert (stages["1.1"], stages["2.2"], stages["2.1"]) == ("in_progress", "in_progress", "complete")
+    assert held.get(ref="2.1").percent_complete == 100
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_with_its_status_words_mapped_the_directorate_tracker_comes_in(world, dry_run):
+    words = {Field.RAG: {"On track": "green", "Off track": "red"}, Field.PERCENT_COMPLETE: {"1": "100"}}
+    result = bring_in_built(world.manager, tracker_builders.directorate_tracker(), words=words, dry_run=dry_run)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.created["Action"] == 4
+    if dry_run:
+        assert not Plan.objects.filter(local_area="Northmoor").exists()
+        return
+    ratings = dict(Action.objects.filter(area__plan__local_area="Northmoor").values_list("ref", "current_rag"))
+    assert ratings == {"4.01.01": "green", "4.01.02": "blue", "4.02.01": "red", "4.03.01": "green"}
+    assert ProgressUpdate.objects.get(action__ref="4.02.01").period.name == "Spring term 2025"

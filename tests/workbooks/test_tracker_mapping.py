@@ -1,13 +1,24 @@
 """A tracker's confirmed mapping kept as JSON and used again for next term's file (workbooks/tracker/mapping.py)."""
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from workbooks.tracker.columns import Field, PeriodGuess, Proposal
-from workbooks.tracker.mapping import Mapping, MappingError, mapping_from_json, mapping_json, proposals_for
+from tests.workbooks import tracker_builders
+from workbooks.parsing import stage_words
+from workbooks.tracker.columns import Field, PeriodGuess, Proposal, word_choices
+from workbooks.tracker.mapping import (
+    Mapping,
+    MappingError,
+    mapping_from_json,
+    mapping_json,
+    proposals_for,
+    unread_words,
+)
+from workbooks.tracker.tables import read_tracker
 
 
 @dataclass
@@ -81,3 +92,47 @@ def test_a_mapping_file_that_cannot_be_used_says_where_and_why(data, message):
     with pytest.raises(MappingError) as refused:
         mapping_from_json(data)
     assert message in str(refused.value)
+
+
+def test_a_mappings_words_survive_its_json():
+    mapping = Mapping(words={Field.RAG: {"On track": "green", "n/a": ""}, Field.STAGE: {"Delivering": "in_progress"}})
+    data = json.loads(json.dumps(mapping_json(mapping)))
+    assert data["words"] == {"rag": {"On track": "green", "n/a": ""}, "stage": {"Delivering": "in_progress"}}
+    assert mapping_from_json(data).words == mapping.words
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["On track"], '"words" should be an object'),
+        ({"due": {"Soon": "2025-03-31"}}, "Words for “due”: words are given only for rag, stage, percent_complete."),
+        ({"rag": "green"}, "Words for “rag”: give each word and the app's value"),
+        ({"rag": {"On track": "greenish"}}, "Words for “rag”: “On track” is given “greenish”, which is not one of"),
+        ({"percent_complete": {"1": "1000"}}, "“1” is given “1000”, which is not one of 0, 1, 10"),
+    ],
+)
+def test_words_in_a_mapping_file_that_cannot_be_used_say_which_and_why(words, message):
+    with pytest.raises(MappingError) as refused:
+        mapping_from_json({"sheets": {}, "words": words})
+    assert message in str(refused.value)
+
+
+def test_unread_words_lists_each_word_the_importer_cannot_read_once_as_first_written():
+    tables = read_tracker(io.BytesIO(tracker_builders.directorate_tracker().data), filename="d.xlsx").tables
+    assert unread_words(tables, None) == {Field.RAG: ["On track", "Off track"], Field.PERCENT_COMPLETE: ["1"]}
+
+
+def test_unread_words_leaves_out_the_words_the_mapping_gives_a_value_and_the_plans_own_stage_words():
+    tables = read_tracker(io.BytesIO(tracker_builders.per_area_tracker().data), filename="p.xlsx").tables
+    assert unread_words(tables, None) == {Field.STAGE: ["Delivering"], Field.PERCENT_COMPLETE: ["1"]}
+    mapping = Mapping(words={Field.PERCENT_COMPLETE: {"1": "100"}})
+    assert unread_words(tables, mapping) == {Field.STAGE: ["Delivering"]}
+    assert unread_words(tables, mapping, stage_words=stage_words({"in_progress": "Delivering"})) == {}
+
+
+def test_the_choices_for_a_word_are_the_apps_values_with_leaving_it_empty_first():
+    assert word_choices(Field.RAG)[0] == ("", "Not rated")
+    assert [value for value, _label in word_choices(Field.RAG)][1:] == ["blue", "green", "amber", "red", "white"]
+    assert [value for value, _ in word_choices(Field.STAGE)][1:] == ["not_started", "in_progress", "complete", "closed"]
+    assert ("100", "100%") in word_choices(Field.PERCENT_COMPLETE)
+    assert word_choices(Field.LEADS) == []

@@ -37,7 +37,11 @@ def tracker_proposals(tables, saved: Mapping | None = None) -> Mapping:
     `saved` leaves out, of those the file has."""
     sheets = {table.sheet for table in tables}
     skip = sorted(sheet for sheet in (saved.skip if saved else []) if sheet in sheets)
-    return Mapping(sheets={table.sheet: proposals_for(table, saved) for table in tables}, skip=skip)
+    return Mapping(
+        sheets={table.sheet: proposals_for(table, saved) for table in tables},
+        skip=skip,
+        words=dict(saved.words) if saved else {},
+    )
 
 
 def tracker_mapping(file, *, filename: str = "", saved: Mapping | None = None) -> tuple[list, Mapping, ImportResult]:
@@ -68,7 +72,7 @@ def tracker_import(
     tables, mapping, read = tracker_mapping(file, filename=filename, saved=saved)
     if read.problems:
         return read, mapping
-    workbook = tracker_workbook(tables, mapping.sheets, facts)
+    workbook = tracker_workbook(tables, mapping.sheets, facts, words=mapping.words)
     result = import_workbook(None, by=by, dry_run=dry_run, workbook=workbook, progress=progress)
     result.warnings = read.warnings + result.warnings
     return result, mapping

@@ -25,8 +25,9 @@ from datetime import date
 from django.db import models
 
 # The due-date reader's month words, so a heading and a due date read a month alike.
+from actions.models import Rag, Stage
 from workbooks.parsing import _MONTHS as MONTH_NUMBERS
-from workbooks.parsing import _mon
+from workbooks.parsing import ParseError, _mon, parse_percent_complete, parse_rag, parse_stage
 
 
 class Field(models.TextChoices):
@@ -314,3 +315,67 @@ def propose_columns(headers, *, own_labels=(), values_in=None) -> list[Proposal]
             first_of.setdefault(key, proposal.header)
         proposals.append(proposal)
     return proposals
+
+
+# Word-valued fields: a cell of one is read as one of a few values ("Green", "In progress", "60%"), and a tracker may
+# use its own word for one ("On track", "Delivering", a bare 1 meaning 100%). The mapping page asks the programme
+# manager for the app's value of each word the importer cannot read (mapping.unread_words); Mapping.words keeps the
+# answers and translate puts the app's value in the word's place before the importer reads the cell.
+WORD_FIELDS = (Field.RAG, Field.STAGE, Field.PERCENT_COMPLETE)
+
+# Percentages a manager is offered for a word of a % column: 1 and 100 for the bare 1 (1% or 100%?), tenths and
+# quarters for words such as "half" or "nearly there".
+_PERCENT_CHOICES = (0, 1, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 100)
+
+
+def word_choices(field: Field) -> list[tuple[str, str]]:
+    """The app's values a tracker's word can be given for `field` on the mapping page, as (value, label), the
+    first being "leave it empty" (a word such as "n/a" that says nothing)."""
+    if field == Field.RAG:
+        return [("", "Not rated"), *Rag.choices]
+    if field == Field.STAGE:
+        return [("", "Not recorded"), *Stage.choices]
+    if field == Field.PERCENT_COMPLETE:
+        return [("", "Not recorded"), *((str(n), f"{n}%") for n in _PERCENT_CHOICES)]
+    return []
+
+
+def cell_text(value) -> str:
+    """A cell as text, as a word mapping names it: a whole number without ".0", spaces around it dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def word_key(value) -> str:
+    """How a tracker's word is matched: case and spacing aside ("On Track " is "on track")."""
+    return " ".join(cell_text(value).split()).casefold()
+
+
+def worded(value, words: dict[str, str] | None):
+    """The cell with a tracker's word replaced by the app's value the mapping gives it; else as it is. The app's
+    value "" empties the cell."""
+    if not words or value is None:
+        return value
+    key = word_key(value)
+    for word, app_value in words.items():
+        if word_key(word) == key:
+            return app_value or None
+    return value
+
+
+def reads_as_is(field: Field, value, *, stage_words: dict[str, str] | None = None) -> bool:
+    """Whether the importer reads the cell for `field` without a word mapping (parsing.parse_rag, parse_stage with
+    the plan's own stage words, parse_percent_complete)."""
+    try:
+        if field == Field.RAG:
+            parse_rag(value)
+        elif field == Field.STAGE:
+            parse_stage(value, words=stage_words)
+        elif field == Field.PERCENT_COMPLETE:
+            parse_percent_complete(value)
+    except ParseError:
+        return False
+    return True

@@ -9,7 +9,11 @@ out. The file is meant to be read and edited by a programme manager (`manage.py 
                                  {"header": "Update Jan 2025", "field": "progress",
                                   "period": {"name": "January 2025", "start": "2025-01-01", "end": "2025-01-31"}},
                                  {"header": "Directorate", "field": "own", "label": "Directorate"}]},
-     "skip": ["Key"]}
+     "skip": ["Key"],
+     "words": {"rag": {"On track": "green", "Off track": "red"}, "stage": {"Delivering": "in_progress"}}}
+
+`words` gives, per word-valued field (columns.WORD_FIELDS), the app's value for each of the tracker's own words the
+importer cannot read; `unread_words` lists the words still wanting one, for the mapping page to ask about.
 """
 
 from __future__ import annotations
@@ -17,8 +21,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from workbooks.tracker.columns import Field, PeriodGuess, Proposal, normalise, propose_columns
-from workbooks.tracker.translate import PlanFacts
+from workbooks.tracker.columns import (
+    WORD_FIELDS,
+    Field,
+    PeriodGuess,
+    Proposal,
+    cell_text,
+    normalise,
+    propose_columns,
+    reads_as_is,
+    word_choices,
+    word_key,
+    worded,
+)
+from workbooks.tracker.translate import PlanFacts, action_rows
 
 
 class MappingError(ValueError):
@@ -29,6 +45,8 @@ class MappingError(ValueError):
 class Mapping:
     sheets: dict[str, list[Proposal]] = field(default_factory=dict)
     skip: list[str] = field(default_factory=list)
+    # Per word-valued field, the tracker's word -> the app's value ({"rag": {"On track": "green"}}).
+    words: dict[Field, dict[str, str]] = field(default_factory=dict)
 
 
 def mapping_json(mapping: Mapping) -> dict:
@@ -44,6 +62,7 @@ def mapping_json(mapping: Mapping) -> dict:
     return {
         "sheets": {sheet: [column(p) for p in proposals] for sheet, proposals in mapping.sheets.items()},
         "skip": list(mapping.skip),
+        "words": {chosen.value: dict(words) for chosen, words in mapping.words.items() if words},
     }
 
 
@@ -56,7 +75,31 @@ def mapping_from_json(data) -> Mapping:
         if not isinstance(columns, list):
             raise MappingError(f"Sheet “{sheet}”: its columns should be a list.")
         mapping.sheets[sheet] = [_proposal(sheet, number, column) for number, column in enumerate(columns, start=1)]
+    mapping.words = _words(data.get("words", {}))
     return mapping
+
+
+def _words(data) -> dict[Field, dict[str, str]]:
+    """The words part of a mapping file, each word's value checked against the choices the mapping page offers."""
+    if not isinstance(data, dict):
+        raise MappingError('"words" should be an object: for each field, the tracker’s word and the app’s value.')
+    words: dict[Field, dict[str, str]] = {}
+    fields = ", ".join(f.value for f in WORD_FIELDS)
+    for name, given in data.items():
+        chosen = next((f for f in WORD_FIELDS if f.value == name), None)
+        if chosen is None:
+            raise MappingError(f"Words for “{name}”: words are given only for {fields}.")
+        if not isinstance(given, dict):
+            raise MappingError(f'Words for “{name}”: give each word and the app\'s value, like {{"On track": ...}}.')
+        choices = [value for value, _label in word_choices(chosen)]
+        for word, value in given.items():
+            if not isinstance(value, str) or value not in choices:
+                shown = ", ".join(v for v in choices if v)
+                raise MappingError(
+                    f'Words for “{name}”: “{word}” is given “{value}”, which is not one of {shown} (or "" for none).'
+                )
+        words[chosen] = {str(word): value for word, value in given.items()}
+    return words
 
 
 def _proposal(sheet: str, number: int, column) -> Proposal:
@@ -123,9 +166,11 @@ def facts_from_json(data: dict) -> PlanFacts:
 def proposals_for(table, mapping: Mapping | None, *, own_labels=()) -> list[Proposal]:
     """The table's columns under `mapping`: each heading the mapping knows keeps its choice, the rest are proposed
     afresh (columns.propose_columns), in the table's column order."""
+    held = mapping.sheets.get(table.sheet, []) if mapping else []
+    if [normalise(p.header) for p in held] == [normalise(h) for h in table.headers]:
+        return list(held)  # the mapping made for this very table: column by column, repeated headings and all
     values_in = [any(row.cells[i] not in (None, "") for row in table.rows) for i in range(len(table.headers))]
     fresh = propose_columns(table.headers, own_labels=own_labels, values_in=values_in)
-    held = mapping.sheets.get(table.sheet, []) if mapping else []
     saved = {normalise(p.header): p for p in held if normalise(p.header)}  # unheaded columns: proposed afresh
     return [saved.get(normalise(header), proposal) for header, proposal in zip(table.headers, fresh, strict=True)]
 
@@ -146,7 +191,7 @@ def mapping_for_tables(mapping: Mapping, tables) -> Mapping:
         )
         if shared:
             sheets[table.sheet] = unused.pop(name)
-    return Mapping(sheets=sheets, skip=list(mapping.skip))
+    return Mapping(sheets=sheets, skip=list(mapping.skip), words=dict(mapping.words))
 
 
 def headings_shared(mapping: Mapping, tables) -> int:
@@ -154,3 +199,22 @@ def headings_shared(mapping: Mapping, tables) -> int:
     matched to next term's file."""
     held = {normalise(p.header) for proposals in mapping.sheets.values() for p in proposals if normalise(p.header)}
     return sum(1 for table in tables for header in table.headers if normalise(header) in held)
+
+
+def unread_words(tables, mapping: Mapping | None, *, stage_words: dict[str, str] | None = None) -> dict[Field, list]:
+    """Per word-valued field, the distinct values of its columns the importer cannot read under `mapping` (its
+    words applied), as first written, in the order met: what the mapping page asks the programme manager to give
+    the app's value for (columns.word_choices). Only rows translate takes as actions count (not an area's heading
+    row between blocks). `stage_words`: the plan's own stage words (parsing.stage_words), read as they are."""
+    words = mapping.words if mapping else {}
+    unread: dict[Field, dict[str, str]] = {}
+    for table in tables:
+        proposals = proposals_for(table, mapping)
+        columns = [(i, p.field) for i, p in enumerate(proposals) if p.field in WORD_FIELDS]
+        for row, _area in action_rows(table, proposals):
+            for index, chosen in columns:
+                value = row.cells[index]
+                read = reads_as_is(chosen, worded(value, words.get(chosen)), stage_words=stage_words)
+                if cell_text(value) and not read:
+                    unread.setdefault(chosen, {}).setdefault(word_key(value), cell_text(value))
+    return {chosen: list(values.values()) for chosen, values in unread.items()}

@@ -15,13 +15,14 @@ sheet's title rows ("Area of weakness 2: ..." above the header: one sheet per ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from workbooks import schema
 from workbooks.parsing import ParseError, parse_area_kind
 from workbooks.reader import Problem, Row, Workbook
-from workbooks.tracker.columns import Field, PeriodGuess, Proposal
+from workbooks.tracker.columns import WORD_FIELDS, Field, PeriodGuess, Proposal, cell_text, worded
+from workbooks.tracker.tables import AREA_TITLE
 
 # Where the Plan sheet's rows come from: the mapping page's facts, not a sheet of the tracker.
 FACTS = "Plan facts"
@@ -130,13 +131,16 @@ class _Translation:
         return heading.ref
 
 
-def tracker_workbook(tables, proposals: dict[str, list[Proposal]], facts: PlanFacts) -> Workbook:
+def tracker_workbook(
+    tables, proposals: dict[str, list[Proposal]], facts: PlanFacts, *, words: dict[Field, dict[str, str]] | None = None
+) -> Workbook:
     """The plan workbook for `tables` (tables.SheetTable, one per sheet read) under the confirmed `proposals` (by
-    sheet title, one per column), ready for importer.import_workbook(..., workbook=...)."""
+    sheet title, one per column), ready for importer.import_workbook(..., workbook=...). `words`: the app's value
+    for each of the tracker's own words in a word-valued column (mapping.Mapping.words), put in the word's place."""
     translation = _Translation(facts)
     translation.plan_rows()
     for table in tables:
-        _table_rows(translation, table, proposals[table.sheet])
+        _table_rows(translation, _worded_table(table, proposals[table.sheet], words or {}), proposals[table.sheet])
     workbook = translation.workbook
     for number, (ref, heading) in enumerate(translation.areas.items(), start=1):
         cells = {"ref": ref, "title": heading.title or f"Area {ref}"}
@@ -163,21 +167,66 @@ def tracker_workbook(tables, proposals: dict[str, list[Proposal]], facts: PlanFa
     return workbook
 
 
-def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> None:
-    # The columns of each field that name no period (a dated column is a round's entries: _dated_updates).
+def _worded_table(table, proposals: list[Proposal], words: dict[Field, dict[str, str]]):
+    """The table with each word of a word-valued column that the mapping gives a value for replaced by that value
+    (dated rating columns too), so the importer reads "green" where the tracker says "On track"."""
+    columns = [(i, words[p.field]) for i, p in enumerate(proposals) if p.field in WORD_FIELDS and words.get(p.field)]
+    if not columns:
+        return table
+    rows = []
+    for row in table.rows:
+        cells = list(row.cells)
+        for index, given in columns:
+            cells[index] = worded(cells[index], given)
+        rows.append(replace(row, cells=cells))
+    return replace(table, rows=rows)
+
+
+def _by_field(proposals: list[Proposal]) -> dict[Field, list[int]]:
+    """The columns of each field that name no period (a dated column is a round's entries: _dated_updates)."""
     by_field: dict[Field, list[int]] = {}
     for index, proposal in enumerate(proposals):
         if proposal.period is None:
             by_field.setdefault(proposal.field, []).append(index)
+    return by_field
+
+
+def area_row(cells) -> str:
+    """The area a row between blocks of actions names ("Area of weakness 2: Timeliness" alone in its first cell,
+    or merged across the row), else "": a row whose one value names an area as a title row would (tables'
+    AREA_TITLE)."""
+    values = {cell_text(value) for value in cells if cell_text(value)}
+    if len(values) != 1:
+        return ""
+    [text] = values
+    return text if AREA_TITLE.match(text) else ""
+
+
+def action_rows(table, proposals: list[Proposal]):
+    """The table's rows of actions, each with the area named by the last area row above it ("" before any): a row
+    naming an area between blocks of actions is not an action, nor is a row with neither an action nor a ref (a
+    sub-heading or a note between actions)."""
+    by_field = _by_field(proposals)
+    named = ""
+    for row in table.rows:
+        if heading := area_row(row.cells):
+            named = heading
+            continue
+        if any(_text(row.cells[i]) for i in [*by_field.get(Field.ACTION, []), *by_field.get(Field.REF, [])]):
+            yield row, named
+
+
+def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> None:
+    by_field = _by_field(proposals)
     sheet_area = (
         area_heading(table.area_title, fallback_ref=str(len(translation.areas) + 1))
         if table.area_title
         else AreaHeading(str(len(translation.areas) + 1), table.sheet)
     )
-    generated = 0
-    table_names_areas = Field.AREA in by_field  # else the sheet is one area, or the plan has one
+    generated: dict[str, int] = {}  # per area, the refs given to rows with none
+    table_names_areas = Field.AREA in by_field  # else the sheet is one area, the rows between blocks name them
     fractions = [i for i in by_field.get(Field.PERCENT_COMPLETE, []) if _holds_fractions(table, i)]
-    for data_row in table.rows:
+    for data_row, named_area in action_rows(table, proposals):
         cells = [_as_percent(cell) if i in fractions else cell for i, cell in enumerate(data_row.cells)]
 
         def first(wanted: Field, cells=cells):
@@ -188,17 +237,19 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
 
         action_text = _text(first(Field.ACTION))
         ref = _text(first(Field.REF))
-        if not action_text and not ref:
-            continue  # a row with neither is a sub-heading or a note between actions, not an action
         if Field.AREA in by_field and _text(first(Field.AREA)):
             area_ref = translation.area_for(
                 area_heading(first(Field.AREA), fallback_ref=_next_area_ref(translation, first(Field.AREA)))
             )
+        elif named_area:
+            area_ref = translation.area_for(
+                area_heading(named_area, fallback_ref=_next_area_ref(translation, named_area))
+            )
         else:
             area_ref = translation.area_for(sheet_area)
         if not ref:
-            generated += 1
-            ref = f"{area_ref}.{generated}"
+            generated[area_ref] = generated.get(area_ref, 0) + 1
+            ref = f"{area_ref}.{generated[area_ref]}"
         elif ref.isdigit() and not table_names_areas:
             # One sheet per area numbering its actions 1, 2, 3: refs are unique in a plan, so "1" on the sheet of
             # area 2 is action 2.1, as the published plan would call it.
