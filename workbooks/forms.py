@@ -6,7 +6,7 @@ from actions.models import Plan
 from sendplan.fields import GovukDateField
 from workbooks import schema
 from workbooks.services import MAX_UPLOAD_BYTES
-from workbooks.tracker.columns import Field, Proposal, period_named_in
+from workbooks.tracker.columns import Field, Proposal, period_named_in, word_choices, word_key
 from workbooks.tracker.mapping import Mapping
 
 # What the upload takes: the app's own plan workbook, an area's own tracker (Excel or CSV) or a Word plan.
@@ -33,6 +33,10 @@ class UploadForm(forms.Form):
             raise forms.ValidationError("The file must be smaller than 10 MB.")
         return upload
 
+
+# The choice "Not rated" / "Not recorded" for a tracker's word ("n/a"): the cell is read as empty.
+NOTHING = "none"
+WORD_COLUMNS = {Field.RAG: "rating", Field.STAGE: "stage", Field.PERCENT_COMPLETE: "% complete"}
 
 # Columns whose cells are a round's ratings or progress: without a dated heading they report the round the
 # programme manager names.
@@ -73,7 +77,7 @@ class TrackerMappingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, tables, mapping: Mapping, plans, **kwargs):
+    def __init__(self, *args, tables, mapping: Mapping, plans, words_asked: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.tables = tables
         self.fields["plan"].choices = [(str(plan.pk), f"{plan.local_area}: {plan.title}") for plan in plans] + [
@@ -102,6 +106,20 @@ class TrackerMappingForm(forms.Form):
                 self.initial.setdefault(f"{name}_round", proposal.period.name if proposal.period else "")
                 columns.append(_Column(self, name, table, c, heading, proposal))
             self.sheets.append(_Sheet(table, self[f"s{s}_skip"], columns))
+        self.words = []  # (field, the tracker's word, its form field)
+        for chosen, words in (words_asked or {}).items():
+            choices = [(value or NOTHING, label) for value, label in word_choices(chosen)]
+            given = {word_key(word): value for word, value in mapping.words.get(chosen, {}).items()}
+            for k, word in enumerate(words):
+                name = f"w_{chosen.value}_{k}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"“{word}” in a {WORD_COLUMNS[chosen]} column",
+                    choices=[("", "Choose"), *choices],
+                    error_messages={"required": f"Choose what “{word}” means in a {WORD_COLUMNS[chosen]} column."},
+                )
+                if word_key(word) in given:
+                    self.initial.setdefault(name, given[word_key(word)] or NOTHING)
+                self.words.append((chosen, word, self[name]))
 
     @property
     def is_new(self) -> bool:
@@ -172,6 +190,10 @@ class TrackerMappingForm(forms.Form):
                     Proposal(column.table.headers[column.index], chosen, "as you confirmed", period, label)
                 )
             mapping.sheets[sheet.table.sheet] = proposals
+        for chosen, word, bound in self.words:
+            value = data.get(bound.name)
+            if value:
+                mapping.words.setdefault(chosen, {})[word] = "" if value == NOTHING else value
         return mapping
 
     def chosen_plan(self) -> Plan | None:

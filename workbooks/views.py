@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actions.models import Plan
+from actions.models import Plan, Stage
 from actions.permissions import Role, log_out_of_scope, require_reader, user_roles
 from jobs.models import Job
 from jobs.selectors import latest_job
@@ -15,6 +15,7 @@ from workbooks import exporter
 from workbooks.forms import TrackerMappingForm, UploadForm
 from workbooks.importer import ImportResult
 from workbooks.models import WorkbookUpload
+from workbooks.parsing import stage_words
 from workbooks.selectors import tracker_mapping_for
 from workbooks.services import (
     tracker_map,
@@ -26,7 +27,7 @@ from workbooks.services import (
 )
 from workbooks.tracker.bring_in import is_plan_workbook, tracker_proposals
 from workbooks.tracker.columns import period_named_in
-from workbooks.tracker.mapping import facts_from_json, mapping_from_json
+from workbooks.tracker.mapping import facts_from_json, mapping_from_json, unread_words
 from workbooks.tracker.tables import read_tracker
 from workbooks.tracker.translate import PlanFacts
 
@@ -90,21 +91,43 @@ def mapping(request, pk):
         kept, saved = matched
     tables, proposed = read.tables, tracker_proposals(read.tables, saved)
     plans = Plan.objects.order_by("local_area", "title")
-    form = TrackerMappingForm(
-        request.POST if request.method == "POST" else None,
-        tables=tables,
-        mapping=proposed,
-        plans=plans,
-        initial=_mapping_initial(staged, kept),
-    )
+    data = request.POST if request.method == "POST" else None
+    initial = _mapping_initial(staged, kept)
+    asked = unread_words(tables, proposed, stage_words=_stage_words(plans, initial.get("plan")))
+
+    def page_form(words_asked):
+        return TrackerMappingForm(
+            data, tables=tables, mapping=proposed, plans=plans, initial=initial, words_asked=words_asked
+        )
+
+    form = page_form(asked)
     if request.method == "POST" and form.is_valid():
-        outcome = tracker_map(upload=staged, mapping=form.mapping(), facts=_facts(form), by=request.user)
-        if isinstance(outcome, Job):  # a large tracker: checked in the background, its page leads to the preview
-            return redirect(outcome)
-        context = {"upload": staged, "result": outcome}
-        return render(request, "workbooks/preview.html", context, status=200 if outcome.ok else 400)
+        # The words to ask about follow the columns as confirmed: a column changed to a stage may hold words the
+        # app cannot read, which the page then asks about before anything is checked.
+        confirmed = form.mapping()
+        still = unread_words(tables, confirmed, stage_words=_stage_words(plans, form.cleaned_data["plan"]))
+        if still:
+            fields = [*asked, *(chosen for chosen in still if chosen not in asked)]
+            form = page_form({chosen: _merged(asked.get(chosen, []), still.get(chosen, [])) for chosen in fields})
+            form.is_valid()  # the new questions are unanswered: their errors show
+        else:
+            outcome = tracker_map(upload=staged, mapping=confirmed, facts=_facts(form), by=request.user)
+            if isinstance(outcome, Job):  # a large tracker: checked in the background; its page leads to the preview
+                return redirect(outcome)
+            context = {"upload": staged, "result": outcome}
+            return render(request, "workbooks/preview.html", context, status=200 if outcome.ok else 400)
     context = {"upload": staged, "form": form, "kept": kept, "skipped": read.skipped}
     return render(request, "workbooks/mapping.html", context, status=400 if form.errors else 200)
+
+
+def _merged(first: list[str], then: list[str]) -> list[str]:
+    return first + [word for word in then if word not in first]
+
+
+def _stage_words(plans, chosen) -> dict[str, str] | None:
+    """An existing plan's own stage words ("Under way"), which the importer reads as they are."""
+    plan = next((plan for plan in plans if str(plan.pk) == str(chosen)), None)
+    return stage_words({code: plan.stage_label(code) for code in Stage.values}) if plan else None
 
 
 _MAPPABLE = (WorkbookUpload.Status.MAPPING, WorkbookUpload.Status.PREVIEWED)

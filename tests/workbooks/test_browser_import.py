@@ -149,3 +149,35 @@ def test_a_councils_tracker_is_mapped_previewed_and_imported_then_next_terms_fil
     assert ProgressUpdate.objects.get(action__area__plan=plan, period__name="April 2025").progress == (
         "Strategy published"
     )
+
+
+def test_a_trackers_own_status_words_are_chosen_on_the_mapping_page(page, live_server, world, tmp_path):
+    from actions.models import Action
+    from tests.workbooks import tracker_builders
+
+    tracker = tmp_path / "directorate.xlsx"
+    tracker.write_bytes(tracker_builders.directorate_tracker().data)
+    sign_in(page, live_server.url, "morgan", PASSWORD)
+    page.goto(f"{live_server.url}/imports/")
+    page.get_by_label("Plan file").set_input_files(str(tracker))
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.get_by_role("heading", name="Words the app does not know")).to_be_visible()
+    page.get_by_label("A new plan").check()
+    page.get_by_label("Local area").fill("Westmere")
+    page.get_by_label("Title of the plan").fill("Improvement plan")
+    page.get_by_role("radio", name="Improvement plan", exact=True).check()
+    started = page.get_by_role("group", name="Date the plan started")
+    for part, value in (("Day", "1"), ("Month", "4"), ("Year", "2025")):
+        started.get_by_label(part).fill(value)
+    page.get_by_label("The round this file reports").fill("Spring term 2025")
+    page.get_by_label("“On track” in a rating column").select_option("green")
+    look(page, "tracker-mapping-words")
+    page.get_by_role("button", name="Check what the import will do").click()
+    expect(page.get_by_role("link", name="Choose what “Off track” means in a rating column.")).to_be_visible()
+    expect(page.get_by_label("“On track” in a rating column")).to_have_value("green")
+    assert_accessible(page)
+    page.get_by_label("“Off track” in a rating column").select_option("red")
+    page.get_by_role("button", name="Check what the import will do").click()
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("Imported directorate.xlsx")).to_be_visible()
+    assert Action.objects.get(area__plan__local_area="Westmere", ref="4.02.01").current_rag == "red"

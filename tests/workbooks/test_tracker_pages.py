@@ -187,51 +187,59 @@ def test_a_round_or_choice_we_cannot_read_is_refused_beside_its_field(client, wo
     assert any(message in error for error in response.context["form"].errors[field])
 
 
+def council_tracker_with(cell: str, value) -> bytes:
+    book = load_workbook(io.BytesIO(tracker_builders.council_tracker().data))
+    book.active[cell] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def test_a_tracker_refused_at_its_cells_goes_back_to_its_mapping_page_to_change_a_column(client, world):
     client.force_login(world.manager)
-    tracker = tracker_builders.per_area_tracker()  # "Delivering" is no stage the app knows
-    staged, page = mapping_page(client, tracker.data, tracker.filename)
-    form = page.context["form"]
-    assert [sheet.table.sheet for sheet in form.sheets] == ["AoW 1", "AoW 2"]
-    assert "Instructions" in page.content.decode()  # the sheets we did not read are named, with why
-    facts = NEW_PLAN | {"current_period": ""}
-    refused = client.post(page.request["PATH_INFO"], as_proposed(form, **facts))
+    staged, page = mapping_page(client, council_tracker_with("E6", "soonish"), "northshire.xlsx")
+    refused = client.post(page.request["PATH_INFO"], as_proposed(page.context["form"], **NEW_PLAN))
     html = refused.content.decode()
-    assert refused.status_code == 400 and "Delivering" in html and "AoW 1" in html
+    assert refused.status_code == 400 and "soonish" in html and "Target Date" in html and "WSoA tracker" in html
     assert reverse("workbook-mapping", args=[staged.pk]) in html
     staged.refresh_from_db()
     assert staged.status == "mapping"
 
-    # The manager keeps the stage column as a field of the plan's own instead: the import goes ahead.
+    # The manager keeps the target dates as a field of the plan's own instead: the import goes ahead.
     page = client.get(reverse("workbook-mapping", args=[staged.pk]))
     form = page.context["form"]
     assert form["plan"].value() == "new" and form["local_area"].value() == "Northshire"  # as given before
-    changes = facts | {"s0_c5": "own", "s1_c5": "own"}
+    changes = NEW_PLAN | {"s0_c4": "own", "s0_c4_label": "Due date"}
     named_as_a_standard_field = client.post(page.request["PATH_INFO"], as_proposed(form, **changes))
     assert named_as_a_standard_field.status_code == 400
-    assert "“Stage” is the name of a field every action has" in named_as_a_standard_field.content.decode()
-    changes |= {"s0_c5_label": "Tracker stage", "s1_c5_label": "Tracker stage"}
+    assert "“Due date” is the name of a field every action has" in named_as_a_standard_field.content.decode()
+    changes |= {"s0_c4_label": "Target (as the tracker says)"}
     preview = client.post(page.request["PATH_INFO"], as_proposed(form, **changes))
     assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
     client.post(reverse("workbook-confirm", args=[staged.pk]))
     plan = Plan.objects.get(local_area="Northshire")
-    assert Action.objects.filter(area__plan=plan).count() == 5
-    assert PlanField.objects.filter(plan=plan, label="Tracker stage").exists()
-    # The % complete column holds Excel's fractions (0.5 shown as 50%): its 1 is 100%.
-    assert Action.objects.get(area__plan=plan, ref="2.1").percent_complete == 100
+    assert Action.objects.filter(area__plan=plan).count() == 6
+    assert PlanField.objects.filter(plan=plan, label="Target (as the tracker says)").exists()
 
 
-def test_a_sheet_left_out_is_not_imported(client, world):
+def test_a_sheet_left_out_is_not_imported_and_a_per_area_trackers_words_are_asked(client, world):
     client.force_login(world.manager)
     tracker = tracker_builders.per_area_tracker()
     staged, page = mapping_page(client, tracker.data, tracker.filename)
-    changes = NEW_PLAN | {"current_period": "", "s0_skip": "on", "s1_c5": "own", "s1_c5_label": "Tracker stage"}
-    preview = client.post(page.request["PATH_INFO"], as_proposed(page.context["form"], **changes))
+    form = page.context["form"]
+    assert [sheet.table.sheet for sheet in form.sheets] == ["AoW 1", "AoW 2"]
+    assert "Instructions" in page.content.decode()  # the sheets we did not read are named, with why
+    assert [(chosen.value, word) for chosen, word, _ in form.words] == [("stage", "Delivering")]
+    changes = NEW_PLAN | {"current_period": "", "s0_skip": "on", "w_stage_0": "in_progress"}
+    preview = client.post(page.request["PATH_INFO"], as_proposed(form, **changes))
     assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
     assert "Sheet “AoW 1” was left out" in preview.content.decode()
     client.post(reverse("workbook-confirm", args=[staged.pk]))
     plan = Plan.objects.get(local_area="Northshire")
-    assert sorted(Action.objects.filter(area__plan=plan).values_list("ref", flat=True)) == ["2.1", "2.2", "2.3"]
+    actions = Action.objects.filter(area__plan=plan)
+    assert sorted(actions.values_list("ref", flat=True)) == ["2.1", "2.2", "2.3"]
+    assert actions.get(ref="2.2").stage == "in_progress"
+    assert actions.get(ref="2.1").percent_complete == 100  # Excel's fractions: its 1 is 100%
 
 
 @pytest.mark.parametrize(
@@ -288,3 +296,48 @@ def test_a_large_tracker_is_checked_in_the_background_then_previewed(client, wor
     assert Action.objects.filter(area__plan=plan).count() == 6
     assert TrackerMapping.objects.filter(plan=plan).exists()
     assert ReportingPeriod.objects.filter(plan=plan, name="Spring term 2025").exists()
+
+
+def test_words_the_app_cannot_read_are_asked_about_and_kept_for_next_term(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.directorate_tracker()  # statuses "On track", "Complete", "Off track"
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    form = page.context["form"]
+    asked = [(chosen.value, word) for chosen, word, _ in form.words]
+    assert asked == [("rag", "On track"), ("rag", "Off track")]  # "Complete" is read; the % column is fractions
+    assert "Words the app does not know" in page.content.decode()
+
+    unanswered = client.post(page.request["PATH_INFO"], as_proposed(form, **NEW_PLAN))
+    assert unanswered.status_code == 400
+    assert "Choose what “On track” means in a rating column." in unanswered.content.decode()
+
+    answers = {"w_rag_0": "green", "w_rag_1": "red"}
+    preview = client.post(page.request["PATH_INFO"], as_proposed(form, **NEW_PLAN, **answers))
+    assert preview.status_code == 200, [p.reason + repr(p) for p in preview.context["result"].problems]
+    client.post(reverse("workbook-confirm", args=[staged.pk]))
+    plan = Plan.objects.get(local_area="Northshire")
+    ratings = dict(Action.objects.filter(area__plan=plan).values_list("ref", "current_rag"))
+    assert ratings == {"4.01.01": "green", "4.01.02": "blue", "4.02.01": "red", "4.03.01": "green"}
+    assert TrackerMapping.objects.get(plan=plan).mapping["words"] == {"rag": {"On track": "green", "Off track": "red"}}
+
+    _, again = mapping_page(client, tracker.data, "directorate-april.xlsx")
+    form = again.context["form"]
+    assert form["plan"].value() == str(plan.pk)
+    assert not form.words  # each word is read as chosen last term: nothing to ask
+
+
+def test_a_column_changed_to_a_stage_asks_about_the_words_it_holds(client, world):
+    client.force_login(world.manager)
+    tracker = tracker_builders.directorate_tracker()
+    staged, page = mapping_page(client, tracker.data, tracker.filename)
+    form = page.context["form"]
+    headings = [column.heading for column in form.sheets[0].columns]
+    comment = f"s0_c{headings.index('Comments')}" if "Comments" in headings else None
+    assert comment, headings
+    changes = {**NEW_PLAN, "w_rag_0": "green", "w_rag_1": "red", comment: "stage"}
+    response = client.post(page.request["PATH_INFO"], as_proposed(form, **changes))
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert [(chosen.value, word) for chosen, word, _ in form.words][:2] == [("rag", "On track"), ("rag", "Off track")]
+    assert ("stage", "Signed off") in [(chosen.value, word) for chosen, word, _ in form.words]
+    assert form["w_rag_0"].value() == "green"  # the answers given stay

@@ -34,7 +34,7 @@ from workbooks.tracker.columns import (
     word_key,
     worded,
 )
-from workbooks.tracker.translate import PlanFacts, action_rows
+from workbooks.tracker.translate import PlanFacts, action_rows, as_percent, holds_fractions
 
 
 class MappingError(ValueError):
@@ -211,9 +211,10 @@ def unread_words(tables, mapping: Mapping | None, *, stage_words: dict[str, str]
     for table in tables:
         proposals = proposals_for(table, mapping)
         columns = [(i, p.field) for i, p in enumerate(proposals) if p.field in WORD_FIELDS]
+        fractions = {i for i, chosen in columns if chosen == Field.PERCENT_COMPLETE and holds_fractions(table, i)}
         for row, _area in action_rows(table, proposals):
             for index, chosen in columns:
-                value = row.cells[index]
+                value = as_percent(row.cells[index]) if index in fractions else row.cells[index]
                 read = reads_as_is(chosen, worded(value, words.get(chosen)), stage_words=stage_words)
                 if cell_text(value) and not read:
                     unread.setdefault(chosen, {}).setdefault(word_key(value), cell_text(value))

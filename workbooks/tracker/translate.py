@@ -225,9 +225,9 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
     )
     generated: dict[str, int] = {}  # per area, the refs given to rows with none
     table_names_areas = Field.AREA in by_field  # else the sheet is one area, the rows between blocks name them
-    fractions = [i for i in by_field.get(Field.PERCENT_COMPLETE, []) if _holds_fractions(table, i)]
+    fractions = [i for i in by_field.get(Field.PERCENT_COMPLETE, []) if holds_fractions(table, i)]
     for data_row, named_area in action_rows(table, proposals):
-        cells = [_as_percent(cell) if i in fractions else cell for i, cell in enumerate(data_row.cells)]
+        cells = [as_percent(cell) if i in fractions else cell for i, cell in enumerate(data_row.cells)]
 
         def first(wanted: Field, cells=cells):
             return next((cells[i] for i in by_field.get(wanted, []) if _text(cells[i])), None)
@@ -289,7 +289,7 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
         _dated_updates(translation, table, data_row, proposals, ref)
 
 
-def _holds_fractions(table, index: int) -> bool:
+def holds_fractions(table, index: int) -> bool:
     """A % complete column formatted as a percentage in Excel holds fractions (0.5 shown as 50%): every number in
     it is between 0 and 1 and some lie strictly between. Read so, its 1 is 100%, not the 1% the cell alone could
     be."""
@@ -298,7 +298,7 @@ def _holds_fractions(table, index: int) -> bool:
     return bool(numbers) and all(0 <= n <= 1 for n in numbers) and any(0 < n < 1 for n in numbers)
 
 
-def _as_percent(value):
+def as_percent(value):
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{round(value * 100, 1):g}%"
     return value
