@@ -106,6 +106,7 @@ class TrackerMappingForm(forms.Form):
                 self.initial.setdefault(f"{name}_round", proposal.period.name if proposal.period else "")
                 columns.append(_Column(self, name, table, c, heading, proposal))
             self.sheets.append(_Sheet(table, self[f"s{s}_skip"], columns))
+        self.kept_words = mapping.words
         self.words = []  # (field, the tracker's word, its form field)
         for chosen, words in (words_asked or {}).items():
             choices = [(value or NOTHING, label) for value, label in word_choices(chosen)]
@@ -174,7 +175,8 @@ class TrackerMappingForm(forms.Form):
     def mapping(self) -> Mapping:
         """The mapping as confirmed: every column's field, label and round, and the sheets left out."""
         data = self.cleaned_data
-        mapping = Mapping()
+        # The words chosen before (kept with the plan's mapping) stand; the page's answers are added to them.
+        mapping = Mapping(words={chosen: dict(words) for chosen, words in self.kept_words.items()})
         for s, sheet in enumerate(self.sheets):
             if data.get(f"s{s}_skip"):
                 mapping.skip.append(sheet.table.sheet)

@@ -16,8 +16,9 @@ from workbooks.tracker.translate import PlanFacts, tracker_workbook
 
 
 def is_plan_workbook(content: bytes, filename: str = "") -> bool:
-    """A workbook in the app's own format (it has a Plan sheet), rather than an area's own tracker (or a CSV or a
-    Word plan). A file that is not a workbook at all is left to the plan workbook reader, which says why."""
+    """A workbook in the app's own format (it has the Plan and Actions sheets), rather than an area's own tracker
+    (or a CSV or a Word plan). A file that is not a workbook at all is left to the plan workbook reader, which
+    says why."""
     if PurePath(filename).suffix.lower() in (".csv", ".docx"):
         return False
     from openpyxl import load_workbook
@@ -27,7 +28,8 @@ def is_plan_workbook(content: bytes, filename: str = "") -> bool:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         return PurePath(filename).suffix.lower() != ".xlsm"
     try:
-        return any(schema.PLAN.matches(title) for title in book.sheetnames)
+        # Both sheets the contract requires: a tracker may well call its one sheet "Plan".
+        return all(any(sheet.matches(title) for title in book.sheetnames) for sheet in (schema.PLAN, schema.ACTIONS))
     finally:
         book.close()
 
