@@ -116,7 +116,8 @@ class Refused(Exception):
 
 
 def read_tracker(file, *, filename: str = "") -> TrackerTables:
-    """Every sheet's table of a tracker (.xlsx, .xlsm or .csv), with the sheets skipped and the problems met."""
+    """Every sheet's table of a tracker (.xlsx, .xlsm or .csv), with the sheets skipped and the problems met. A Word
+    plan (.docx) is read by word.read_word into the same tables."""
     result = TrackerTables()
     try:
         data = bytes(file) if isinstance(file, bytes | bytearray) else file.read()
@@ -127,6 +128,10 @@ def read_tracker(file, *, filename: str = "") -> TrackerTables:
         result.problems.append(Problem(FILE, None, "", "", "is empty: there is no tracker in it."))
         return result
     kind = _kind(data, filename)
+    if kind == "docx":
+        from workbooks.tracker.word import read_word  # it reads tables with this module's rules
+
+        return read_word(data, filename=filename)
     try:
         if kind == "csv":
             _read_csv(data, filename, result)
@@ -140,20 +145,34 @@ def read_tracker(file, *, filename: str = "") -> TrackerTables:
 
 
 def _kind(data: bytes, filename: str) -> str:
-    """ "csv" or "xlsx", or why the file is neither. The name's suffix decides when there is one we know, since a CSV
-    can start with any bytes; otherwise the zip signature every .xlsx starts with."""
+    """ "csv", "xlsx" or "docx", or why the file is none of them. The name's suffix decides when there is one we
+    know, since a CSV can start with any bytes; otherwise the zip signature every .xlsx and .docx starts with, and
+    the part that makes a zip a Word document."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
+    if suffix == ".docx":
+        return "docx"
+    if suffix == ".doc":
+        return "is an old-style Word file (.doc): open it in Word and save it as a Word Document (.docx)."
     if suffix == ".xls" or data.startswith(OLD_EXCEL_SIGNATURE):
         return "is an old-style Excel file (.xls): open it in Excel and save it as an Excel Workbook (.xlsx)."
     if data.startswith(ZIP_SIGNATURE):
-        return "xlsx"
+        return "docx" if _holds_word_document(data) else "xlsx"
     if b"\x00" in data[:8192]:  # text never holds NUL bytes; anything binary that is not a zip is not a tracker
         return "is neither an Excel workbook (.xlsx) nor a CSV file we can read."
     return "csv"
+
+
+def _holds_word_document(data: bytes) -> bool:
+    """Whether a zip holds word/document.xml, the body of every Word document (an .xlsx has xl/workbook.xml)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # a broken zip: the workbook reader says so
 
 
 # Excel
@@ -318,8 +337,12 @@ def _dialect(text: str):
 # Finding the table
 
 
-def _add_table(title: str, grid: Grid, merges: list[Merge], result: TrackerTables) -> None:
-    """The sheet's table, or why it has none."""
+def _add_table(
+    title: str, grid: Grid, merges: list[Merge], result: TrackerTables, *, spread_across_data: bool = True
+) -> None:
+    """The sheet's table, or why it has none. `spread_across_data` False keeps a data cell merged across columns in
+    its first column only (a Word table's cell spanning two columns holds one value, not one for each), while the
+    header's spans and cells merged down over several rows are spread as ever."""
     if not grid:
         result.skipped.append((title, "is empty."))
         return
@@ -334,6 +357,8 @@ def _add_table(title: str, grid: Grid, merges: list[Merge], result: TrackerTable
         header = header + 1
     elif _groups_over(grid, merges, header - 1):  # the best row is the sub-headings
         top = header - 1
+    if not spread_across_data:
+        merges = [m for m in merges if m.top <= header or m.bottom > m.top]
     result.tables.append(_table(title, grid, merges, top, header))
 
 
