@@ -21,8 +21,9 @@ Areas publish their plan in Word in two shapes, often both in one document:
   "Actions, row 3" is the third block.
 
 A label is short text that names a field we know ("Lead", "By when", "What we will do") or one of a plan's own block
-headings ("What we want", "Success criteria"), or any short label used in two places or more: so a lone "Note: ..."
-in the introduction is not taken for a block, and a block needs two fields filled to count.
+headings ("What we want", "Success criteria"), or any short label used in two places or more. A block counts when
+it names an action (an "Action 1.1" line, or a label reading as the action or its reference, "What we will do") and
+has two fields filled: so "Note: ..." and "Lead: ..." in the introduction are not taken for an action.
 
 The file's bounds are the workbook's: its parts unzipped (``_too_big``), MAX_ROWS rows in a table, MAX_CELLS cells
 and paragraphs in all, MAX_CELL_CHARACTERS in a cell. A part declaring a DOCTYPE (where XML entities hide) is refused
@@ -210,6 +211,12 @@ class _Block:
 
     def filled(self) -> int:
         return sum(1 for lines in self.fields.values() if lines) + bool(self.ref) + bool(self.title)
+
+    def names_an_action(self) -> bool:
+        if self.ref or self.title:
+            return True
+        fields = propose_columns([self.names[key] for key, lines in self.fields.items() if lines])
+        return any(proposal.field in (Field.ACTION, Field.REF) for proposal in fields)
 
 
 def _read_document(document, result: TrackerTables) -> None:
@@ -409,8 +416,9 @@ def _label_table(grid: Grid, pairs: list[tuple[str, object]], walk: _Walk) -> No
 
 
 def _blocks_table(walk: _Walk) -> None:
-    """All the document's blocks as one table, a row per block with two fields or more, numbered in order."""
-    blocks = [block for block in walk.blocks if block.filled() >= 2]
+    """All the document's blocks as one table, a row per block naming an action with two fields or more, numbered
+    in order."""
+    blocks = [block for block in walk.blocks if block.filled() >= 2 and block.names_an_action()]
     if not blocks:
         return
     keys: dict[str, str] = {}  # normalised heading -> as first written, in order of first appearance

@@ -15,7 +15,8 @@ from workbooks.tracker.mapping import MappingError, mapping_from_json, mapping_j
 
 class Command(BaseCommand):
     help = (
-        "Import a plan: a plan workbook (.xlsx) or an area's own tracker (.xlsx, .xlsm or .csv), all or nothing. "
+        "Import a plan: a plan workbook (.xlsx) or an area's own tracker (.xlsx, .xlsm, .csv or a Word .docx), all or "
+        "nothing. "
         "With --dry-run, check it and say what would change. A tracker's columns are mapped from their headings "
         "(or as --mapping says); --save-mapping writes that mapping to edit and use with --mapping."
     )
