@@ -340,3 +340,30 @@ def test_manage_py_import_plan_previews_a_word_plan(tmp_path, world):
     )
     assert "Would create" in out.getvalue() and "dry run: nothing saved" in out.getvalue()
     assert not Plan.objects.filter(local_area="Northmoor").exists()
+
+
+def test_odd_spans_word_allows_are_read_in_their_columns():
+    """A cell "continuing" a merge with nothing above it, a span of zero columns and a row starting a column late
+    (gridBefore): read where they stand, nothing raised."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    table = document.add_table(rows=3, cols=3)
+    for row, values in zip(table.rows, [["Ref", "Action", "Lead"], ["1.1", "Recruit", "Head of SEND"],
+                                        ["1.2", "Panel", "Casework Manager"]], strict=True):  # fmt: skip
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    first_data = table.rows[1].cells
+    first_data[0]._tc.get_or_add_tcPr().append(parse_xml(f'<w:vMerge {nsdecls("w")} w:val="continue"/>'))
+    first_data[1]._tc.get_or_add_tcPr().append(parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="0"/>'))
+    last = table.rows[2]._tr
+    last.remove(last.tc_lst[0])  # the row starts one column late, as Word writes it
+    last.insert(0, parse_xml(f'<w:trPr {nsdecls("w")}><w:gridBefore w:val="1"/></w:trPr>'))
+    result = read_tracker(docx_bytes(document), filename="odd.docx")
+    assert result.problems == []
+    [read_table] = result.tables
+    assert [row.cells for row in read_table.rows] == [
+        [None, "Recruit", "Head of SEND"],
+        [None, "Panel", "Casework Manager"],
+    ]
