@@ -15,7 +15,7 @@ from actions.permissions import Role
 from planfields.models import PlanField
 from tests import factories
 from tests.jobs import run_queued_jobs
-from tests.workbooks import tracker_builders
+from tests.workbooks import tracker_builders, word_builders
 from workbooks.models import TrackerMapping, WorkbookUpload
 
 pytestmark = pytest.mark.django_db
@@ -372,6 +372,9 @@ def confirm_as_proposed(client, page, facts: dict) -> WorkbookUpload:
         tracker_builders.directorate_tracker,
         tracker_builders.csv_tracker,
         lambda: tracker_builders.csv_tracker(";"),
+        word_builders.tables_per_area_plan,
+        word_builders.labelled_blocks_plan,
+        word_builders.label_table_plan,
     ],
 )
 def test_each_councils_tracker_is_uploaded_mapped_imported_and_imported_again_changing_nothing(client, world, build):
