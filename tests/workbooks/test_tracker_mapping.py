@@ -118,16 +118,17 @@ def test_words_in_a_mapping_file_that_cannot_be_used_say_which_and_why(words, me
 
 
 def test_unread_words_lists_each_word_the_importer_cannot_read_once_as_first_written():
+    # The % complete column holds Excel fractions (0.5, 1), so its 1 reads as 100% and is not asked about.
     tables = read_tracker(io.BytesIO(tracker_builders.directorate_tracker().data), filename="d.xlsx").tables
-    assert unread_words(tables, None) == {Field.RAG: ["On track", "Off track"], Field.PERCENT_COMPLETE: ["1"]}
+    assert unread_words(tables, None) == {Field.RAG: ["On track", "Off track"]}
 
 
 def test_unread_words_leaves_out_the_words_the_mapping_gives_a_value_and_the_plans_own_stage_words():
     tables = read_tracker(io.BytesIO(tracker_builders.per_area_tracker().data), filename="p.xlsx").tables
-    assert unread_words(tables, None) == {Field.STAGE: ["Delivering"], Field.PERCENT_COMPLETE: ["1"]}
-    mapping = Mapping(words={Field.PERCENT_COMPLETE: {"1": "100"}})
-    assert unread_words(tables, mapping) == {Field.STAGE: ["Delivering"]}
-    assert unread_words(tables, mapping, stage_words=stage_words({"in_progress": "Delivering"})) == {}
+    assert unread_words(tables, None) == {Field.STAGE: ["Delivering"]}
+    mapping = Mapping(words={Field.STAGE: {"Delivering": "in_progress"}})
+    assert unread_words(tables, mapping) == {}
+    assert unread_words(tables, None, stage_words=stage_words({"in_progress": "Delivering"})) == {}
 
 
 def test_the_choices_for_a_word_are_the_apps_values_with_leaving_it_empty_first():
