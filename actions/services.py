@@ -78,14 +78,18 @@ def previous_rating(*, action: Action, period: ReportingPeriod) -> str:
     return earlier or ""
 
 
-def progress_update_place_errors(*, action: Action, period: ReportingPeriod) -> dict[str, str]:
-    """Whether `action` takes an update (or a draft) for `period` at all, as field -> message."""
+def progress_update_place_errors(
+    *, action: Action, period: ReportingPeriod, imported_history: bool = False
+) -> dict[str, str]:
+    """Whether `action` takes an update (or a draft) for `period` at all, as field -> message. A completed action
+    takes no more updates from a lead; history brought in from a tracker may still hold entries after it (a tracker
+    lists a delivered action as Blue term after term), which are kept as written."""
     errors: dict[str, str] = {}
     if period.plan_id != action.area.plan_id:
         errors["period"] = "This reporting period belongs to a different plan."
     elif period.status != ReportingPeriod.Status.OPEN:
         errors["period"] = f"{period.name} is not open for updates."
-    if action.status != Action.Status.OPEN:
+    if action.status != Action.Status.OPEN and not imported_history:
         errors["rag"] = f"This action is {action.get_status_display().lower()}; it takes no more updates."
     return errors
 
@@ -143,9 +147,9 @@ def progress_update_errors(
     The stage is the lead's report of delivery beside the rating: a Blue rating ("completed and embedded") needs
     the stage Complete when a stage is given, Complete needs the completion date, and a completion date is given
     only for a complete action (Blue, or the stage Complete), so a typed date is never dropped unseen."""
-    errors = progress_update_place_errors(action=action, period=period) | _delivery_errors(
-        stage=stage, percent_complete=percent_complete
-    )
+    errors = progress_update_place_errors(
+        action=action, period=period, imported_history=imported_history
+    ) | _delivery_errors(stage=stage, percent_complete=percent_complete)
     publishes_ratings = action.area.plan.publishes_ratings
     if not rag and (imported_history or not publishes_ratings):
         if not progress.strip():

@@ -671,7 +671,9 @@ class _Importer:
         # Trackers have no columns for these (export writes them): a Blue update is complete by its period's end
         # (or today), and a Red one's progress text says what is being done to recover it.
         if (rag == "blue" or stage == Stage.COMPLETE) and completion_date is None:
-            completion_date = min(period.end, date.today())
+            # An action already completed keeps the date it was completed on: a tracker listing it as Blue again
+            # next term does not move it.
+            completion_date = action.completed_on or min(period.end, date.today())
         if recovery_note is None:
             recovery_note = progress if rag == "red" else ""
         if (

@@ -74,6 +74,17 @@ def test_blue_completes_the_action(world):
     assert "rag" in errors_of(world, rag="amber")
 
 
+def test_a_completed_actions_later_entry_brought_in_as_history_is_kept_and_keeps_it_complete(world):
+    # A tracker lists a delivered action as Blue term after term: next term's import records that entry as written
+    # (the lead still cannot add one in the app) and the action stays completed on the day it was.
+    submit(world, rag="blue", impact="Plans now arrive within 20 weeks.", completion_date=date(2026, 2, 1))
+    later = submit(world, rag="blue", progress="Still within 20 weeks.", impact="", imported_history=True,
+                   completion_date=date(2026, 2, 1))  # fmt: skip
+    world.alice_action.refresh_from_db()
+    assert (later.progress, later.brought_in) == ("Still within 20 weeks.", True)
+    assert (world.alice_action.status, world.alice_action.completed_on) == (Action.Status.COMPLETED, date(2026, 2, 1))
+
+
 def test_a_closed_period_takes_no_updates(world):
     world.period.status = "closed"
     world.period.save()
