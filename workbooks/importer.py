@@ -564,6 +564,11 @@ class _Importer:
                 if due is None:
                     continue
                 due_label, due_date = due.label, due.date
+                if due.note:  # a term or year read as its last day: say what was assumed, where
+                    self.result.warnings.append(
+                        f"{row.sheet} row {row.number}, column {row.headers.get('due', 'due')}: "
+                        f"“{due.label}” {due.note}."
+                    )
                 if due.kind == "immediate":
                     due_date = self.plan.start_date
                 elif due.kind == "publication":

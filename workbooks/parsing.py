@@ -16,9 +16,19 @@ Due dates (parse_due)
   text and from date cells alike.
 - Date and datetime cells are kind "day" (the time is dropped) and their label is the ISO date.
 - Plain numbers are refused: Excel serial numbers are not expected, and a year alone (2020) is not a due date.
-- Quarters ("Q1 2021") are refused: local areas use both calendar and financial-year quarters, so Q1 could end
-  on 31 March or 30 June. Seasons, terms, academic or financial years ("2019/20"), a month without a year, and
-  "TBC"-style markers are refused too, each with a hint.
+- Terms, school and financial years, quarters and "end of 2024" are read as the last day they cover, the
+  wording kept as the label. Where that is a guess, Due.note says what was assumed, for the importer's preview:
+  - "end of 2024" (and "by the end of 2024") is 31 December 2024; a year alone ("2024", "in 2024") is refused.
+  - A term and its year ("Spring term 2024", "Summer 2025", "Autumn 24", "Autumn term 2024/25") is the last day
+    of the term as SCHOOL_TERMS counts it (autumn September-December, spring January-March, summer April-August,
+    as the tracker's rounds are counted), with a note: schools' own term dates differ. Winter, and a term
+    without a year, are refused.
+  - "2023-24", "2023/24", "2023/2024" is the end of the school year (31 August 2024), with a note that it could
+    be the financial year; "financial year 2023/24" / "FY 2023-24" is 31 March 2024 and "academic year 2023-24"
+    / "AY" 31 August 2024, without a note. A second year that does not follow the first is refused.
+  - "Q3 2024/25" (and "Q3 FY 2024") is a financial-year quarter counted from April: Q3 ends 31 December 2024.
+    "Q3 2024" is a calendar quarter (30 September 2024), with a note that it could be a financial one.
+- A month without a year and "TBC"-style markers are refused, each with a hint.
 - A range ("Apr 19 - Jul 19", "Feb 2018 to April 2018", "01/04/2019 - 31/07/2019") is due at its end. Its start
   may leave out the year ("Feb - April 2018"): it is then the latest such month not after the end. A range that
   ends before it starts is refused.
@@ -175,6 +185,21 @@ _SHIFTS = re.compile(
     r"\b(?:after|before|prior|within|following|from|since|begin\w*|start\w*|commenc\w*|until|till|not|or"
     r"|weeks?|days?|months?|years?|fortnights?|earliest|onwards?|beyond|originally|previously|was|ongoing|on-going)\b"
 )
+# The school terms as the app counts them (first and last month), shared by due dates ("Summer 2025") and the
+# reporting rounds a tracker heading names ("Summer term 2025 update", workbooks/tracker/columns.py), so that an
+# action due in a term falls in that term's round. The terms cover the whole year: summer runs to the end of August.
+SCHOOL_TERMS = {"autumn": (9, 12), "spring": (1, 3), "summer": (4, 8)}
+_BY = r"(?:(?:by|in|during|for)\s+)?(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
+_END_OF_YEAR = re.compile(r"(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:year\s+)?(?P<year>\d{4})")
+_YEAR_SPAN = r"(?P<y1>\d{4})\s*[/-]\s*(?P<y2>\d{4}|\d{2})"
+_TERM = re.compile(
+    rf"{_BY}(?P<term>autumn|spring|summer)(?:\s+term)?[\s,'’]*(?:(?P<year>\d{{4}}|\d{{2}})|{_YEAR_SPAN})"
+)
+_WHICH_YEAR = r"(?:(?P<which>academic|school|financial|fiscal)\s+year|(?P<short>ay|fy))"
+_SPAN = re.compile(rf"{_BY}(?:{_WHICH_YEAR}\s*)?{_YEAR_SPAN}")
+_QUARTER = re.compile(
+    rf"{_BY}(?:q|quarter\s*)(?P<q>[1-4])[\s,'’]*(?:(?P<fy>fy|financial\s+year)\s*)?(?:{_YEAR_SPAN}|(?P<year>\d{{4}}))"
+)
 _EXPECTED_DUE = "expected a month and year like 'March 2020', a date like 31/03/2020, or a phrase like 'ongoing'"
 
 
@@ -182,7 +207,13 @@ _EXPECTED_DUE = "expected a month and year like 'March 2020', a date like 31/03/
 class Due:
     date: date | None  # the date the action is due (for a month: its LAST day; for a range: the range's end)
     label: str  # the original text, stripped (kept so nothing is lost), "" when the cell was empty
-    kind: str  # "day" | "month" | "range" | "immediate" | "ongoing" | "recurring" | "publication" | "none"
+    # "day" | "month" | "range" | "term" | "year" | "quarter" | "immediate" | "ongoing" | "recurring"
+    # | "publication" | "none"
+    kind: str
+    # What was assumed when the wording could mean more than one date ("2023-24": the school year or the financial
+    # year?), for the importer to show beside the row: "read as 31 August 2024, the end of the school year 2023-24:
+    # write a month if you meant otherwise". "" when the reading is not a guess.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,18 +281,88 @@ def _range_end(text: str, label: str) -> date | None:
     return end.end
 
 
+def _spelt(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _span(label: str, first: str, second: str) -> int:
+    """The first year of a span written "2023-24", "2023/24" or "2023/2024", which must end the next year."""
+    start = _year(first)
+    if int(second) != (start + 1) % 10 ** len(second):  # "1999/00" follows on; "2023/25" does not
+        raise ParseError(
+            f"{_show(label)} is not a school or financial year: the second year must follow the first, like '2023-24'"
+        )
+    return start
+
+
+def _season_or_year(text: str, label: str) -> Due | None:
+    """A due date given as the end of a year, a school term, a school or financial year, or a quarter; None when the
+    text is none of these. The year a plan's actions run over is counted two ways (the school year to August, the
+    financial year to March), so a reading that has to pick one says so in its note."""
+    if match := _END_OF_YEAR.fullmatch(text):
+        return Due(date(_year(match["year"]), 12, 31), label, "year")
+    if match := _TERM.fullmatch(text):
+        first, last = SCHOOL_TERMS[match["term"]]
+        # "Autumn term 2024/25": autumn opens the school year, spring and summer close it.
+        year = _year(match["year"]) if match["year"] else _span(label, match["y1"], match["y2"]) + (first < 9)
+        end = _month_end(year, last)
+        note = (
+            f"read as {_spelt(end)}, the end of the {match['term']} term {year} as the app counts terms "
+            f"({calendar.month_name[first]} to {calendar.month_name[last]}): write a month if you meant otherwise"
+        )
+        return Due(end, label, "term", note)
+    if match := _QUARTER.fullmatch(text):
+        quarter = int(match["q"])
+        if match["year"] and not match["fy"]:  # "Q3 2024": a calendar quarter, July to September
+            end = _month_end(_year(match["year"]), 3 * quarter)
+            note = (
+                f"read as {_spelt(end)}, the end of quarter {quarter} of the calendar year {end.year}: write a month "
+                "if you meant a financial-year quarter"
+            )
+            return Due(end, label, "quarter", note)
+        # "Q3 2024/25": councils and the NHS count quarters from April, so Q3 is October to December 2024.
+        start = _year(match["year"]) if match["year"] else _span(label, match["y1"], match["y2"])
+        last = 3 * quarter + 3
+        return Due(_month_end(start + (last > 12), (last - 1) % 12 + 1), label, "quarter")
+    if match := _SPAN.fullmatch(text):
+        start = _span(label, match["y1"], match["y2"])
+        which = match["which"] or {"ay": "academic", "fy": "financial"}.get(match["short"] or "", "")
+        if which in ("financial", "fiscal"):
+            return Due(date(start + 1, 3, 31), label, "year")
+        end = date(start + 1, 8, 31)
+        if which:
+            return Due(end, label, "year")
+        shown = f"{start}-{str(start + 1)[2:]}"
+        note = (
+            f"read as {_spelt(end)}, the end of the school year {shown}: write a month if you meant otherwise "
+            f"(the financial year {shown} ends on 31 March {start + 1})"
+        )
+        return Due(end, label, "year", note)
+    return None
+
+
 def _no_date_reason(text: str, label: str) -> str:
     if re.fullmatch(r"(?:in|by|during|end of)?\s*\d{4}", text):
         return f"{_show(label)} is a year on its own: give the month too, like 'March 2020'"
     if re.search(r"\bq[1-4]\b|\bquarter\b", text):
         return (
-            f"{_show(label)} is a quarter, which could be a calendar or a financial-year quarter: "
-            "give the month it ends, like 'March 2021'"
+            f"{_show(label)} is a quarter we cannot read: write it like 'Q3 2024/25' (a financial-year quarter) "
+            "or 'Q3 2024' (a calendar quarter), or give the month it ends, like 'March 2021'"
         )
     if re.search(r"\b\d{4}\s*[/-]\s*(?:\d{2}|\d{4})\b|\b(?:academic|financial)\s+year\b", text):
-        return f"{_show(label)} is an academic or financial year: give the month it is due, like 'July 2020'"
+        return (
+            f"{_show(label)} is an academic or financial year we cannot read: write it like '2023-24' or "
+            "'financial year 2023/24', or give the month it is due, like 'July 2020'"
+        )
     if re.search(r"\b(?:spring|summer|autumn|winter|term)\b", text):
-        return f"{_show(label)} is a season or term, not a date: give the month, like 'July 2020'"
+        return (
+            f"{_show(label)} is not a school term we can read: write the term and its year, like 'Summer term 2025', "
+            "or give the month, like 'July 2020'"
+        )
     if _ANY_MONTH.search(text):
         return f"{_show(label)} has a month but no year: write it like 'March 2020'"
     if re.search(r"(?<![\d./-])\d{1,2}[/.-]\d{1,2}(?![\d./-])", text):
@@ -285,6 +386,8 @@ def _due_from_text(label: str) -> Due:
         return Due(point.end, label, point.kind)
     if end := _range_end(text, label):
         return Due(end, label, "range")
+    if due := _season_or_year(text, label):
+        return due
     found = list(_DATE.finditer(text))
     if len(found) > 1:
         raise ParseError(

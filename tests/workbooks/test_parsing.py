@@ -23,6 +23,7 @@ from workbooks.parsing import (
     parse_rag,
     parse_score,
 )
+from workbooks.tracker.columns import period_named_in
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -107,11 +108,15 @@ def test_due_ignores_today():
 
 
 DUE_REFUSED = [
-    ("Q1 2021", "quarter"),
-    ("Spring 2020", "season or term"),
-    ("Summer term 2020", "season or term"),
-    ("2019/20", "academic or financial year"),
+    ("Quarter 5 2021", "quarter we cannot read"),
+    ("Spring", "not a school term we can read"),
+    ("Winter 2020", "not a school term we can read"),
+    ("2019/21", "the second year must follow the first"),
+    ("2020-03", "the second year must follow the first"),
+    ("Autumn term 2024/26", "the second year must follow the first"),
+    ("financial year 2019", "academic or financial year we cannot read"),
     ("2020", "year on its own"),
+    ("in 2024", "year on its own"),
     ("March", "no year"),
     ("May 25th", "no year"),
     ("TBC", "no due date"),
@@ -138,6 +143,75 @@ DUE_REFUSED = [
     ("Dec 2017 onwards", "'onwards'"),
     ("31/03", "no year"),
 ]
+
+
+# Terms, school and financial years, quarters and "end of 2024" (issue 18): the wording is the label, the date the
+# last day it covers, and a note says what was assumed when the wording could mean more than one date.
+SCHOOL_YEAR_NOTE = "read as 31 August 2024, the end of the school year 2023-24: write a month if you meant otherwise"
+DUE_SEASONS = [
+    ("end of 2024", date(2024, 12, 31), "year", ""),
+    ("By the end of 2024", date(2024, 12, 31), "year", ""),
+    ("Spring term 2024", date(2024, 3, 31), "term", "the end of the spring term 2024"),
+    ("Summer 2025", date(2025, 8, 31), "term", "the end of the summer term 2025"),  # the demo tracker's target date
+    ("Autumn term 2024", date(2024, 12, 31), "term", "the end of the autumn term 2024"),
+    ("by Autumn 24", date(2024, 12, 31), "term", "the end of the autumn term 2024"),
+    ("Autumn term 2024/25", date(2024, 12, 31), "term", "the end of the autumn term 2024"),
+    ("Summer term 2024-25", date(2025, 8, 31), "term", "the end of the summer term 2025"),
+    ("2023-24", date(2024, 8, 31), "year", SCHOOL_YEAR_NOTE),
+    ("2023/24", date(2024, 8, 31), "year", SCHOOL_YEAR_NOTE),
+    ("2023/2024", date(2024, 8, 31), "year", SCHOOL_YEAR_NOTE),
+    ("Academic year 2023-24", date(2024, 8, 31), "year", ""),
+    ("Financial year 2023/24", date(2024, 3, 31), "year", ""),
+    ("FY 2023-24", date(2024, 3, 31), "year", ""),
+    ("Q3 2024/25", date(2024, 12, 31), "quarter", ""),  # financial-year quarters count from April
+    ("Q4 2024/25", date(2025, 3, 31), "quarter", ""),
+    ("Q1 FY 2025", date(2025, 6, 30), "quarter", ""),
+    ("Q3 2024", date(2024, 9, 30), "quarter", "the end of quarter 3 of the calendar year 2024"),
+]
+
+
+@pytest.mark.parametrize(("value", "when", "kind", "note"), DUE_SEASONS)
+def test_due_terms_years_and_quarters(value, when, kind, note):
+    due = parse_due(value)
+    assert (due.date, due.label, due.kind) == (when, value, kind)
+    if note:
+        assert note in due.note and due.note.startswith(f"read as {when.day} {calendar.month_name[when.month]}")
+    else:
+        assert due.note == ""
+
+
+def test_due_term_ends_agree_with_the_rounds_a_heading_names():
+    """An action due "Summer 2025" falls due on the last day of the round "Summer term 2025 update"."""
+    for term in ("Autumn", "Spring", "Summer"):
+        round_ = period_named_in(f"{term} term 2025 update")
+        assert parse_due(f"{term} 2025").date == round_.end
+
+
+@FAST
+@given(
+    st.integers(1970, 2098),
+    st.sampled_from(["-", "/", " - ", " / "]),
+    st.booleans(),
+    st.sampled_from([str, str.lower, str.upper]),
+)
+def test_due_year_span_is_the_school_year_unless_it_says_financial(start, sep, long_end, case):
+    second = str(start + 1) if long_end else f"{(start + 1) % 100:02d}"
+    span = f"{start}{sep}{second}"
+    guessed = parse_due(span)
+    assert (guessed.date, guessed.kind) == (date(start + 1, 8, 31), "year")
+    assert "school year" in guessed.note and f"31 March {start + 1}" in guessed.note
+    financial = parse_due(case(f"financial year {span}"))
+    assert (financial.date, financial.note) == (date(start + 1, 3, 31), "")
+
+
+@FAST
+@given(st.integers(1, 4), st.integers(1970, 2098))
+def test_due_quarters_end_on_their_last_day(quarter, year):
+    calendar_quarter = parse_due(f"Q{quarter} {year}")
+    assert calendar_quarter.date == month_end(year, 3 * quarter) and calendar_quarter.note
+    financial = parse_due(f"Q{quarter} {year}/{(year + 1) % 100:02d}")
+    months = [(year, m) for m in range(4, 13)] + [(year + 1, m) for m in range(1, 4)]
+    assert financial.date == month_end(*months[3 * quarter - 1]) and financial.note == ""
 
 
 @pytest.mark.parametrize(("value", "reason"), DUE_REFUSED)

@@ -1,0 +1,48 @@
+"""The rules of reading of issue 18, through the importer: what a tracker's cells become and what the preview says
+about them. The pure readings are in test_parsing.py; here, that the importer keeps the wording, uses the date read,
+and locates each assumption by the tracker's own sheet, row, column and value."""
+
+from datetime import date
+
+import pytest
+
+from actions.models import Action
+from tests.workbooks.test_tracker_import import bring_in, tracker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_terms_and_years_are_due_on_their_last_day_and_the_preview_says_what_was_assumed(world):
+    table = tracker(
+        (5, ["1.1", "1. Timeliness", "Recruit coordinators", "Head of SEND", "Summer 2025", "50%", "In progress",
+             None, None, ""]),
+        (6, ["1.2", "1. Timeliness", "Weekly panel", "Head of SEND", "2023-24", "10%", "In progress", None, None, ""]),
+        (7, ["1.3", "1. Timeliness", "Joint plan", "Head of SEND", "Q3 2024/25", "0%", "Not started", None, None, ""]),
+        (8, ["1.4", "1. Timeliness", "Audit", "Head of SEND", "end of 2024", "0%", "Not started", None, None, ""]),
+    )  # fmt: skip
+    result = bring_in(world.manager, table)
+    assert result.ok, [str(p) for p in result.problems]
+    dues = {a.ref: (a.due_label, a.due_date) for a in Action.objects.filter(area__plan__local_area="Northmoor")}
+    assert dues == {
+        "1.1": ("Summer 2025", date(2025, 8, 31)),
+        "1.2": ("2023-24", date(2024, 8, 31)),
+        "1.3": ("Q3 2024/25", date(2024, 12, 31)),
+        "1.4": ("end of 2024", date(2024, 12, 31)),
+    }
+    assumed = [w for w in result.warnings if "read as" in w]
+    assert assumed == [
+        "WSoA tracker row 5, column Target Date: “Summer 2025” read as 31 August 2025, the end of the summer term "
+        "2025 as the app counts terms (April to August): write a month if you meant otherwise.",
+        "WSoA tracker row 6, column Target Date: “2023-24” read as 31 August 2024, the end of the school year "
+        "2023-24: write a month if you meant otherwise (the financial year 2023-24 ends on 31 March 2024).",
+    ]
+
+
+def test_a_due_date_that_still_cannot_be_read_is_a_located_problem(world):
+    table = tracker(
+        (5, ["1.1", "1. Timeliness", "Recruit", "Head of SEND", "Winter 2025", "50%", "In progress", None, None, ""]),
+    )  # fmt: skip
+    result = bring_in(world.manager, table)
+    assert not result.ok
+    shown = [str(p) for p in result.problems]
+    assert any("row 5" in p and "Target Date" in p and "Winter 2025" in p and "Summer term 2025" in p for p in shown)
