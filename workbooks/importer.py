@@ -55,6 +55,8 @@ from workbooks.own_fields import OwnFieldsImport
 from workbooks.parsing import (
     Lead,
     ParseError,
+    is_placeholder_lead,
+    organisation_lead,
     parse_area_kind,
     parse_band,
     parse_due,
@@ -139,19 +141,6 @@ class ImportResult:
             applied=data["applied"],
         )
 
-
-# What trackers write where a lead is not known yet: no lead (with a warning), never an officer called "TBC".
-PLACEHOLDER_LEADS = {
-    "tbc",
-    "tba",
-    "tbd",
-    "tobeconfirmed",
-    "tobeagreed",
-    "tobeannounced",
-    "tobeappointed",
-    "tobedecided",
-    "tobedetermined",
-}
 
 # Each sheet's rows name one record each: (sheet, the columns that name it, what to call it in a problem).
 UNIQUE_ROWS = (
@@ -366,6 +355,8 @@ class _Importer:
 
     def leads(self, row: Row, column: str) -> list[Officer] | None:
         text = row.text(column)
+        # The plan's organisations as they spell themselves, so that "PaCiP" alone leads as "PaCiP lead".
+        names = {name for o in self.organisations.values() for name in (o.name, o.short_name) if name}
         if ";" in text or "\n" in text:
             # Leads listed one per line or with semicolons (as export writes them) keep any commas inside a post
             # title ("Service Leader, CYPDS"): each part is one lead, "Post (Person)".
@@ -378,13 +369,17 @@ class _Importer:
                 post, person = match["post"].strip(), (match["person"] or "").strip()
                 if schema.normalise(person) in self.organisations:  # "Head of Inclusion (CFC)": its organisation
                     parsed.append(Lead(post, "", person))
+                elif person and (named := organisation_lead(person, names)):  # "DCO (ICB)": the ICB's DCO
+                    parsed.append(Lead(post, "", named.organisation))
+                elif not person and (organisation := organisation_lead(post, names)):
+                    parsed.append(organisation)  # "ICB" alone: the ICB's lead, not a person called ICB
                 else:
                     parsed.append(Lead(post, person))
         else:
-            parsed = self.parsed(row, column, parse_leads, organisations=set(self.organisations))
+            parsed = self.parsed(row, column, parse_leads, organisations=names)
         if parsed is None:
             return None
-        known = [lead for lead in parsed if lead.person or schema.normalise(lead.post) not in PLACEHOLDER_LEADS]
+        known = [lead for lead in parsed if lead.person or not is_placeholder_lead(lead.post)]
         if len(known) < len(parsed):
             if not known:
                 self.placeholder_cells.add((row.sheet, row.number, column))

@@ -46,7 +46,15 @@ Due dates (parse_due)
   whenever it is imported.
 
 Leads (parse_leads)
-- Split on "&", the word "and", ";", "/", "," and newlines, never inside brackets and never on spaces.
+- Split on ";", newlines, "/", "," and on "&" or the word "and", never inside brackets and never on spaces.
+  "&" and "and" split only where both sides can stand as leads: not beside a single word that is not an acronym
+  ("Head of SEND & Inclusion", "Inclusion & SEND Delivery Group"), nor between a single word and a team's or a
+  board's name ("SEND & Inclusion Board"). A person in brackets closes a lead ("Head of SEND (Jo Bloggs) & ...").
+- An organisation alone (one in `organisations`, "ICB", "CCG", or a name ending in ICB, CCG, NHS Trust,
+  Foundation Trust or Council) is not a person: it leads through "<organisation> lead" in that organisation. In
+  brackets after a post it is the post's organisation ("Head of SEND (Northgate NHS Trust)"), as after a comma.
+- is_placeholder_lead: "TBC", "to be confirmed", "vacant", "post vacant", "vacancy"... mean no lead yet; the
+  importer leaves the action without that lead and warns. A placeholder never qualifies a post after a comma.
 - A name of an organisation in `organisations` is never split, even when it contains "and" or "/", and is
   written the way `organisations` spells it ("PACIP" -> "PaCiP").
 - Brackets at the end of a lead name the person: "Head of SEND (Jayne Howarth)". Brackets holding an acronym or
@@ -60,8 +68,8 @@ Leads (parse_leads)
   acronym is a lead of its own, so "Service Leader, CYPDS, PaCiP" is [Service Leader, CYPDS] and [PaCiP] with
   or without `organisations`.
 - Known limits, so the importer should show the leads it read for confirmation: "Service Leader, Education
-  Leadership" is two leads (a qualifier written in words cannot be told apart from a second post), and "and"
-  always splits unless it is inside an organisation's name ("Head of Access and Inclusion" is two leads).
+  Leadership" is two leads (a qualifier written in words cannot be told apart from a second post); "DCO & SEND
+  Board" is one lead.
 
 RAG (parse_rag), bands (parse_band) and scores (parse_score)
 - Case, surrounding whitespace and trailing . , ; : ! ? are ignored. "Complete", "Completed" and "Done" are
@@ -93,6 +101,8 @@ __all__ = [
     "Lead",
     "Number",
     "ParseError",
+    "is_placeholder_lead",
+    "organisation_lead",
     "parse_band",
     "parse_due",
     "parse_leads",
@@ -462,13 +472,63 @@ _QUALIFIED = re.compile(r"\b(?:of|for)\b", re.IGNORECASE)
 _ORGANISATION_NAME = re.compile(r"\S.*\b(?:ICB|CCG|NHS Trust|Foundation Trust|Council)$")
 
 
+# What trackers write where a lead is not known yet, compared without case, spaces or punctuation: "no lead yet"
+# (the importer warns), never an officer called "TBC" or "Vacant".
+PLACEHOLDER_LEADS = frozenset(
+    {
+        "tbc",
+        "tba",
+        "tbd",
+        "tobeconfirmed",
+        "tobeagreed",
+        "tobeannounced",
+        "tobeappointed",
+        "tobedecided",
+        "tobedetermined",
+        "toberecruited",
+        "vacant",
+        "postvacant",
+        "vacantpost",
+        "currentlyvacant",
+        "vacancy",
+    }
+)
+# Organisations known by their kind alone: "ICB" leading an action is the ICB, not a person called ICB.
+_ORGANISATIONS_BY_KIND = {"icb", "ccg"}
+
+
+def is_placeholder_lead(text) -> bool:
+    """Whether a lead cell (or one lead in it) says that nobody leads yet: "TBC", "to be confirmed", "Post vacant"."""
+    return isinstance(text, str) and normalise(text) in PLACEHOLDER_LEADS
+
+
+def _names_organisation(text: str, orgs: dict[str, str]) -> bool:
+    """An organisation the plan knows (by name or short name), "ICB" or "CCG", or a name ending as NHS and council
+    bodies' names end ("Northgate NHS Trust")."""
+    key = normalise(text)
+    return key in orgs or key in _ORGANISATIONS_BY_KIND or bool(_ORGANISATION_NAME.fullmatch(text))
+
+
+def organisation_lead(text: str, organisations=frozenset()) -> Lead | None:
+    """The lead an organisation alone stands for ("ICB", "PaCiP", "Northgate NHS Trust"): its lead for the action,
+    the officer "<organisation> lead" in that organisation. None when the text is not an organisation."""
+    names = {" ".join(o.split()) for o in organisations if isinstance(o, str) and normalise(o)}
+    orgs = {normalise(name): name for name in names}
+    text = " ".join(text.split())
+    if not text or not _names_organisation(text, orgs):
+        return None
+    name = orgs.get(normalise(text), text)
+    return Lead(f"{name} lead", "", name)
+
+
 def _is_acronym(text: str) -> bool:
     return bool(_ACRONYM.fullmatch(text)) and sum(c.isupper() for c in text) >= 2
 
 
-def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[bool, str]]:
-    """Segments between separators at bracket depth 0, each flagged when a comma came before it."""
-    segments, start, depth, i, after_comma = [], 0, 0, 0, False
+def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[str, str]]:
+    """Segments between separators at bracket depth 0, each with the separator before it as written ("", ",", "&",
+    "and", ";", "/", a newline)."""
+    segments, start, depth, i, before = [], 0, 0, 0, ""
     while i < len(text):
         ch = text[i]
         if ch == "(":
@@ -482,15 +542,63 @@ def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[bool, str]]
                 i = org.end()
                 continue
             if sep := _LEAD_SEP.match(text, i):
-                segments.append((after_comma, text[start:i]))
-                after_comma = sep.group(1) is not None
+                segments.append((before, text[start:i]))
+                before = sep.group().strip(" \t") or sep.group()
                 start = i = sep.end()
                 continue
         i += 1
     if depth:
         raise ParseError(f"{_show(text)} opens a bracket that is never closed")
-    segments.append((after_comma, text[start:]))
+    segments.append((before, text[start:]))
     return segments
+
+
+# The last word of a team's or a board's name: "Inclusion & SEND Delivery Group" is one lead, not two.
+_TEAM_WORD = re.compile(
+    r"\b(?:group|board|team|panel|partnership|forum|committee|network|hub|service|services|directorate"
+    r"|department|unit|alliance|collaborative|steering group|working group)$",
+    re.IGNORECASE,
+)
+
+
+def _bare_post(segment: str) -> tuple[str, bool]:
+    """The segment without a person in brackets at its end, and whether it had one."""
+    segment = " ".join(segment.split())
+    match = re.fullmatch(r"(?P<post>.*?)\s*\((?P<inner>[^()]*)\)", segment)
+    if match and match["post"] and not _is_acronym(match["inner"].strip()):
+        return match["post"], True
+    return segment, False
+
+
+def _a_word_of_a_name(text: str) -> bool:
+    """One word that is not an acronym or a placeholder: "Inclusion" in "Head of SEND & Inclusion" names part of
+    a post or a team, never a lead of its own."""
+    return bool(re.fullmatch(r"[A-Za-z'’-]+", text)) and not _is_acronym(text) and not is_placeholder_lead(text)
+
+
+def _joined_by_and(before: str, after: str, orgs: dict[str, str]) -> bool:
+    """Whether "&" or "and" between two segments is inside one name rather than between two leads. Splitting is
+    kept only where both sides can stand as leads: "Head of SEND & DCO", "DCS and CCG lead", "Head of SEND (Jayne
+    Howarth) & Head of Access (Allyson Milward)". "Head of SEND & Inclusion", "Inclusion & SEND Delivery Group"
+    and "SEND & Inclusion Board" are one lead each."""
+    first, first_person = _bare_post(before)
+    second, second_person = _bare_post(after)
+    if not first or not second or normalise(first) in orgs or normalise(second) in orgs:
+        return False
+    if first_person:  # "Head of SEND (Jayne Howarth) & Inclusion": the person closes the first lead
+        return False
+    single_first = bool(re.fullmatch(r"[A-Za-z'’-]+", first)) and not is_placeholder_lead(first)
+    return _a_word_of_a_name(first) or _a_word_of_a_name(second) or (single_first and bool(_TEAM_WORD.search(second)))
+
+
+def _join_names(segments: list[tuple[str, str]], orgs: dict[str, str]) -> list[tuple[str, str]]:
+    joined: list[tuple[str, str]] = []
+    for before, text in segments:
+        if joined and before.casefold() in ("&", "and") and _joined_by_and(joined[-1][1], text, orgs):
+            joined[-1] = (joined[-1][0], f"{joined[-1][1].rstrip()} {before} {text.lstrip()}")
+        else:
+            joined.append((before, text))
+    return joined
 
 
 def _post_and_person(text: str, orgs: dict[str, str]) -> tuple[str, str]:
@@ -506,8 +614,8 @@ def _post_and_person(text: str, orgs: dict[str, str]) -> tuple[str, str]:
     head, inner = text[:opening].strip(), text[opening + 1 : -1].strip()
     if not inner:
         return head, ""
-    if normalise(inner) in orgs and head:
-        return head, f"({orgs[normalise(inner)]})"  # the post's organisation, read by parse_leads
+    if head and _names_organisation(inner, orgs):
+        return head, f"({orgs.get(normalise(inner), inner)})"  # the post's organisation, read by parse_leads
     if _is_acronym(inner) or normalise(inner) in orgs:
         return text, ""
     if not head:
@@ -533,7 +641,8 @@ def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
     # Whether the lead can still be given its organisation after a comma: a post in words, no person, no
     # organisation and no comma qualifier yet, not itself an organisation.
     open_to_organisation: list[bool] = []
-    for after_comma, raw in _split_leads(text, org_re):
+    for before, raw in _join_names(_split_leads(text, org_re), orgs):
+        after_comma = before == ","
         post, person = _post_and_person(" ".join(raw.split()), orgs)
         if not post:
             continue
@@ -544,14 +653,21 @@ def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
             continue
         key = normalise(post)
         post = orgs.get(key, post)
-        names_organisation = key in orgs or bool(_ORGANISATION_NAME.fullmatch(post))
+        names_organisation = _names_organisation(post, orgs)
         if after_comma and leads and open_to_organisation[-1] and names_organisation and not person:
             leads[-1] = Lead(leads[-1].post, "", post)
             closed[-1], open_to_organisation[-1] = True, False
             continue
-        if after_comma and leads and not closed[-1] and _is_acronym(post) and key not in orgs:
+        qualifier = _is_acronym(post) and key not in orgs and not is_placeholder_lead(post)
+        if after_comma and leads and not closed[-1] and qualifier:
             leads[-1] = Lead(f"{leads[-1].post}, {post}", person)
             closed[-1], open_to_organisation[-1] = True, False
+            continue
+        if names_organisation and not person:
+            # An organisation alone leads through its lead for the action: the officer "ICB lead" in the ICB.
+            leads.append(Lead(f"{post} lead", "", post))
+            closed.append(True)
+            open_to_organisation.append(False)
             continue
         leads.append(Lead(post, person))
         open_to_organisation.append(not person and not names_organisation)

@@ -46,3 +46,29 @@ def test_a_due_date_that_still_cannot_be_read_is_a_located_problem(world):
     assert not result.ok
     shown = [str(p) for p in result.problems]
     assert any("row 5" in p and "Target Date" in p and "Winter 2025" in p and "Summer term 2025" in p for p in shown)
+
+
+def leads_of(ref: str) -> list[tuple[str, str, str]]:
+    action = Action.objects.get(area__plan__local_area="Northmoor", ref=ref)
+    return sorted((o.post_title, o.person_name, o.organisation.name) for o in action.leads.all())
+
+
+def test_leads_teams_organisations_and_placeholders(world):
+    table = tracker(
+        (5, ["1.1", "1. Timeliness", "Panel", "Inclusion & SEND Delivery Group", "March 2025", "0%", "Not started",
+             None, None, ""]),
+        (6, ["1.2", "1. Timeliness", "Audit", "Head of SEND & Inclusion (Ana Ruiz); ICB", "March 2025", "0%",
+             "Not started", None, None, ""]),
+        (7, ["1.3", "1. Timeliness", "Review", "Post vacant", "March 2025", "0%", "Not started", None, None, ""]),
+        (8, ["1.4", "1. Timeliness", "Plan", "Designated Clinical Officer, ICB", "March 2025", "0%", "Not started",
+             None, None, ""]),
+    )  # fmt: skip
+    result = bring_in(world.manager, table)
+    assert result.ok, [str(p) for p in result.problems]
+    assert leads_of("1.1") == [("Inclusion & SEND Delivery Group", "", "Northmoor")]
+    assert leads_of("1.2") == [("Head of SEND & Inclusion", "Ana Ruiz", "Northmoor"), ("ICB lead", "", "ICB")]
+    assert leads_of("1.3") == []
+    assert leads_of("1.4") == [("Designated Clinical Officer", "", "ICB")]
+    assert any(w.startswith("WSoA tracker row 7, column Lead Officer: “Post vacant” is a placeholder") for w in
+               result.warnings)  # fmt: skip
+    assert any("“ICB”, named with a post, is not an organisation this plan knows" in w for w in result.warnings)
