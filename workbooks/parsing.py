@@ -780,8 +780,9 @@ def parse_stage(value, *, words: dict[str, str] | None = None) -> str:
 
 
 def parse_percent_complete(value) -> int | None:
-    """A percentage complete, 0 to 100, as a whole number; None for a blank cell. "60%", "60" and a cell Excel holds
-    as 0.6 (formatted 60%) are all 60. Exactly 1 as a number is refused: 1% or 100%?"""
+    """A percentage complete, 0 to 100, as a whole number; None for a blank cell. "60%", " 60 % ", "60", "0.6" and a
+    cell Excel holds as 0.6 (formatted 60%) are all 60. Exactly 1 as a number is refused: 1% or 100%? (a column of
+    Excel fractions is read as such before it gets here, workbooks/tracker/translate.py); the text "1" is 1%."""
     reason = f"{_show(value)} is not a percentage complete: write a whole number from 0 to 100, like 60%"
     if value is None or isinstance(value, bool):
         if value is None:
@@ -791,10 +792,12 @@ def parse_percent_complete(value) -> int | None:
         text = value.strip()
         if not text:
             return None
-        match = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)\s*%?", text)
+        match = re.fullmatch(r"(\d{1,3}(?:\.\d+)?|\.\d+)\s*(%?)", text)
         if not match:
             raise ParseError(reason)
         number = Decimal(match.group(1))
+        if not match.group(2) and 0 < number < 1:  # "0.8" typed, or a CSV of Excel's 80%: a fraction
+            number *= 100
     elif isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             raise ParseError(reason)

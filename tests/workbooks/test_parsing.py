@@ -21,6 +21,7 @@ from workbooks.parsing import (
     parse_due,
     parse_leads,
     parse_number,
+    parse_percent_complete,
     parse_rag,
     parse_score,
 )
@@ -698,3 +699,40 @@ def test_score_examples(value, score):
 def test_score_refused(value):
     with pytest.raises(ParseError, match="scored from 1 to 5"):
         parse_score(value)
+
+
+# ----------------------------------------------------------------------------------------------- % complete (issue 18)
+
+
+@pytest.mark.parametrize("value", [80, "80", "80%", " 80 % ", "0.8", " 0.80 ", ".8", 0.8])
+def test_percent_complete_eighty_however_written(value):
+    assert parse_percent_complete(value) == 80
+
+
+def test_a_lone_text_one_stays_one_percent():
+    assert parse_percent_complete("1") == 1 and parse_percent_complete("1%") == 1
+
+
+@FAST
+@given(st.integers(0, 100), st.sampled_from(["{}", "{}%", " {} % ", "{} %", "  {}"]))
+def test_percent_complete_whole_numbers_read_as_written(percent, shape):
+    assert parse_percent_complete(shape.format(percent)) == percent
+
+
+@FAST
+@given(st.integers(1, 99))
+def test_percent_complete_fractions_typed_as_text_are_percentages(percent):
+    assert parse_percent_complete(f"0.{percent:02d}") == percent
+    with pytest.raises(ParseError, match="whole number"):  # with its sign it is a fraction of one percent
+        parse_percent_complete(f"0.{percent:02d}%")
+
+
+@FAST
+@given(
+    st.sampled_from(sorted(RAG_ACCEPTED)),
+    st.sampled_from([str, str.upper, str.title]),
+    st.sampled_from(["", " ", "  \t"]),
+)
+def test_rag_reads_letters_and_words_in_any_case_and_spacing(spelling, case, pad):
+    spaced = pad + case(spelling).replace(" ", "   ") + pad
+    assert parse_rag(spaced) == RAG_ACCEPTED[spelling]
