@@ -672,6 +672,14 @@ class _Importer:
         # (or today), and a Red one's progress text says what is being done to recover it.
         if (rag == "blue" or stage == Stage.COMPLETE) and completion_date is None:
             completion_date = min(period.end, date.today())
+            # Never silently: the programme manager is told which row was dated so, to give the real date.
+            column = "rag" if row.get("rag") or "stage" not in row.cells else "stage"
+            self.result.warnings.append(
+                f"{row.sheet} row {row.number}, column {row.headers.get(column, column)}: "
+                f"“{row.text(column)}” completes {action.ref} but no completion date was given, so it is recorded as "
+                f"completed on {completion_date:%-d %B %Y}, the end of {period.name}: give the date it was completed "
+                "if you know it."
+            )
         if recovery_note is None:
             recovery_note = progress if rag == "red" else ""
         if (
@@ -861,11 +869,18 @@ class _Importer:
             if (action.ref, period.name.casefold()) in listed:
                 continue
             existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
+            extras = {}
+            if rag == "blue" and row.get("completed on"):  # "Completed" with the row's completion date (issue 18)
+                extras["completion_date"] = self.date_of(row, "completed on")
+                if extras["completion_date"] is None:
+                    continue
             if existing and existing.rag == rag and not (row.text("progress") or row.text("impact")):
                 # The tracker gives the current rating without narrative; the Updates sheet had it already.
                 self.result.count("unchanged", "Progress update")
                 continue
-            self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), row.text("evidence"))
+            self.submit_update(
+                row, action, period, rag, row.text("progress"), row.text("impact"), row.text("evidence"), **extras
+            )
 
     def action_states(self) -> None:
         """Each action's status and completion date, once its updates are in (a Blue update completes an action;

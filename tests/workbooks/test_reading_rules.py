@@ -2,12 +2,16 @@
 about them. The pure readings are in test_parsing.py; here, that the importer keeps the wording, uses the date read,
 and locates each assumption by the tracker's own sheet, row, column and value."""
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from actions.models import Action
-from tests.workbooks.test_tracker_import import bring_in, tracker
+from tests.workbooks.test_tracker_import import FACTS, bring_in, mapped, tracker
+from workbooks.importer import import_workbook
+from workbooks.tracker.columns import PeriodGuess
+from workbooks.tracker.translate import tracker_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +76,31 @@ def test_leads_teams_organisations_and_placeholders(world):
     assert any(w.startswith("WSoA tracker row 7, column Lead Officer: “Post vacant” is a placeholder") for w in
                result.warnings)  # fmt: skip
     assert any("“ICB”, named with a post, is not an organisation this plan knows" in w for w in result.warnings)
+
+
+COMPLETION_HEADERS = ["Ref", "Area", "Action", "Lead Officer", "Target Date", "RAG Status", "Date completed",
+                      "Latest update"]  # fmt: skip
+SPRING_ROUND = PeriodGuess("March 2025", date(2025, 3, 1), date(2025, 3, 31))
+
+
+def test_completed_in_the_rag_column_completes_the_action_on_the_rows_date_or_says_it_had_none(world):
+    table = tracker(
+        (5, ["1.1", "1. Timeliness", "Recruit", "Head of SEND", "March 2025", "Completed", "14/02/2025", "Done."]),
+        (6, ["1.2", "1. Timeliness", "Panel", "Head of SEND", "March 2025", "Complete", None, "Running."]),
+        (7, ["1.3", "1. Timeliness", "Audit", "Head of SEND", "March 2025", "g", None, "On track."]),
+        headers=COMPLETION_HEADERS,
+    )
+    # The RAG column reports the round named on the mapping page.
+    facts = dataclasses.replace(FACTS, current_period=SPRING_ROUND)
+    workbook = tracker_workbook([table], mapped(table), facts)
+    result = import_workbook(None, by=world.manager, dry_run=False, workbook=workbook)
+    assert result.ok, [str(p) for p in result.problems]
+    actions = {a.ref: a for a in Action.objects.filter(area__plan__local_area="Northmoor")}
+    assert (actions["1.1"].stage, actions["1.1"].completed_on) == ("complete", date(2025, 2, 14))
+    assert (actions["1.2"].stage, actions["1.2"].completed_on) == ("complete", date(2025, 3, 31))
+    assert actions["1.3"].completed_on is None and actions["1.3"].current_rag == "green"
+    undated = [w for w in result.warnings if "no completion date was given" in w]
+    assert undated == [
+        "WSoA tracker row 6, column RAG Status: “Complete” completes 1.2 but no completion date was given, so it is "
+        "recorded as completed on 31 March 2025, the end of March 2025: give the date it was completed if you know it."
+    ]
