@@ -55,6 +55,8 @@ from workbooks.own_fields import OwnFieldsImport
 from workbooks.parsing import (
     Lead,
     ParseError,
+    is_placeholder_lead,
+    organisation_lead,
     parse_area_kind,
     parse_band,
     parse_due,
@@ -139,19 +141,6 @@ class ImportResult:
             applied=data["applied"],
         )
 
-
-# What trackers write where a lead is not known yet: no lead (with a warning), never an officer called "TBC".
-PLACEHOLDER_LEADS = {
-    "tbc",
-    "tba",
-    "tbd",
-    "tobeconfirmed",
-    "tobeagreed",
-    "tobeannounced",
-    "tobeappointed",
-    "tobedecided",
-    "tobedetermined",
-}
 
 # Each sheet's rows name one record each: (sheet, the columns that name it, what to call it in a problem).
 UNIQUE_ROWS = (
@@ -366,6 +355,8 @@ class _Importer:
 
     def leads(self, row: Row, column: str) -> list[Officer] | None:
         text = row.text(column)
+        # The plan's organisations as they spell themselves, so that "PaCiP" alone leads as "PaCiP lead".
+        names = {name for o in self.organisations.values() for name in (o.name, o.short_name) if name}
         if ";" in text or "\n" in text:
             # Leads listed one per line or with semicolons (as export writes them) keep any commas inside a post
             # title ("Service Leader, CYPDS"): each part is one lead, "Post (Person)".
@@ -378,13 +369,17 @@ class _Importer:
                 post, person = match["post"].strip(), (match["person"] or "").strip()
                 if schema.normalise(person) in self.organisations:  # "Head of Inclusion (CFC)": its organisation
                     parsed.append(Lead(post, "", person))
+                elif person and (named := organisation_lead(person, names)):  # "DCO (ICB)": the ICB's DCO
+                    parsed.append(Lead(post, "", named.organisation))
+                elif not person and (organisation := organisation_lead(post, names)):
+                    parsed.append(organisation)  # "ICB" alone: the ICB's lead, not a person called ICB
                 else:
                     parsed.append(Lead(post, person))
         else:
-            parsed = self.parsed(row, column, parse_leads, organisations=set(self.organisations))
+            parsed = self.parsed(row, column, parse_leads, organisations=names)
         if parsed is None:
             return None
-        known = [lead for lead in parsed if lead.person or schema.normalise(lead.post) not in PLACEHOLDER_LEADS]
+        known = [lead for lead in parsed if lead.person or not is_placeholder_lead(lead.post)]
         if len(known) < len(parsed):
             if not known:
                 self.placeholder_cells.add((row.sheet, row.number, column))
@@ -564,6 +559,11 @@ class _Importer:
                 if due is None:
                     continue
                 due_label, due_date = due.label, due.date
+                if due.note:  # a term or year read as its last day: say what was assumed, where
+                    self.result.warnings.append(
+                        f"{row.sheet} row {row.number}, column {row.headers.get('due', 'due')}: "
+                        f"“{due.label}” {due.note}."
+                    )
                 if due.kind == "immediate":
                     due_date = self.plan.start_date
                 elif due.kind == "publication":
@@ -671,9 +671,20 @@ class _Importer:
         # Trackers have no columns for these (export writes them): a Blue update is complete by its period's end
         # (or today), and a Red one's progress text says what is being done to recover it.
         if (rag == "blue" or stage == Stage.COMPLETE) and completion_date is None:
-            # An action already completed keeps the date it was completed on: a tracker listing it as Blue again
-            # next term does not move it.
-            completion_date = action.completed_on or min(period.end, date.today())
+            if action.completed_on:
+                # An action already completed keeps the date it was completed on: a tracker listing it as Blue
+                # again next term does not move it.
+                completion_date = action.completed_on
+            else:
+                completion_date = min(period.end, date.today())
+                # Never silently: the programme manager is told which row was dated so, to give the real date.
+                column = "rag" if row.get("rag") or "stage" not in row.cells else "stage"
+                self.result.warnings.append(
+                    f"{row.sheet} row {row.number}, column {row.headers.get(column, column)}: "
+                    f"“{row.text(column)}” completes {action.ref} but no completion date was given, so it is recorded "
+                    f"as completed on {completion_date:%-d %B %Y}, the end of {period.name}: give the date it was "
+                    "completed if you know it."
+                )
         if recovery_note is None:
             recovery_note = progress if rag == "red" else ""
         if (
@@ -863,11 +874,18 @@ class _Importer:
             if (action.ref, period.name.casefold()) in listed:
                 continue
             existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
+            extras = {}
+            if rag == "blue" and row.get("completed on"):  # "Completed" with the row's completion date (issue 18)
+                extras["completion_date"] = self.date_of(row, "completed on")
+                if extras["completion_date"] is None:
+                    continue
             if existing and existing.rag == rag and not (row.text("progress") or row.text("impact")):
                 # The tracker gives the current rating without narrative; the Updates sheet had it already.
                 self.result.count("unchanged", "Progress update")
                 continue
-            self.submit_update(row, action, period, rag, row.text("progress"), row.text("impact"), row.text("evidence"))
+            self.submit_update(
+                row, action, period, rag, row.text("progress"), row.text("impact"), row.text("evidence"), **extras
+            )
 
     def action_states(self) -> None:
         """Each action's status and completion date, once its updates are in (a Blue update completes an action;

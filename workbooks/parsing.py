@@ -16,9 +16,19 @@ Due dates (parse_due)
   text and from date cells alike.
 - Date and datetime cells are kind "day" (the time is dropped) and their label is the ISO date.
 - Plain numbers are refused: Excel serial numbers are not expected, and a year alone (2020) is not a due date.
-- Quarters ("Q1 2021") are refused: local areas use both calendar and financial-year quarters, so Q1 could end
-  on 31 March or 30 June. Seasons, terms, academic or financial years ("2019/20"), a month without a year, and
-  "TBC"-style markers are refused too, each with a hint.
+- Terms, school and financial years, quarters and "end of 2024" are read as the last day they cover, the
+  wording kept as the label. Where that is a guess, Due.note says what was assumed, for the importer's preview:
+  - "end of 2024" (and "by the end of 2024") is 31 December 2024; a year alone ("2024", "in 2024") is refused.
+  - A term and its year ("Spring term 2024", "Summer 2025", "Autumn 24", "Autumn term 2024/25") is the last day
+    of the term as SCHOOL_TERMS counts it (autumn September-December, spring January-March, summer April-August,
+    as the tracker's rounds are counted), with a note: schools' own term dates differ. Winter, and a term
+    without a year, are refused.
+  - "2023-24", "2023/24", "2023/2024" is the end of the school year (31 August 2024), with a note that it could
+    be the financial year; "financial year 2023/24" / "FY 2023-24" is 31 March 2024 and "academic year 2023-24"
+    / "AY" 31 August 2024, without a note. A second year that does not follow the first is refused.
+  - "Q3 2024/25" (and "Q3 FY 2024") is a financial-year quarter counted from April: Q3 ends 31 December 2024.
+    "Q3 2024" is a calendar quarter (30 September 2024), with a note that it could be a financial one.
+- A month without a year and "TBC"-style markers are refused, each with a hint.
 - A range ("Apr 19 - Jul 19", "Feb 2018 to April 2018", "01/04/2019 - 31/07/2019") is due at its end. Its start
   may leave out the year ("Feb - April 2018"): it is then the latest such month not after the end. A range that
   ends before it starts is refused.
@@ -36,7 +46,15 @@ Due dates (parse_due)
   whenever it is imported.
 
 Leads (parse_leads)
-- Split on "&", the word "and", ";", "/", "," and newlines, never inside brackets and never on spaces.
+- Split on ";", newlines, "/", "," and on "&" or the word "and", never inside brackets and never on spaces.
+  "&" and "and" split only where both sides can stand as leads: not beside a single word that is not an acronym
+  ("Head of SEND & Inclusion", "Inclusion & SEND Delivery Group"), nor between a single word and a team's or a
+  board's name ("SEND & Inclusion Board"). A person in brackets closes a lead ("Head of SEND (Jo Bloggs) & ...").
+- An organisation alone (one in `organisations`, "ICB", "CCG", or a name ending in ICB, CCG, NHS Trust,
+  Foundation Trust or Council) is not a person: it leads through "<organisation> lead" in that organisation. In
+  brackets after a post it is the post's organisation ("Head of SEND (Northgate NHS Trust)"), as after a comma.
+- is_placeholder_lead: "TBC", "to be confirmed", "vacant", "post vacant", "vacancy"... mean no lead yet; the
+  importer leaves the action without that lead and warns. A placeholder never qualifies a post after a comma.
 - A name of an organisation in `organisations` is never split, even when it contains "and" or "/", and is
   written the way `organisations` spells it ("PACIP" -> "PaCiP").
 - Brackets at the end of a lead name the person: "Head of SEND (Jayne Howarth)". Brackets holding an acronym or
@@ -50,8 +68,8 @@ Leads (parse_leads)
   acronym is a lead of its own, so "Service Leader, CYPDS, PaCiP" is [Service Leader, CYPDS] and [PaCiP] with
   or without `organisations`.
 - Known limits, so the importer should show the leads it read for confirmation: "Service Leader, Education
-  Leadership" is two leads (a qualifier written in words cannot be told apart from a second post), and "and"
-  always splits unless it is inside an organisation's name ("Head of Access and Inclusion" is two leads).
+  Leadership" is two leads (a qualifier written in words cannot be told apart from a second post); "DCO & SEND
+  Board" is one lead.
 
 RAG (parse_rag), bands (parse_band) and scores (parse_score)
 - Case, surrounding whitespace and trailing . , ; : ! ? are ignored. "Complete", "Completed" and "Done" are
@@ -83,6 +101,8 @@ __all__ = [
     "Lead",
     "Number",
     "ParseError",
+    "is_placeholder_lead",
+    "organisation_lead",
     "parse_band",
     "parse_due",
     "parse_leads",
@@ -175,6 +195,21 @@ _SHIFTS = re.compile(
     r"\b(?:after|before|prior|within|following|from|since|begin\w*|start\w*|commenc\w*|until|till|not|or"
     r"|weeks?|days?|months?|years?|fortnights?|earliest|onwards?|beyond|originally|previously|was|ongoing|on-going)\b"
 )
+# The school terms as the app counts them (first and last month), shared by due dates ("Summer 2025") and the
+# reporting rounds a tracker heading names ("Summer term 2025 update", workbooks/tracker/columns.py), so that an
+# action due in a term falls in that term's round. The terms cover the whole year: summer runs to the end of August.
+SCHOOL_TERMS = {"autumn": (9, 12), "spring": (1, 3), "summer": (4, 8)}
+_BY = r"(?:(?:by|in|during|for)\s+)?(?:(?:the\s+)?end\s+of\s+)?(?:the\s+)?"
+_END_OF_YEAR = re.compile(r"(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:year\s+)?(?P<year>\d{4})")
+_YEAR_SPAN = r"(?P<y1>\d{4})\s*[/-]\s*(?P<y2>\d{4}|\d{2})"
+_TERM = re.compile(
+    rf"{_BY}(?P<term>autumn|spring|summer)(?:\s+term)?[\s,'’]*(?:(?P<year>\d{{4}}|\d{{2}})|{_YEAR_SPAN})"
+)
+_WHICH_YEAR = r"(?:(?P<which>academic|school|financial|fiscal)\s+year|(?P<short>ay|fy))"
+_SPAN = re.compile(rf"{_BY}(?:{_WHICH_YEAR}\s*)?{_YEAR_SPAN}")
+_QUARTER = re.compile(
+    rf"{_BY}(?:q|quarter\s*)(?P<q>[1-4])[\s,'’]*(?:(?P<fy>fy|financial\s+year)\s*)?(?:{_YEAR_SPAN}|(?P<year>\d{{4}}))"
+)
 _EXPECTED_DUE = "expected a month and year like 'March 2020', a date like 31/03/2020, or a phrase like 'ongoing'"
 
 
@@ -182,7 +217,13 @@ _EXPECTED_DUE = "expected a month and year like 'March 2020', a date like 31/03/
 class Due:
     date: date | None  # the date the action is due (for a month: its LAST day; for a range: the range's end)
     label: str  # the original text, stripped (kept so nothing is lost), "" when the cell was empty
-    kind: str  # "day" | "month" | "range" | "immediate" | "ongoing" | "recurring" | "publication" | "none"
+    # "day" | "month" | "range" | "term" | "year" | "quarter" | "immediate" | "ongoing" | "recurring"
+    # | "publication" | "none"
+    kind: str
+    # What was assumed when the wording could mean more than one date ("2023-24": the school year or the financial
+    # year?), for the importer to show beside the row: "read as 31 August 2024, the end of the school year 2023-24:
+    # write a month if you meant otherwise". "" when the reading is not a guess.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,18 +291,88 @@ def _range_end(text: str, label: str) -> date | None:
     return end.end
 
 
+def _spelt(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _span(label: str, first: str, second: str) -> int:
+    """The first year of a span written "2023-24", "2023/24" or "2023/2024", which must end the next year."""
+    start = _year(first)
+    if int(second) != (start + 1) % 10 ** len(second):  # "1999/00" follows on; "2023/25" does not
+        raise ParseError(
+            f"{_show(label)} is not a school or financial year: the second year must follow the first, like '2023-24'"
+        )
+    return start
+
+
+def _season_or_year(text: str, label: str) -> Due | None:
+    """A due date given as the end of a year, a school term, a school or financial year, or a quarter; None when the
+    text is none of these. The year a plan's actions run over is counted two ways (the school year to August, the
+    financial year to March), so a reading that has to pick one says so in its note."""
+    if match := _END_OF_YEAR.fullmatch(text):
+        return Due(date(_year(match["year"]), 12, 31), label, "year")
+    if match := _TERM.fullmatch(text):
+        first, last = SCHOOL_TERMS[match["term"]]
+        # "Autumn term 2024/25": autumn opens the school year, spring and summer close it.
+        year = _year(match["year"]) if match["year"] else _span(label, match["y1"], match["y2"]) + (first < 9)
+        end = _month_end(year, last)
+        note = (
+            f"read as {_spelt(end)}, the end of the {match['term']} term {year} as the app counts terms "
+            f"({calendar.month_name[first]} to {calendar.month_name[last]}): write a month if you meant otherwise"
+        )
+        return Due(end, label, "term", note)
+    if match := _QUARTER.fullmatch(text):
+        quarter = int(match["q"])
+        if match["year"] and not match["fy"]:  # "Q3 2024": a calendar quarter, July to September
+            end = _month_end(_year(match["year"]), 3 * quarter)
+            note = (
+                f"read as {_spelt(end)}, the end of quarter {quarter} of the calendar year {end.year}: write a month "
+                "if you meant a financial-year quarter"
+            )
+            return Due(end, label, "quarter", note)
+        # "Q3 2024/25": councils and the NHS count quarters from April, so Q3 is October to December 2024.
+        start = _year(match["year"]) if match["year"] else _span(label, match["y1"], match["y2"])
+        last = 3 * quarter + 3
+        return Due(_month_end(start + (last > 12), (last - 1) % 12 + 1), label, "quarter")
+    if match := _SPAN.fullmatch(text):
+        start = _span(label, match["y1"], match["y2"])
+        which = match["which"] or {"ay": "academic", "fy": "financial"}.get(match["short"] or "", "")
+        if which in ("financial", "fiscal"):
+            return Due(date(start + 1, 3, 31), label, "year")
+        end = date(start + 1, 8, 31)
+        if which:
+            return Due(end, label, "year")
+        shown = f"{start}-{str(start + 1)[2:]}"
+        note = (
+            f"read as {_spelt(end)}, the end of the school year {shown}: write a month if you meant otherwise "
+            f"(the financial year {shown} ends on 31 March {start + 1})"
+        )
+        return Due(end, label, "year", note)
+    return None
+
+
 def _no_date_reason(text: str, label: str) -> str:
     if re.fullmatch(r"(?:in|by|during|end of)?\s*\d{4}", text):
         return f"{_show(label)} is a year on its own: give the month too, like 'March 2020'"
     if re.search(r"\bq[1-4]\b|\bquarter\b", text):
         return (
-            f"{_show(label)} is a quarter, which could be a calendar or a financial-year quarter: "
-            "give the month it ends, like 'March 2021'"
+            f"{_show(label)} is a quarter we cannot read: write it like 'Q3 2024/25' (a financial-year quarter) "
+            "or 'Q3 2024' (a calendar quarter), or give the month it ends, like 'March 2021'"
         )
     if re.search(r"\b\d{4}\s*[/-]\s*(?:\d{2}|\d{4})\b|\b(?:academic|financial)\s+year\b", text):
-        return f"{_show(label)} is an academic or financial year: give the month it is due, like 'July 2020'"
+        return (
+            f"{_show(label)} is an academic or financial year we cannot read: write it like '2023-24' or "
+            "'financial year 2023/24', or give the month it is due, like 'July 2020'"
+        )
     if re.search(r"\b(?:spring|summer|autumn|winter|term)\b", text):
-        return f"{_show(label)} is a season or term, not a date: give the month, like 'July 2020'"
+        return (
+            f"{_show(label)} is not a school term we can read: write the term and its year, like 'Summer term 2025', "
+            "or give the month, like 'July 2020'"
+        )
     if _ANY_MONTH.search(text):
         return f"{_show(label)} has a month but no year: write it like 'March 2020'"
     if re.search(r"(?<![\d./-])\d{1,2}[/.-]\d{1,2}(?![\d./-])", text):
@@ -285,6 +396,8 @@ def _due_from_text(label: str) -> Due:
         return Due(point.end, label, point.kind)
     if end := _range_end(text, label):
         return Due(end, label, "range")
+    if due := _season_or_year(text, label):
+        return due
     found = list(_DATE.finditer(text))
     if len(found) > 1:
         raise ParseError(
@@ -359,13 +472,63 @@ _QUALIFIED = re.compile(r"\b(?:of|for)\b", re.IGNORECASE)
 _ORGANISATION_NAME = re.compile(r"\S.*\b(?:ICB|CCG|NHS Trust|Foundation Trust|Council)$")
 
 
+# What trackers write where a lead is not known yet, compared without case, spaces or punctuation: "no lead yet"
+# (the importer warns), never an officer called "TBC" or "Vacant".
+PLACEHOLDER_LEADS = frozenset(
+    {
+        "tbc",
+        "tba",
+        "tbd",
+        "tobeconfirmed",
+        "tobeagreed",
+        "tobeannounced",
+        "tobeappointed",
+        "tobedecided",
+        "tobedetermined",
+        "toberecruited",
+        "vacant",
+        "postvacant",
+        "vacantpost",
+        "currentlyvacant",
+        "vacancy",
+    }
+)
+# Organisations known by their kind alone: "ICB" leading an action is the ICB, not a person called ICB.
+_ORGANISATIONS_BY_KIND = {"icb", "ccg"}
+
+
+def is_placeholder_lead(text) -> bool:
+    """Whether a lead cell (or one lead in it) says that nobody leads yet: "TBC", "to be confirmed", "Post vacant"."""
+    return isinstance(text, str) and normalise(text) in PLACEHOLDER_LEADS
+
+
+def _names_organisation(text: str, orgs: dict[str, str]) -> bool:
+    """An organisation the plan knows (by name or short name), "ICB" or "CCG", or a name ending as NHS and council
+    bodies' names end ("Northgate NHS Trust")."""
+    key = normalise(text)
+    return key in orgs or key in _ORGANISATIONS_BY_KIND or bool(_ORGANISATION_NAME.fullmatch(text))
+
+
+def organisation_lead(text: str, organisations=frozenset()) -> Lead | None:
+    """The lead an organisation alone stands for ("ICB", "PaCiP", "Northgate NHS Trust"): its lead for the action,
+    the officer "<organisation> lead" in that organisation. None when the text is not an organisation."""
+    names = {" ".join(o.split()) for o in organisations if isinstance(o, str) and normalise(o)}
+    orgs = {normalise(name): name for name in names}
+    text = " ".join(text.split())
+    if not text or not _names_organisation(text, orgs):
+        return None
+    name = orgs.get(normalise(text), text)
+    return Lead(f"{name} lead", "", name)
+
+
 def _is_acronym(text: str) -> bool:
     return bool(_ACRONYM.fullmatch(text)) and sum(c.isupper() for c in text) >= 2
 
 
-def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[bool, str]]:
-    """Segments between separators at bracket depth 0, each flagged when a comma came before it."""
-    segments, start, depth, i, after_comma = [], 0, 0, 0, False
+def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[str, str]]:
+    """Segments between separators at bracket depth 0, each with the separator before it as written ("", ",", "&",
+    "and", ";", "/", a newline)."""
+    segments, start, depth, i, before = [], 0, 0, 0, ""
     while i < len(text):
         ch = text[i]
         if ch == "(":
@@ -379,15 +542,63 @@ def _split_leads(text: str, org_re: re.Pattern | None) -> list[tuple[bool, str]]
                 i = org.end()
                 continue
             if sep := _LEAD_SEP.match(text, i):
-                segments.append((after_comma, text[start:i]))
-                after_comma = sep.group(1) is not None
+                segments.append((before, text[start:i]))
+                before = sep.group().strip(" \t") or sep.group()
                 start = i = sep.end()
                 continue
         i += 1
     if depth:
         raise ParseError(f"{_show(text)} opens a bracket that is never closed")
-    segments.append((after_comma, text[start:]))
+    segments.append((before, text[start:]))
     return segments
+
+
+# The last word of a team's or a board's name: "Inclusion & SEND Delivery Group" is one lead, not two.
+_TEAM_WORD = re.compile(
+    r"\b(?:group|board|team|panel|partnership|forum|committee|network|hub|service|services|directorate"
+    r"|department|unit|alliance|collaborative|steering group|working group)$",
+    re.IGNORECASE,
+)
+
+
+def _bare_post(segment: str) -> tuple[str, bool]:
+    """The segment without a person in brackets at its end, and whether it had one."""
+    segment = " ".join(segment.split())
+    match = re.fullmatch(r"(?P<post>.*?)\s*\((?P<inner>[^()]*)\)", segment)
+    if match and match["post"] and not _is_acronym(match["inner"].strip()):
+        return match["post"], True
+    return segment, False
+
+
+def _a_word_of_a_name(text: str) -> bool:
+    """One word that is not an acronym or a placeholder: "Inclusion" in "Head of SEND & Inclusion" names part of
+    a post or a team, never a lead of its own."""
+    return bool(re.fullmatch(r"[A-Za-z'’-]+", text)) and not _is_acronym(text) and not is_placeholder_lead(text)
+
+
+def _joined_by_and(before: str, after: str, orgs: dict[str, str]) -> bool:
+    """Whether "&" or "and" between two segments is inside one name rather than between two leads. Splitting is
+    kept only where both sides can stand as leads: "Head of SEND & DCO", "DCS and CCG lead", "Head of SEND (Jayne
+    Howarth) & Head of Access (Allyson Milward)". "Head of SEND & Inclusion", "Inclusion & SEND Delivery Group"
+    and "SEND & Inclusion Board" are one lead each."""
+    first, first_person = _bare_post(before)
+    second, second_person = _bare_post(after)
+    if not first or not second or normalise(first) in orgs or normalise(second) in orgs:
+        return False
+    if first_person:  # "Head of SEND (Jayne Howarth) & Inclusion": the person closes the first lead
+        return False
+    single_first = bool(re.fullmatch(r"[A-Za-z'’-]+", first)) and not is_placeholder_lead(first)
+    return _a_word_of_a_name(first) or _a_word_of_a_name(second) or (single_first and bool(_TEAM_WORD.search(second)))
+
+
+def _join_names(segments: list[tuple[str, str]], orgs: dict[str, str]) -> list[tuple[str, str]]:
+    joined: list[tuple[str, str]] = []
+    for before, text in segments:
+        if joined and before.casefold() in ("&", "and") and _joined_by_and(joined[-1][1], text, orgs):
+            joined[-1] = (joined[-1][0], f"{joined[-1][1].rstrip()} {before} {text.lstrip()}")
+        else:
+            joined.append((before, text))
+    return joined
 
 
 def _post_and_person(text: str, orgs: dict[str, str]) -> tuple[str, str]:
@@ -403,8 +614,8 @@ def _post_and_person(text: str, orgs: dict[str, str]) -> tuple[str, str]:
     head, inner = text[:opening].strip(), text[opening + 1 : -1].strip()
     if not inner:
         return head, ""
-    if normalise(inner) in orgs and head:
-        return head, f"({orgs[normalise(inner)]})"  # the post's organisation, read by parse_leads
+    if head and _names_organisation(inner, orgs):
+        return head, f"({orgs.get(normalise(inner), inner)})"  # the post's organisation, read by parse_leads
     if _is_acronym(inner) or normalise(inner) in orgs:
         return text, ""
     if not head:
@@ -430,7 +641,8 @@ def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
     # Whether the lead can still be given its organisation after a comma: a post in words, no person, no
     # organisation and no comma qualifier yet, not itself an organisation.
     open_to_organisation: list[bool] = []
-    for after_comma, raw in _split_leads(text, org_re):
+    for before, raw in _join_names(_split_leads(text, org_re), orgs):
+        after_comma = before == ","
         post, person = _post_and_person(" ".join(raw.split()), orgs)
         if not post:
             continue
@@ -441,14 +653,21 @@ def parse_leads(value, *, organisations: set[str] = frozenset()) -> list[Lead]:
             continue
         key = normalise(post)
         post = orgs.get(key, post)
-        names_organisation = key in orgs or bool(_ORGANISATION_NAME.fullmatch(post))
+        names_organisation = _names_organisation(post, orgs)
         if after_comma and leads and open_to_organisation[-1] and names_organisation and not person:
             leads[-1] = Lead(leads[-1].post, "", post)
             closed[-1], open_to_organisation[-1] = True, False
             continue
-        if after_comma and leads and not closed[-1] and _is_acronym(post) and key not in orgs:
+        qualifier = _is_acronym(post) and key not in orgs and not is_placeholder_lead(post)
+        if after_comma and leads and not closed[-1] and qualifier:
             leads[-1] = Lead(f"{leads[-1].post}, {post}", person)
             closed[-1], open_to_organisation[-1] = True, False
+            continue
+        if names_organisation and not person:
+            # An organisation alone leads through its lead for the action: the officer "ICB lead" in the ICB.
+            leads.append(Lead(f"{post} lead", "", post))
+            closed.append(True)
+            open_to_organisation.append(False)
             continue
         leads.append(Lead(post, person))
         open_to_organisation.append(not person and not names_organisation)
@@ -561,8 +780,9 @@ def parse_stage(value, *, words: dict[str, str] | None = None) -> str:
 
 
 def parse_percent_complete(value) -> int | None:
-    """A percentage complete, 0 to 100, as a whole number; None for a blank cell. "60%", "60" and a cell Excel holds
-    as 0.6 (formatted 60%) are all 60. Exactly 1 as a number is refused: 1% or 100%?"""
+    """A percentage complete, 0 to 100, as a whole number; None for a blank cell. "60%", " 60 % ", "60", "0.6" and a
+    cell Excel holds as 0.6 (formatted 60%) are all 60. Exactly 1 as a number is refused: 1% or 100%? (a column of
+    Excel fractions is read as such before it gets here, workbooks/tracker/translate.py); the text "1" is 1%."""
     reason = f"{_show(value)} is not a percentage complete: write a whole number from 0 to 100, like 60%"
     if value is None or isinstance(value, bool):
         if value is None:
@@ -572,10 +792,12 @@ def parse_percent_complete(value) -> int | None:
         text = value.strip()
         if not text:
             return None
-        match = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)\s*%?", text)
+        match = re.fullmatch(r"(\d{1,3}(?:\.\d+)?|\.\d+)\s*(%?)", text)
         if not match:
             raise ParseError(reason)
         number = Decimal(match.group(1))
+        if not match.group(2) and 0 < number < 1:  # "0.8" typed, or a CSV of Excel's 80%: a fraction
+            number *= 100
     elif isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             raise ParseError(reason)

@@ -232,8 +232,9 @@ def test_an_rbwm_style_tracker_with_monitoring_dates_imports(manager):
     assert actions["1.1a"].due_date == plan.published  # "By the time this plan is published."
     assert str(actions["1.1b"].due_date) == "2017-12-31"  # first occurrence of "Termly, beginning Dec 2017"
     assert actions["1.3a"].due_date is None and actions["1.3a"].due_label == "ongoing"
+    # "CCG" alone is the CCG leading through its lead; PaCiP is not an organisation this plan knows (issue 18)
     assert sorted(o.post_title for o in actions["1.3a"].leads.all()) == ["PaCiP", "Service Leader, CYPDS"]
-    assert sorted(o.post_title for o in actions["2.1a"].leads.all()) == ["CCG", "DCO"]
+    assert sorted(o.post_title for o in actions["2.1a"].leads.all()) == ["CCG lead", "DCO"]
     assert actions["1.1a"].outcome.text == "a. Accountability structure in place"
     assert list(plan.periods.values_list("name", "end")) == [("Dec 17", plan.periods.get().end)]
     assert str(plan.periods.get().end) == "2017-12-31"

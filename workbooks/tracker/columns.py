@@ -27,7 +27,7 @@ from django.db import models
 # The due-date reader's month words, so a heading and a due date read a month alike.
 from actions.models import Rag, Stage
 from workbooks.parsing import _MONTHS as MONTH_NUMBERS
-from workbooks.parsing import ParseError, _mon, parse_percent_complete, parse_rag, parse_stage
+from workbooks.parsing import SCHOOL_TERMS, ParseError, _mon, parse_percent_complete, parse_rag, parse_stage
 
 
 class Field(models.TextChoices):
@@ -167,7 +167,7 @@ _TERM_YEAR = re.compile(r"\b(?P<term>autumn|spring|summer)(?:\s+term)?[\s'’,/-
 _QUARTER = re.compile(r"\bq(?P<quarter>[1-4])[\s'’,/-]*(?P<year>\d{4}|\d{2}(?:/\d{2})?)\b")
 # School terms as the demo plans date them: autumn September to December, spring January to March, summer April
 # to August (a tracker's "Summer term update" is written in July, after the term's last round).
-_TERMS = {"autumn": (9, 12), "spring": (1, 3), "summer": (4, 8)}
+_TERMS = SCHOOL_TERMS  # shared with due dates, so that "Summer 2025" is due at the end of that round
 _PERIOD_WORDS = re.compile(r"\b(?:update|progress|position|commentary|comments?|rag|brag|status|rating)\b")
 _RATING_WORDS = re.compile(r"\b(?:rag|brag|rating|status)\b")
 
