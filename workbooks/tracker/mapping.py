@@ -27,6 +27,7 @@ from workbooks.tracker.columns import (
     PeriodGuess,
     Proposal,
     cell_text,
+    narrative_column,
     normalise,
     propose_columns,
     reads_as_is,
@@ -171,8 +172,24 @@ def proposals_for(table, mapping: Mapping | None, *, own_labels=()) -> list[Prop
         return list(held)  # the mapping made for this very table: column by column, repeated headings and all
     values_in = [any(row.cells[i] not in (None, "") for row in table.rows) for i in range(len(table.headers))]
     fresh = propose_columns(table.headers, own_labels=own_labels, values_in=values_in)
+    fresh = [_narrative_as_progress(table, index, proposal) for index, proposal in enumerate(fresh)]
     saved = {normalise(p.header): p for p in held if normalise(p.header)}  # unheaded columns: proposed afresh
     return [saved.get(normalise(header), proposal) for header, proposal in zip(table.headers, fresh, strict=True)]
+
+
+def _narrative_as_progress(table, index: int, proposal: Proposal) -> Proposal:
+    """A "Status" column of dated narrative and no RAG ("Panel meets weekly (March 2025).") is progress: proposed
+    so, its text is kept as progress entries instead of being asked about, sentence by sentence, as rating words."""
+    if proposal.field != Field.RAG or proposal.period is not None:
+        return proposal
+    if not narrative_column(row.cells[index] for row in table.rows):
+        return proposal
+    return Proposal(
+        proposal.header,
+        Field.PROGRESS,
+        "holds written progress, not ratings: each part dated in brackets (“… (March 2025).”) becomes a progress "
+        "entry for that month, the rest one for the round this file reports",
+    )
 
 
 def mapping_for_tables(mapping: Mapping, tables) -> Mapping:
