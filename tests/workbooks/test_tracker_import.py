@@ -417,3 +417,29 @@ def test_undated_progress_with_no_round_named_is_a_located_problem(world):
     assert [(p.sheet, p.row, p.column, p.value) for p in result.problems] == [
         ("WSoA tracker", 3, "Latest update", "Two in post.")
     ]
+
+
+def test_a_sheet_of_kpis_is_proposed_left_out_saying_why_and_its_rows_are_not_actions(world):
+    """KPIs are not read from a tracker yet: the sheet is named, proposed to be left out with the reason, and none of
+    its rows becomes an action; the actions sheet comes in, and again changes nothing."""
+    built = tracker_builders.tracker_with_kpi_sheet()
+    result = bring_in_built(world.manager, built, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems]
+    assert any(w.startswith("Sheet “KPIs” was left out: it holds KPIs") for w in result.warnings), result.warnings
+    refs = list(Action.objects.filter(area__plan__local_area="Northmoor").values_list("ref", flat=True))
+    assert refs == ["1.1"]
+    again = bring_in_built(world.manager, built, dry_run=False)
+    assert again.ok and not again.created and not again.changed
+
+
+def test_the_mapping_page_names_a_sheet_of_kpis_with_its_leave_out_ticked(world):
+    from workbooks.forms import TrackerMappingForm
+    from workbooks.tracker.bring_in import tracker_proposals
+    from workbooks.tracker.tables import read_tracker
+
+    built = tracker_builders.tracker_with_kpi_sheet()
+    tables = read_tracker(built.data, filename=built.filename).tables
+    form = TrackerMappingForm(None, tables=tables, mapping=tracker_proposals(tables), plans=Plan.objects.none())
+    [kpis] = [sheet for sheet in form.sheets if sheet.table.sheet == "KPIs"]
+    assert kpis.skip.value() is True
+    assert "it holds KPIs" in kpis.skip.label

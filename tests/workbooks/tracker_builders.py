@@ -289,3 +289,22 @@ def area_rows_tracker() -> Tracker:
                     "A signed section 75 agreement", None, "Families wait less"])  # fmt: skip
     _put(sheet, 10, ["2.2", "Jointly commission speech and language therapy", "TBC", "March 2026", None])
     return Tracker(_bytes(book), "list-sheet.xlsx", {"Action plan": 3}, {"Action plan": LIST_HEADERS})
+
+
+KPI_HEADERS = ["Ref", "Measure", "Baseline", "Target", "2023/24", "Q1 24/25", "Q2 24/25"]
+
+
+def tracker_with_kpi_sheet() -> Tracker:
+    """A tracker whose second sheet is the plan's KPIs: a ref, the measure, its baseline and target, a year's
+    value and quarter values side by side, as areas keep their scorecard beside their actions."""
+    book = Workbook()
+    actions = book.active
+    actions.title = "Actions"
+    _put(actions, 1, ["Ref", "Area", "Action", "Lead Officer", "RAG Status"])
+    _put(actions, 2, ["1.1", "1. Timeliness of EHC plans", "Recruit EHC coordinators", "Head of SEND", "Green"])
+    kpis = book.create_sheet("KPIs")
+    kpis["A1"] = "SEND scorecard"
+    _put(kpis, 2, KPI_HEADERS)
+    _put(kpis, 3, ["K1", "EHC plans issued within 20 weeks", "42%", "national average", "48%", "55%", "61%"])
+    _put(kpis, 4, ["K2", "Suspensions of pupils with an EHC plan", 310, "decrease", 290, 70, 64])
+    return Tracker(_bytes(book), "with-kpis.xlsx", {"Actions": 1, "KPIs": 2}, {"Actions": [], "KPIs": KPI_HEADERS})
