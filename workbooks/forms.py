@@ -7,7 +7,7 @@ from sendplan.fields import GovukDateField
 from workbooks import schema
 from workbooks.services import MAX_UPLOAD_BYTES
 from workbooks.tracker.columns import Field, Proposal, period_named_in, word_choices, word_key
-from workbooks.tracker.mapping import Mapping
+from workbooks.tracker.mapping import KPI_SHEET_WHY, Mapping, holds_kpis
 
 # What the upload takes: the app's own plan workbook, an area's own tracker (Excel or CSV) or a Word plan.
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".docx")
@@ -86,7 +86,10 @@ class TrackerMappingForm(forms.Form):
         self.plans = {str(plan.pk): plan for plan in plans}
         self.sheets = []
         for s, table in enumerate(tables):
-            skip = forms.BooleanField(label=f"Leave out the sheet “{table.sheet}”", required=False)
+            label = f"Leave out the sheet “{table.sheet}”"
+            if holds_kpis(table):
+                label += f": it {KPI_SHEET_WHY}"
+            skip = forms.BooleanField(label=label, required=False)
             self.fields[f"s{s}_skip"] = skip
             self.initial.setdefault(f"s{s}_skip", table.sheet in mapping.skip)
             proposals = mapping.sheets.get(table.sheet, [])

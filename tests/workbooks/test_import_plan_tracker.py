@@ -109,3 +109,27 @@ def test_a_mapping_file_that_cannot_be_used_is_refused_saying_why(tmp_path, worl
     bad.write_text('{"sheets": {"WSoA tracker": [{"header": "Ref", "field": "colour"}]}}')
     with pytest.raises(CommandError, match="“colour” is not a field we know"):
         run(tracker_file(tmp_path, ROWS), "--mapping", bad, *FACTS)
+
+
+def test_save_mapping_lists_the_words_it_cannot_read_and_the_answered_file_imports_once(tmp_path, world):
+    """--save-mapping writes each status word it cannot read with no value; the file as written is refused naming
+    the word, and once answered it imports, a second time changing nothing."""
+    from tests.workbooks.tracker_builders import directorate_tracker
+
+    built = directorate_tracker()
+    path = tmp_path / built.filename
+    path.write_bytes(built.data)
+    mapping_path = tmp_path / "mapping.json"
+    out, _ = run(path, "--save-mapping", mapping_path)
+    assert "“On track” (RAG rating) is a word we cannot read" in out
+    mapping = json.loads(mapping_path.read_text())
+    assert mapping["words"] == {"rag": {"On track": None, "Off track": None}}
+    with pytest.raises(CommandError, match="“On track” has no value yet"):
+        run(path, "--mapping", mapping_path, *FACTS, "--period", "Spring term 2025")
+    mapping["words"]["rag"] = {"On track": "green", "Off track": "red"}
+    mapping_path.write_text(json.dumps(mapping))
+    run(path, "--mapping", mapping_path, *FACTS, "--period", "Spring term 2025")
+    ratings = dict(Action.objects.filter(area__plan__local_area="Northmoor").values_list("ref", "current_rag"))
+    assert ratings == {"4.01.01": "green", "4.01.02": "blue", "4.02.01": "red", "4.03.01": "green"}
+    out, _ = run(path, "--mapping", mapping_path, *FACTS, "--period", "Spring term 2025")
+    assert "Created 0 and changed 0 records" in out

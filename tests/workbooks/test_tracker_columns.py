@@ -168,3 +168,32 @@ def test_every_column_gets_a_proposal_and_none_with_a_heading_is_left_out(header
         assert proposal.why
         if str(header).strip() and proposal.field == Field.LEAVE_OUT:
             pytest.fail(f"{header!r} was left out")
+
+
+def test_a_narrative_dated_in_brackets_splits_into_its_months_keeping_every_word():
+    from datetime import date
+
+    from workbooks.tracker.columns import dated_parts
+
+    text = "Training began (January 2025). 80 settings trained (March 2025). Audit planned (Sept 2025)"
+    rest, dated = dated_parts(text, until=date(2025, 3, 31))
+    assert [(period.name, part) for period, part in dated] == [
+        ("January 2025", "Training began (January 2025)."),
+        ("March 2025", "80 settings trained (March 2025)."),
+    ]
+    assert rest == "Audit planned (Sept 2025)"  # after the round the file reports: a plan, not a record
+    assert dated_parts("Drafted (see annex).") == ("Drafted (see annex).", [])
+
+
+@pytest.mark.parametrize(
+    ("values", "narrative"),
+    [
+        (["Panel meets weekly (March 2025).", "Drafted with the parent carer forum.", "Green"], True),
+        (["Green", "On track", "Panel meets weekly (March 2025)."], False),
+        (["Off track", "Delayed"], False),
+    ],
+)
+def test_a_status_column_of_narrative_is_told_from_one_of_ratings(values, narrative):
+    from workbooks.tracker.columns import narrative_column
+
+    assert narrative_column(values) is narrative

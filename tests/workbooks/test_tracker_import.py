@@ -334,3 +334,112 @@ def test_with_its_status_words_mapped_the_directorate_tracker_comes_in(world, dr
     ratings = dict(Action.objects.filter(area__plan__local_area="Northmoor").values_list("ref", "current_rag"))
     assert ratings == {"4.01.01": "green", "4.01.02": "blue", "4.02.01": "red", "4.03.01": "green"}
     assert ProgressUpdate.objects.get(action__ref="4.02.01").period.name == "Spring term 2025"
+
+
+SUMMER_TERM = PeriodGuess("Summer term 2025", date(2025, 4, 1), date(2025, 8, 31))
+
+
+def test_a_list_sheet_with_area_heading_rows_and_dated_narrative_status_comes_in_whole_and_again_unchanged(world):
+    """One list sheet for the plan, each area a heading row of its own (merged across, or in the first cell alone),
+    status a dated narrative with no RAG, outcomes headed as published plans head them: nothing lost or refused."""
+    built = tracker_builders.area_rows_tracker()
+    result = bring_in_built(world.manager, built, words={}, dry_run=False, current_period=SUMMER_TERM)
+    assert result.ok, [str(p) for p in result.problems]
+    plan = Plan.objects.get(local_area="Northmoor")
+    areas = AreaOfWeakness.objects.filter(plan=plan).order_by("ref")
+    assert [(a.ref, a.title) for a in areas] == [
+        ("1", "Identification of need in the early years"),
+        ("2", "Joint commissioning of therapies"),
+    ]
+    # The heading rows are areas, not actions; each action belongs to the area above it.
+    actions = {a.ref: a for a in Action.objects.filter(area__plan=plan)}
+    assert {ref: a.area.ref for ref, a in actions.items()} == {"1.1": "1", "1.2": "1", "2.1": "2", "2.2": "2"}
+    # Two actions in one cell are kept as written; two leads on new lines are two leads.
+    assert actions["2.1"].text.startswith("Agree a section 75 agreement; and publish therapy waiting times")
+    posts = sorted(o.post_title for o in actions["2.1"].leads.all())
+    assert (
+        len(posts) == 2 and posts[0].startswith("Designated Clinical Officer") and posts[1] == "Head of Commissioning"
+    )
+    # Each part of the narrative dated in brackets is that month's entry; undated text is the round's.
+    entries = ProgressUpdate.objects.filter(action__area__plan=plan).order_by("action__ref", "period__start")
+    assert [(u.action.ref, u.period.name, u.progress) for u in entries if u.progress] == [
+        ("1.1", "January 2025", "Training began (January 2025)."),
+        ("1.1", "March 2025", "80 settings trained (March 2025)."),
+        ("1.2", "Summer term 2025", "Drafted with the parent carer forum."),
+        ("2.1", "March 2025", "Panel meets weekly (March 2025)."),
+        ("2.1", "June 2025", "Backlog cleared (June 2025)."),
+    ]
+    assert not any(u.rag for u in entries)
+    # Outcomes as the plan words them are its own fields. "Impact" is the impact of the round's entry; with the
+    # progress all dated in brackets, of the latest dated entry (an entry of impact alone would be refused).
+    values = {(v.action.ref, v.field.label): v.text for v in PlanFieldValue.objects.filter(action__area__plan=plan)}
+    assert values[("1.1", "What we will see")] == "Needs identified before school"
+    assert values[("1.1", "Success criteria")] == "90% of settings trained"
+    assert values[("2.1", "What we will see")] == "A signed section 75 agreement"
+    assert ProgressUpdate.objects.get(action=actions["2.1"], period__name="June 2025").impact == "Families wait less"
+    assert ProgressUpdate.objects.get(action=actions["1.1"], period__name="March 2025").impact == "Earlier support"
+    counts = (Action.objects.count(), ProgressUpdate.objects.count(), PlanFieldValue.objects.count())
+    again = bring_in_built(world.manager, built, words={}, dry_run=False, current_period=SUMMER_TERM)
+    assert again.ok and not again.created and not again.changed, (again.created, again.changed)
+    assert (Action.objects.count(), ProgressUpdate.objects.count(), PlanFieldValue.objects.count()) == counts
+
+
+def test_a_single_latest_update_column_with_no_rating_is_the_rounds_entry_and_again_changes_nothing(world):
+    """An undated "Latest update" and no RAG column: each text is the progress entry of the round the programme
+    manager names. The importer reads an Actions row's progress only beside a rating, so it comes in as an update."""
+    headers = ["Ref", "Area", "Action", "Lead", "Latest update", "Impact"]
+    table = tracker(
+        (3, ["1.1", "1. Timeliness", "Recruit", "Head of SEND", "Two of four in post.", "Plans written sooner"]),
+        (4, ["1.2", "1. Timeliness", "Panel", "Head of SEND", None, None]),
+        headers=headers,
+    )
+    facts = PlanFacts(**{**FACTS.__dict__, "current_period": SPRING_TERM})
+
+    def bring():
+        workbook = tracker_workbook([table], mapped(table), facts)
+        return import_workbook(None, by=world.manager, dry_run=False, workbook=workbook)
+
+    assert bring().ok
+    [entry] = ProgressUpdate.objects.filter(action__area__plan__local_area="Northmoor")
+    assert (entry.action.ref, entry.period.name, entry.progress, entry.impact, entry.rag) == (
+        "1.1", "Spring term 2025", "Two of four in post.", "Plans written sooner", "",
+    )  # fmt: skip
+    again = bring()
+    assert again.ok and not again.created and not again.changed
+
+
+def test_undated_progress_with_no_round_named_is_a_located_problem(world):
+    headers = ["Ref", "Area", "Action", "Lead", "Latest update"]
+    table = tracker((3, ["1.1", "1. Timeliness", "Recruit", "Head of SEND", "Two in post."]), headers=headers)
+    result = import_workbook(
+        None, by=world.manager, dry_run=True, workbook=tracker_workbook([table], mapped(table), FACTS)
+    )
+    assert [(p.sheet, p.row, p.column, p.value) for p in result.problems] == [
+        ("WSoA tracker", 3, "Latest update", "Two in post.")
+    ]
+
+
+def test_a_sheet_of_kpis_is_proposed_left_out_saying_why_and_its_rows_are_not_actions(world):
+    """KPIs are not read from a tracker yet: the sheet is named, proposed to be left out with the reason, and none of
+    its rows becomes an action; the actions sheet comes in, and again changes nothing."""
+    built = tracker_builders.tracker_with_kpi_sheet()
+    result = bring_in_built(world.manager, built, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems]
+    assert any(w.startswith("Sheet “KPIs” was left out: it holds KPIs") for w in result.warnings), result.warnings
+    refs = list(Action.objects.filter(area__plan__local_area="Northmoor").values_list("ref", flat=True))
+    assert refs == ["1.1"]
+    again = bring_in_built(world.manager, built, dry_run=False)
+    assert again.ok and not again.created and not again.changed
+
+
+def test_the_mapping_page_names_a_sheet_of_kpis_with_its_leave_out_ticked(world):
+    from workbooks.forms import TrackerMappingForm
+    from workbooks.tracker.bring_in import tracker_proposals
+    from workbooks.tracker.tables import read_tracker
+
+    built = tracker_builders.tracker_with_kpi_sheet()
+    tables = read_tracker(built.data, filename=built.filename).tables
+    form = TrackerMappingForm(None, tables=tables, mapping=tracker_proposals(tables), plans=Plan.objects.none())
+    [kpis] = [sheet for sheet in form.sheets if sheet.table.sheet == "KPIs"]
+    assert kpis.skip.value() is True
+    assert "it holds KPIs" in kpis.skip.label

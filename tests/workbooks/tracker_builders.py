@@ -260,3 +260,51 @@ def plain_tracker(titles: list[str], blanks_before_header: int, spacers: list[in
         number += 1 + blanks
         _put(sheet, number, values)
     return _bytes(book), data
+
+
+LIST_HEADERS = ["Ref", "Action", "Lead", "By when", "Status", "What we will see", "Success criteria", "Impact"]
+
+
+def area_rows_tracker() -> Tracker:
+    """One list sheet for the whole plan, each area's heading a row of its own above its actions: the first merged
+    across the row, the second in the first cell with the rest blank. Status is a dated narrative with no RAG
+    ("... (March 2025). ... (June 2025)."), outcomes are headed as published plans head them, one cell holds two
+    actions and one holds leads from two agencies on new lines."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Action plan"
+    sheet["A1"] = "Kestlebury Local Area SEND Improvement Plan"
+    _put(sheet, 3, LIST_HEADERS)
+    sheet["A4"] = "Area of weakness 1: Identification of need in the early years"
+    sheet.merge_cells("A4:H4")
+    _put(sheet, 5, ["1.1", "Train early years practitioners in the graduated approach", "Early Years Lead",
+                    "April 2025", "Training began (January 2025). 80 settings trained (March 2025).",
+                    "Needs identified before school", "90% of settings trained", "Earlier support"])  # fmt: skip
+    _put(sheet, 6, ["1.2", "Publish the early years SEND toolkit", "Early Years Lead", "Jun 25",
+                    "Drafted with the parent carer forum.", None, None, None])  # fmt: skip
+    sheet["A8"] = "Area of weakness 2: Joint commissioning of therapies"
+    _put(sheet, 9, ["2.1", "Agree a section 75 agreement; and publish therapy waiting times each term",
+                    "Head of Commissioning (Council)\nDesignated Clinical Officer, Kestlebury ICB", "December 2025",
+                    "Panel meets weekly (March 2025). Backlog cleared (June 2025).",
+                    "A signed section 75 agreement", None, "Families wait less"])  # fmt: skip
+    _put(sheet, 10, ["2.2", "Jointly commission speech and language therapy", "TBC", "March 2026", None])
+    return Tracker(_bytes(book), "list-sheet.xlsx", {"Action plan": 3}, {"Action plan": LIST_HEADERS})
+
+
+KPI_HEADERS = ["Ref", "Measure", "Baseline", "Target", "2023/24", "Q1 24/25", "Q2 24/25"]
+
+
+def tracker_with_kpi_sheet() -> Tracker:
+    """A tracker whose second sheet is the plan's KPIs: a ref, the measure, its baseline and target, a year's
+    value and quarter values side by side, as areas keep their scorecard beside their actions."""
+    book = Workbook()
+    actions = book.active
+    actions.title = "Actions"
+    _put(actions, 1, ["Ref", "Area", "Action", "Lead Officer", "RAG Status"])
+    _put(actions, 2, ["1.1", "1. Timeliness of EHC plans", "Recruit EHC coordinators", "Head of SEND", "Green"])
+    kpis = book.create_sheet("KPIs")
+    kpis["A1"] = "SEND scorecard"
+    _put(kpis, 2, KPI_HEADERS)
+    _put(kpis, 3, ["K1", "EHC plans issued within 20 weeks", "42%", "national average", "48%", "55%", "61%"])
+    _put(kpis, 4, ["K2", "Suspensions of pupils with an EHC plan", 310, "decrease", 290, 70, 64])
+    return Tracker(_bytes(book), "with-kpis.xlsx", {"Actions": 1, "KPIs": 2}, {"Actions": [], "KPIs": KPI_HEADERS})

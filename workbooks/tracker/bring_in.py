@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from workbooks import schema
 from workbooks.importer import ImportResult, import_workbook
-from workbooks.tracker.mapping import Mapping, proposals_for
+from workbooks.tracker.mapping import KPI_SHEET_WHY, Mapping, holds_kpis, proposals_for, unread_words
 from workbooks.tracker.tables import read_tracker
 from workbooks.tracker.translate import PlanFacts, tracker_workbook
 
@@ -38,12 +38,26 @@ def tracker_proposals(tables, saved: Mapping | None = None) -> Mapping:
     """The mapping to confirm for every table of the file: each heading as `saved` says, else proposed; the sheets
     `saved` leaves out, of those the file has."""
     sheets = {table.sheet for table in tables}
-    skip = sorted(sheet for sheet in (saved.skip if saved else []) if sheet in sheets)
+    skip = {sheet for sheet in (saved.skip if saved else []) if sheet in sheets}
+    # A sheet of KPIs the saved mapping does not know is proposed left out, saying why (mapping.KPI_SHEET_WHY).
+    skip |= {t.sheet for t in tables if holds_kpis(t) and not (saved and t.sheet in saved.sheets)}
+    skip = sorted(skip)
     return Mapping(
         sheets={table.sheet: proposals_for(table, saved) for table in tables},
         skip=skip,
         words=dict(saved.words) if saved else {},
     )
+
+
+def mapping_to_edit(tables, mapping: Mapping) -> Mapping:
+    """The mapping with each word it cannot read yet ("On track" in a RAG column) listed under `words` with no
+    value (None, null in the file), for the programme manager to give one: an unanswered word refuses the mapping
+    saying so, rather than being read as "not rated" unasked."""
+    words = {chosen: dict(given) for chosen, given in mapping.words.items()}
+    for chosen, unread in unread_words(tables, mapping).items():
+        for word in unread:
+            words.setdefault(chosen, {}).setdefault(word, None)
+    return Mapping(sheets=mapping.sheets, skip=mapping.skip, words=words)
 
 
 def tracker_mapping(file, *, filename: str = "", saved: Mapping | None = None) -> tuple[list, Mapping, ImportResult]:
@@ -54,7 +68,12 @@ def tracker_mapping(file, *, filename: str = "", saved: Mapping | None = None) -
     mapping = tracker_proposals(read.tables, saved)
     tables = [table for table in read.tables if table.sheet not in mapping.skip]
     result.warnings += [f"Sheet “{sheet}” was left out: {why}" for sheet, why in read.skipped]
-    result.warnings += [f"Sheet “{sheet}” was left out, as the mapping says." for sheet in mapping.skip]
+    kpi_sheets = {table.sheet for table in read.tables if holds_kpis(table)}
+    result.warnings += [
+        f"Sheet “{sheet}” was left out: it {KPI_SHEET_WHY}." if sheet in kpi_sheets
+        else f"Sheet “{sheet}” was left out, as the mapping says."
+        for sheet in mapping.skip
+    ]  # fmt: skip
     for sheet in mapping.skip:
         del mapping.sheets[sheet]
     return tables, mapping, result

@@ -340,6 +340,46 @@ def word_choices(field: Field) -> list[tuple[str, str]]:
     return []
 
 
+# A part of a narrative dated in brackets: "Panel meets weekly (March 2025)." up to and including its bracket and
+# the punctuation after it. The bracket holds nothing but the date, so "(see the March 2025 report)" is no date.
+_BRACKETED_DATE = re.compile(r"\((?P<when>[^()]{3,30})\)[.;,]?")
+NARRATIVE_WORDS = 5  # a rating is a word or two ("Green", "On track"); a cell of this many words is narrative
+
+
+def is_narrative(value) -> bool:
+    """A cell of a rating column that is progress written out rather than a rating: not a rating the importer
+    reads, and either a sentence or dated in brackets ("Training began (January 2025).")."""
+    text = cell_text(value)
+    if not text or reads_as_is(Field.RAG, text):
+        return False
+    return len(re.findall(r"[^\W\d_]+", text)) >= NARRATIVE_WORDS or any(
+        period_named_in(match["when"]) for match in _BRACKETED_DATE.finditer(text)
+    )
+
+
+def narrative_column(values) -> bool:
+    """A "Status" column that holds dated narrative and no RAG, as many published plans keep it: most of its filled
+    cells are narrative. Proposed as progress, so its text is kept, not asked about as words of a rating."""
+    filled = [value for value in values if cell_text(value)]
+    return bool(filled) and sum(1 for value in filled if is_narrative(value)) * 2 > len(filled)
+
+
+def dated_parts(text: str, *, until=None) -> tuple[str, list[tuple[PeriodGuess, str]]]:
+    """A narrative split where it dates itself in brackets: the undated rest, and each dated part with the period
+    its bracket names ("Panel meets weekly (March 2025). Backlog cleared (June 2025)." is two parts, March and June
+    2025). Every character is in one or the other, as written. A bracket dated after `until` (the last day of the
+    round the file reports) is a plan, not a record of what happened: it stays in the rest."""
+    dated: list[tuple[PeriodGuess, str]] = []
+    start = 0
+    for match in _BRACKETED_DATE.finditer(text):
+        period = period_named_in(match["when"])
+        if period is None or (until is not None and period.start > until):
+            continue  # text up to the next dated bracket belongs to that part
+        dated.append((period, text[start : match.end()].strip()))
+        start = match.end()
+    return text[start:].strip(), dated
+
+
 def cell_text(value) -> str:
     """A cell as text, as a word mapping names it: a whole number without ".0", spaces around it dropped."""
     if value is None:

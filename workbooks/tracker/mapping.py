@@ -27,6 +27,7 @@ from workbooks.tracker.columns import (
     PeriodGuess,
     Proposal,
     cell_text,
+    narrative_column,
     normalise,
     propose_columns,
     reads_as_is,
@@ -93,6 +94,11 @@ def _words(data) -> dict[Field, dict[str, str]]:
             raise MappingError(f'Words for “{name}”: give each word and the app\'s value, like {{"On track": ...}}.')
         choices = [value for value, _label in word_choices(chosen)]
         for word, value in given.items():
+            if value is None:  # as --save-mapping writes a word it could not read
+                shown = ", ".join(v for v in choices if v)
+                raise MappingError(
+                    f'Words for “{name}”: “{word}” has no value yet: give it one of {shown} (or "" for none).'
+                )
             if not isinstance(value, str) or value not in choices:
                 shown = ", ".join(v for v in choices if v)
                 raise MappingError(
@@ -171,8 +177,39 @@ def proposals_for(table, mapping: Mapping | None, *, own_labels=()) -> list[Prop
         return list(held)  # the mapping made for this very table: column by column, repeated headings and all
     values_in = [any(row.cells[i] not in (None, "") for row in table.rows) for i in range(len(table.headers))]
     fresh = propose_columns(table.headers, own_labels=own_labels, values_in=values_in)
+    fresh = [_narrative_as_progress(table, index, proposal) for index, proposal in enumerate(fresh)]
     saved = {normalise(p.header): p for p in held if normalise(p.header)}  # unheaded columns: proposed afresh
     return [saved.get(normalise(header), proposal) for header, proposal in zip(table.headers, fresh, strict=True)]
+
+
+# Why a sheet of KPIs is proposed to be left out, on the mapping page and in the command's warnings.
+KPI_SHEET_WHY = (
+    "holds KPIs (a measure, indicator or KPI column and no actions): KPIs are not read from a tracker yet, so it is "
+    "left out; bring its measures, baselines and values in on the plan workbook's KPIs and Measurements sheets"
+)
+
+
+def holds_kpis(table) -> bool:
+    """A tracker's sheet of KPIs ("Measure", "Baseline", "Target", "Q1 24/25", "2023/24"): a column its heading
+    proposes as a KPI or measure, and none of actions. Its rows are not actions: read as such, a KPI with a ref would
+    become an action with no text, and one without would be dropped unsaid."""
+    fields = {proposal.field for proposal in propose_columns(table.headers)}
+    return Field.KPI in fields and Field.ACTION not in fields
+
+
+def _narrative_as_progress(table, index: int, proposal: Proposal) -> Proposal:
+    """A "Status" column of dated narrative and no RAG ("Panel meets weekly (March 2025).") is progress: proposed
+    so, its text is kept as progress entries instead of being asked about, sentence by sentence, as rating words."""
+    if proposal.field != Field.RAG or proposal.period is not None:
+        return proposal
+    if not narrative_column(row.cells[index] for row in table.rows):
+        return proposal
+    return Proposal(
+        proposal.header,
+        Field.PROGRESS,
+        "holds written progress, not ratings: each part dated in brackets (“… (March 2025).”) becomes a progress "
+        "entry for that month, the rest one for the round this file reports",
+    )
 
 
 def mapping_for_tables(mapping: Mapping, tables) -> Mapping:

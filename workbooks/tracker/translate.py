@@ -21,7 +21,7 @@ from datetime import date, datetime
 from workbooks import schema
 from workbooks.parsing import ParseError, parse_area_kind
 from workbooks.reader import Problem, Row, Workbook
-from workbooks.tracker.columns import WORD_FIELDS, Field, PeriodGuess, Proposal, cell_text, worded
+from workbooks.tracker.columns import WORD_FIELDS, Field, PeriodGuess, Proposal, cell_text, dated_parts, worded
 from workbooks.tracker.tables import AREA_TITLE
 
 # Where the Plan sheet's rows come from: the mapping page's facts, not a sheet of the tracker.
@@ -279,14 +279,73 @@ def _table_rows(translation: _Translation, table, proposals: list[Proposal]) -> 
                 row_cells[column] = joined(wanted)
             elif column not in row_cells:
                 row_cells[column] = first(wanted)
-        if ("rag" in row_cells or "progress" in row_cells) and translation.facts.current_period is not None:
-            period = translation.facts.current_period
-            translation.periods.setdefault(period.name, period)
-            row_cells["rated in"] = period.name
+        current = translation.facts.current_period
+        entries: list[_Entry] = []
+        if row_cells.get("progress"):
+            row_cells["progress"], dated = _undated_and_dated(row_cells["progress"], current)
+            entries += [_Entry(period, "progress", part, headers["progress"]) for period, part in dated]
+        if not _text(row_cells.get("rag")):
+            # The importer reads an Actions row's progress, impact and evidence only beside a rating: with none
+            # they are the round's narrative entry, an Updates row, so a "Latest update" with no RAG is kept.
+            for column in ("progress", "impact", "evidence"):
+                if text := _text(row_cells.pop(column, None)):
+                    if current is None:
+                        translation.workbook.problems.append(_no_round(table, data_row, headers[column], text))
+                    else:
+                        entries.append(_Entry(current, column, text, headers[column]))
+        entries = _beside_progress(entries, current)
+        if "rag" in row_cells and current is not None:
+            translation.periods.setdefault(current.name, current)
+            row_cells["rated in"] = current.name
         row = Row(table.sheet, data_row.number, row_cells, headers)
         row.extra = _own_values(translation, proposals, cells)
         translation.add(schema.ACTIONS, row)
-        _dated_updates(translation, table, data_row, proposals, ref)
+        _dated_updates(translation, table, data_row, proposals, ref, entries)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A text of an update that no dated column gives: the round's narrative, or a part dated in brackets."""
+
+    period: PeriodGuess
+    column: str  # progress, impact or evidence, as the Updates sheet heads them
+    text: str
+    header: str  # the tracker's column it came from
+
+
+def _beside_progress(entries: list[_Entry], current: PeriodGuess | None) -> list[_Entry]:
+    """An impact or evidence for the round whose progress is all dated in brackets goes with the latest dated part:
+    an entry without a rating is its narrative, so one of impact alone would be refused, and the latest record of
+    what happened is what the impact is of."""
+    if current is None or any(e.period == current and e.column == "progress" for e in entries):
+        return entries
+    dated = [e.period for e in entries if e.column == "progress" and e.period != current]
+    if not dated:
+        return entries
+    latest = max(dated, key=lambda period: period.start)
+    return [replace(e, period=latest) if e.period == current else e for e in entries]
+
+
+def _no_round(table, data_row, header: str, text: str) -> Problem:
+    return Problem(
+        table.sheet,
+        data_row.number,
+        header,
+        text,
+        "is progress with no date in its column's heading and no round named for the file: name the round it "
+        "reports (the mapping page's current round, or --period).",
+    )
+
+
+def _undated_and_dated(text: str, current: PeriodGuess | None) -> tuple[str, list[tuple[PeriodGuess, str]]]:
+    """An undated progress cell ("Status", "Latest update") split into the part for the round the file reports and
+    the parts it dates itself in brackets, each for its month (columns.dated_parts). A part dated in the round
+    itself stays in the round's entry: one action has one entry per period."""
+    rest, dated = dated_parts(text, until=current.end if current else None)
+    if current is not None and any(period.name == current.name for period, _part in dated):
+        rest = " ".join([*(part for period, part in dated if period.name == current.name), rest]).strip()
+        dated = [(period, part) for period, part in dated if period.name != current.name]
+    return rest, dated
 
 
 def holds_fractions(table, index: int) -> bool:
@@ -321,10 +380,20 @@ def _own_values(translation: _Translation, proposals: list[Proposal], cells: lis
     return values
 
 
-def _dated_updates(translation: _Translation, table, data_row, proposals: list[Proposal], ref: str) -> None:
-    """One Updates row per reporting period the row has a dated progress or rating cell for."""
+def _dated_updates(
+    translation: _Translation, table, data_row, proposals: list[Proposal], ref: str, entries: list[_Entry] = ()
+) -> None:
+    """One Updates row per reporting period the row has a dated progress or rating cell, or an undated text
+    (`entries`), for. Two texts for one period (a dated column and a part dated in brackets) are joined on separate
+    lines, so neither is lost."""
     by_period: dict[str, dict[str, object]] = {}
     headers: dict[str, dict[str, str]] = {}
+    for entry in entries:
+        name = entry.period.name
+        translation.periods.setdefault(name, entry.period)
+        cells = by_period.setdefault(name, {"action": ref, "period": name})
+        cells[entry.column] = "\n".join(filter(None, [cells.get(entry.column), entry.text]))
+        headers.setdefault(name, {"action": "ref", "period": entry.header})[entry.column] = entry.header
     for index, proposal in enumerate(proposals):
         if proposal.period is None or proposal.field not in (Field.PROGRESS, Field.RAG):
             continue
@@ -334,7 +403,8 @@ def _dated_updates(translation: _Translation, table, data_row, proposals: list[P
         name = proposal.period.name
         translation.periods.setdefault(name, proposal.period)
         column = "rag" if proposal.field == Field.RAG else "progress"
-        by_period.setdefault(name, {"action": ref, "period": name})[column] = value
+        cells = by_period.setdefault(name, {"action": ref, "period": name})
+        cells[column] = "\n".join(filter(None, [value, cells.get(column)])) if column == "progress" else value
         headers.setdefault(name, {"action": "ref", "period": proposal.header})[column] = proposal.header
     for name, cells in by_period.items():
         translation.add(schema.UPDATES, Row(table.sheet, data_row.number, cells, headers[name]))

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         self.report(result, user, options["dry_run"])
 
     def tracker(self, path: Path, options, user):
-        from workbooks.tracker.bring_in import tracker_import, tracker_mapping
+        from workbooks.tracker.bring_in import mapping_to_edit, tracker_import, tracker_mapping
 
         saved = None
         if options["mapping"]:
@@ -62,13 +62,17 @@ class Command(BaseCommand):
                 raise CommandError(f"The mapping {options['mapping']} cannot be used: {error}") from None
         if options["save_mapping"]:
             with path.open("rb") as file:
-                _, mapping, read = tracker_mapping(file, filename=path.name, saved=saved)
+                tables, mapping, read = tracker_mapping(file, filename=path.name, saved=saved)
             if read.problems:
                 self.refuse(read, user)
+            mapping = mapping_to_edit(tables, mapping)
             Path(options["save_mapping"]).write_text(json.dumps(mapping_json(mapping), indent=2) + "\n")
             for sheet, proposals in mapping.sheets.items():
                 for proposal in proposals:
                     self.stdout.write(f"{sheet}: “{proposal.header}” {proposal.why}")
+            for chosen, words in mapping.words.items():
+                for word in (word for word, value in words.items() if value is None):
+                    self.stdout.write(f"“{word}” ({chosen.label}) is a word we cannot read: give it a value.")
             self.stdout.write(f"Wrote the mapping to {options['save_mapping']}: edit it, then use --mapping.")
             return None
         facts = self.facts(options)
