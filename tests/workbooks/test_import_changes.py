@@ -1,0 +1,107 @@
+"""The preview's changes, field by field: each record created or changed with its old and new values as people
+read them (dates in words, officers by post and organisation), kept with a staged upload as JSON, and printed by
+`import_plan --dry-run`."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.workbook_builders import oxfordshire_tracker, workbook
+from workbooks.changes import FieldChange, RecordChange
+from workbooks.importer import ImportResult, import_workbook
+
+
+@pytest.fixture
+def manager(db):
+    from actions.permissions import Role
+    from tests.factories import make_user
+
+    return make_user("morgan", Role.PROGRAMME_MANAGER, staff=True)
+
+
+def fields_of(result: ImportResult, record_type: str, record: str) -> dict[str, tuple[str, str]]:
+    [change] = [c for c in result.changes if (c.record_type, c.record) == (record_type, record)]
+    return {f.field: (f.old, f.new) for f in change.fields}
+
+
+def test_an_action_whose_text_and_due_date_change_shows_both_old_and_new(manager):
+    import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=False)
+    sheets = oxfordshire_tracker()
+    sheets["Actions"][1][2] = "Refresh the SEND Sufficiency Strategy with the parent carer forum"
+    sheets["Actions"][1][4] = "June 2020"
+    result = import_workbook(workbook(sheets), by=manager, dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    assert fields_of(result, "Action", "1.1") == {
+        "Text": (
+            "Refresh SEND Sufficiency Strategy",
+            "Refresh the SEND Sufficiency Strategy with the parent carer forum",
+        ),
+        "Due date": ("31 March 2020", "30 June 2020"),
+        "Due label": ("March 2020", "June 2020"),
+    }
+    [change] = [c for c in result.changes if c.record == "1.1"]
+    assert change.kind == "changed"
+    assert change.lines()[1:3] == [
+        "  Text: Refresh SEND Sufficiency Strategy → Refresh the SEND Sufficiency Strategy with the parent carer forum",
+        "  Due date: 31 March 2020 → 30 June 2020",
+    ]
+
+
+def test_a_new_action_shows_its_values_and_a_new_officer_its_organisation(manager):
+    result = import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=True)
+    assert result.ok
+    assert fields_of(result, "Action", "2.1") == {
+        "Text": ("", "Use findings from multi-agency audits"),
+        "Due date": ("", "1 February 2020"),  # "Immediate": the plan's start
+        "Due label": ("", "Immediate"),
+    }
+    assert fields_of(result, "Officer", "DCO (Adeline Gibbs)") == {"Organisation": ("", "Oxfordshire")}
+    # Every type is listed with its new records, and nothing is listed as changed in a first import.
+    by_type = {label: (len(created), len(changed)) for label, created, changed in result.changes_by_type}
+    assert by_type["Action"] == (6, 0) and by_type["Risk"] == (2, 0)
+
+
+def test_reimporting_the_same_file_lists_no_changes(manager):
+    import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=False)
+    again = import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=True)
+    assert again.ok and again.changes == []
+
+
+def test_changes_survive_json_and_a_result_kept_as_lines_of_words_still_loads(manager):
+    import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=False)
+    sheets = oxfordshire_tracker()
+    sheets["Actions"][1][4] = "June 2020"
+    result = import_workbook(workbook(sheets), by=manager, dry_run=True)
+    assert ImportResult.from_json(result.as_json()).changes == result.changes
+
+    # As a staged upload's result was kept before changes had fields.
+    kept = result.as_json() | {"changes": ["Action 1.1: due date, due (as written) changed", "New officer DCO"]}
+    loaded = ImportResult.from_json(kept)
+    assert [str(change) for change in loaded.changes] == [
+        "Action 1.1: due date, due (as written) changed",
+        "New officer DCO",
+    ]
+    assert loaded.changes_by_type == [("Other changes", loaded.changes, [])]
+
+
+def test_a_kept_change_reads_back_the_same():
+    change = RecordChange("changed", "Action", "2.3a(2)", (FieldChange("RAG", "Amber", "Green"),))
+    assert RecordChange.from_json(change.as_json()) == change
+    assert str(change) == "Action 2.3a(2): RAG Amber → Green"
+
+
+def test_the_dry_run_prints_each_field_old_and_new(manager, tmp_path):
+    import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=False)
+    sheets = oxfordshire_tracker()
+    sheets["Actions"][2][4] = "December 2020"
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(workbook(sheets).getvalue())
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--dry-run", stdout=out)
+    printed = out.getvalue().splitlines()
+    at = printed.index("Action 1.2")
+    assert printed[at + 1 : at + 3] == [
+        "  Due date: 30 September 2020 → 31 December 2020",
+        "  Due label: September 2020 → December 2020",
+    ]
