@@ -91,3 +91,34 @@ def _one_line(text: str, limit: int = 80) -> str:
     """A value on one line of the command line's output: long text cut, with its length said."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else f"{flat[: limit - 1]}… ({len(flat)} characters)"
+
+
+@dataclass(frozen=True)
+class OfficerRead:
+    """One officer a leads cell was read as: post, person and organisation, and whether this import adds the
+    officer (or the organisation), so a manager sees "Head of SEND & Inclusion (CFC)" became one officer in CFC."""
+
+    post: str
+    person: str
+    organisation: str
+    new: bool = False
+    new_organisation: bool = False
+
+
+@dataclass(frozen=True)
+class LeadsRead:
+    """An action's leads cell as written, where it is, and the officers it was read as (none for a placeholder)."""
+
+    sheet: str
+    row: int | None
+    action: str
+    written: str
+    officers: tuple[OfficerRead, ...] = ()
+
+    def as_json(self) -> list:
+        return [self.sheet, self.row, self.action, self.written, [list(vars(o).values()) for o in self.officers]]
+
+    @classmethod
+    def from_json(cls, data: list) -> LeadsRead:
+        sheet, row, action, written, officers = data
+        return cls(sheet, row, action, written, tuple(OfficerRead(*officer) for officer in officers))

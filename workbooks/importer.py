@@ -52,7 +52,7 @@ from kpis.services import (
 from risks.models import Risk
 from risks.services import risk_save
 from workbooks import schema
-from workbooks.changes import FieldChange, RecordChange
+from workbooks.changes import FieldChange, LeadsRead, OfficerRead, RecordChange
 from workbooks.own_fields import OwnFieldsImport
 from workbooks.parsing import (
     Lead,
@@ -93,6 +93,9 @@ class ImportResult:
     unchanged: Counter = field(default_factory=Counter)
     changes: list[RecordChange] = field(default_factory=list)  # every record created or changed, field by field
     applied: bool = False
+    leads_read: list[LeadsRead] = field(default_factory=list)  # each action's leads cell and who it was read as
+    # (record type, record) of each record created, so "is it new?" is asked of a set, not of every change.
+    _created: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -112,10 +115,31 @@ class ImportResult:
         getattr(self, kind)[label] += 1
         if kind != "unchanged" and (line or record or fields):
             self.changes.append(RecordChange(kind, label, record, tuple(fields), line))
+            if kind == "created":
+                self._created.add((label, record))
+
+    def read_leads(self, row: Row, officers: list[Officer] | None) -> None:
+        """Keep an action's leads cell as written and the officers it was read as, for the preview."""
+        if officers is None:  # the cell could not be read: its problem says why
+            return
+        names = dict(
+            Organisation.objects.filter(pk__in={o.organisation_id for o in officers}).values_list("pk", "name")
+        )
+        read = tuple(
+            OfficerRead(
+                o.post_title,
+                o.person_name,
+                names.get(o.organisation_id, ""),
+                new=self.created_here("Officer", str(o)),
+                new_organisation=self.created_here("Organisation", names.get(o.organisation_id, "")),
+            )
+            for o in officers
+        )
+        self.leads_read.append(LeadsRead(row.sheet, row.number, row.text("ref"), row.text("leads"), read))
 
     def created_here(self, label: str, record: str) -> bool:
         """This import creates the record: its later changes are part of its creation, not changes."""
-        return any(c.kind == "created" and c.record_type == label and c.record == record for c in self.changes)
+        return (label, record) in self._created
 
     @property
     def changes_by_type(self) -> list[tuple[str, list[RecordChange], list[RecordChange]]]:
@@ -144,6 +168,7 @@ class ImportResult:
             "unchanged": dict(self.unchanged),
             "changes": [change.as_json() for change in self.changes],
             "applied": self.applied,
+            "leads_read": [read.as_json() for read in self.leads_read],
         }
 
     @classmethod
@@ -161,6 +186,7 @@ class ImportResult:
             unchanged=Counter(data["unchanged"]),
             changes=[RecordChange.from_json(change) for change in data["changes"]],
             applied=data["applied"],
+            leads_read=[LeadsRead.from_json(read) for read in data.get("leads_read", [])],  # none kept before
         )
 
 
@@ -621,6 +647,7 @@ class _Importer:
                 continue
             action = action or Action(area=area, ref=ref, order=order)
             leads = self.leads(row, "leads")
+            self.result.read_leads(row, leads)
             self.parsed(row, "rag", parse_rag)  # read now so a bad rating is reported with the other problems
             if "due on" in row.headers:
                 # A sheet with exact due dates (as export writes it): the date column says when, and the wording is

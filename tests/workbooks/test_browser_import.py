@@ -38,7 +38,8 @@ def test_upload_problems_then_preview_then_confirm(page, live_server, world, tmp
     page.get_by_label("Plan file").set_input_files(str(good))
     page.get_by_role("button", name="Upload and continue").click()
     expect(page.get_by_role("heading", name="Check what the import will do")).to_be_visible()
-    expect(page.locator("tr", has_text="Action")).to_contain_text("6")
+    summary = page.get_by_role("table", name="Summary")
+    expect(summary.locator("tr", has=page.get_by_role("rowheader", name="Action", exact=True))).to_contain_text("6")
     assert_accessible(page)
     assert not Action.objects.filter(area__plan__local_area="Oxfordshire").exists()  # still nothing written
 
@@ -217,4 +218,11 @@ def test_the_preview_of_a_corrected_file_shows_each_changed_field_old_and_new(pa
     expect(whole.locator(".govuk-details__text")).to_contain_text("and schools and schools")
     expect(whole.locator(".govuk-details__text")).to_be_visible()
     look(page, "preview-old-and-new")
+
+    # Each action's leads cell as written, and the officers it was read as.
+    page.get_by_text("The leads of 6 actions, as written and as read").click()
+    leads = page.get_by_role("table", name="Leads read for each action").get_by_role("row").filter(has_text="1.2")
+    expect(leads).to_contain_text("Actions, row 3")
+    expect(leads).to_contain_text("Head of SEND (Jayne Howarth), Oxfordshire")
+    look(page, "preview-leads-read")
     assert not Action.objects.filter(text__startswith="Refresh the SEND").exists()  # still nothing written

@@ -105,3 +105,37 @@ def test_the_dry_run_prints_each_field_old_and_new(manager, tmp_path):
         "  Due date: 30 September 2020 → 31 December 2020",
         "  Due label: September 2020 → December 2020",
     ]
+
+
+def test_each_actions_leads_cell_is_shown_with_the_officers_it_was_read_as(manager):
+    from actions.models import Organisation
+    from workbooks.changes import LeadsRead, OfficerRead
+
+    Organisation.objects.create(name="Oxfordshire Children First Company", short_name="CFC", kind="other")
+    sheets = oxfordshire_tracker()
+    sheets["Actions"][1][3] = "Head of Inclusion (CFC)"
+    sheets["Actions"][2][3] = "Designated Clinical Officer, Northgate ICB"
+    sheets["Actions"][3][3] = "TBC"
+    result = import_workbook(workbook(sheets), by=manager, dry_run=True)
+    assert result.ok, [str(p) for p in result.problems]
+    read = {each.action: each for each in result.leads_read}
+    assert read["1.1"] == LeadsRead(
+        "Actions",
+        2,
+        "1.1",
+        "Head of Inclusion (CFC)",
+        (OfficerRead("Head of Inclusion", "", "Oxfordshire Children First Company", new=True),),
+    )
+    assert read["1.2"].officers == (
+        OfficerRead("Designated Clinical Officer", "", "Northgate ICB", new=True, new_organisation=True),
+    )
+    assert (read["1.3"].written, read["1.3"].officers) == ("TBC", ())  # a placeholder: no lead yet
+    # The same officer named again on a later row is still the one this import adds; kept and read back as JSON.
+    assert [o.new for o in read["2.1"].officers] == [True, True]
+    assert ImportResult.from_json(result.as_json()).leads_read == result.leads_read
+
+    import_workbook(workbook(sheets), by=manager, dry_run=False)
+    again = import_workbook(workbook(sheets), by=manager, dry_run=True)
+    assert {each.action: each for each in again.leads_read}["1.1"].officers == (
+        OfficerRead("Head of Inclusion", "", "Oxfordshire Children First Company"),
+    )
