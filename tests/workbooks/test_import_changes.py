@@ -3,6 +3,7 @@ read them (dates in words, officers by post and organisation), kept with a stage
 `import_plan --dry-run`."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -139,3 +140,32 @@ def test_each_actions_leads_cell_is_shown_with_the_officers_it_was_read_as(manag
     assert {each.action: each for each in again.leads_read}["1.1"].officers == (
         OfficerRead("Head of Inclusion", "", "Oxfordshire Children First Company"),
     )
+
+
+def test_a_trackers_formula_with_no_saved_value_is_a_warning_naming_sheet_cell_and_formula(manager):
+    from openpyxl import Workbook
+
+    from workbooks.tracker.bring_in import tracker_import
+    from workbooks.tracker.tables import read_tracker
+    from workbooks.tracker.translate import PlanFacts
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "WSoA tracker"
+    sheet.append(["Ref", "Area", "Action", "Lead Officer", "Target Date"])
+    sheet.append(["1.1", "1. Timeliness of EHC plans", "Recruit four EHC coordinators", "Head of SEND", "March 2025"])
+    # openpyxl saves a formula without calculating it, as some programs that write trackers do.
+    sheet.append(["1.2", "1. Timeliness of EHC plans", "Weekly panel for EHC requests", "Head of SEND", "=E2"])
+    out = io.BytesIO()
+    book.save(out)
+    expected = (
+        "WSoA tracker, row 3, column E: “=E2” is a formula with no saved value, so it was read as empty: "
+        "open and save the file in Excel so its values are calculated."
+    )
+    assert read_tracker(io.BytesIO(out.getvalue()), filename="tracker.xlsx").warnings == [expected]
+
+    facts = PlanFacts(
+        local_area="Northmoor", title="Written Statement of Action", plan_type="WSoA", start_date=date(2024, 9, 1)
+    )
+    result, _ = tracker_import(io.BytesIO(out.getvalue()), filename="tracker.xlsx", facts=facts, by=manager)
+    assert expected in result.warnings

@@ -54,6 +54,7 @@ def tracker_mapping(file, *, filename: str = "", saved: Mapping | None = None) -
     mapping = tracker_proposals(read.tables, saved)
     tables = [table for table in read.tables if table.sheet not in mapping.skip]
     result.warnings += [f"Sheet “{sheet}” was left out: {why}" for sheet, why in read.skipped]
+    result.warnings += read.warnings
     result.warnings += [f"Sheet “{sheet}” was left out, as the mapping says." for sheet in mapping.skip]
     for sheet in mapping.skip:
         del mapping.sheets[sheet]
