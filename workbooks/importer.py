@@ -491,18 +491,33 @@ class _Importer:
         return [self.officer(lead.post, lead.person, lead.organisation) for lead in known]
 
     def repeated_rows(self) -> None:
-        """Two rows naming the same record would silently leave only the second: refuse them, naming both."""
+        """Two rows naming the same record would silently leave only the second: refuse them, naming both. A row
+        that repeats another exactly (pasted twice) says nothing new: it is read once, with a warning."""
         for sheet, columns, label in UNIQUE_ROWS:
-            first: dict[tuple, int] = {}
+            first: dict[tuple, Row] = {}
+            kept: list[Row] = []
             for row in self.workbook.rows(sheet):
                 key = tuple(row.text(c).casefold() if c == "period" else row.text(c) for c in columns)
-                if not all(key):
+                earlier = first.get(key) if all(key) else None
+                if earlier is None:
+                    if all(key):
+                        first[key] = row
+                    kept.append(row)
                     continue
-                if key in first:
-                    shown = label.format(*(row.text(c) for c in columns)) if "{}" in label else f"{label} {key[0]}"
-                    self.problem(row, columns[0], f"repeats the {shown} of row {first[key]}: keep one of the rows.")
-                else:
-                    first[key] = row.number
+                shown = label.format(*(row.text(c) for c in columns)) if "{}" in label else f"{label} {key[0]}"
+                where = (
+                    f"row {earlier.number}" if earlier.sheet == row.sheet else f"{earlier.sheet} row {earlier.number}"
+                )
+                if (row.cells, row.extra) == (earlier.cells, earlier.extra):
+                    self.result.warnings.append(
+                        f"{row.sheet} row {row.number}, column {row.headers.get(columns[0], columns[0])}: repeats "
+                        f"the {shown} of {where} exactly, so it was read once: delete one of the rows."
+                    )
+                    continue
+                self.problem(row, columns[0], f"repeats the {shown} of {where}: keep one of the rows.")
+                kept.append(row)
+            if sheet.name in self.workbook.sheets:
+                self.workbook.sheets[sheet.name] = kept
 
     # --- sheets ------------------------------------------------------------------------------------------
     def plan_sheet(self) -> bool:
