@@ -13,13 +13,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actions.locking import save_versioned
+from actions.locking import readable_value, save_versioned
 from actions.models import (
     Action,
     AreaOfWeakness,
@@ -51,6 +52,7 @@ from kpis.services import (
 from risks.models import Risk
 from risks.services import risk_save
 from workbooks import schema
+from workbooks.changes import FieldChange, LeadsRead, OfficerRead, RecordChange
 from workbooks.own_fields import OwnFieldsImport
 from workbooks.parsing import (
     Lead,
@@ -91,8 +93,11 @@ class ImportResult:
     created: Counter = field(default_factory=Counter)
     changed: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
-    changes: list[str] = field(default_factory=list)  # one line per created or changed record
+    changes: list[RecordChange] = field(default_factory=list)  # every record created or changed, field by field
     applied: bool = False
+    leads_read: list[LeadsRead] = field(default_factory=list)  # each action's leads cell and who it was read as
+    # (record type, record) of each record created, so "is it new?" is asked of a set, not of every change.
+    _created: set[tuple[str, str]] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -104,10 +109,53 @@ class ImportResult:
         labels = sorted(set(self.created) | set(self.changed) | set(self.unchanged))
         return [(label, self.created[label], self.changed[label], self.unchanged[label]) for label in labels]
 
-    def count(self, kind: str, label: str, line: str = "") -> None:
+    def count(
+        self, kind: str, label: str, line: str = "", *, record: str = "", fields: list[FieldChange] | tuple = ()
+    ) -> None:
+        """Count a record created, changed or left as it is; a created or changed one is listed with its fields
+        (`record` names it; `line` says in words what no field says)."""
         getattr(self, kind)[label] += 1
-        if line and kind != "unchanged":
-            self.changes.append(line)
+        if kind != "unchanged" and (line or record or fields):
+            self.changes.append(RecordChange(kind, label, record, tuple(fields), line))
+            if kind == "created":
+                self._created.add((label, record))
+
+    def read_leads(self, row: Row, officers: list[Officer] | None) -> None:
+        """Keep an action's leads cell as written and the officers it was read as, for the preview."""
+        if officers is None:  # the cell could not be read: its problem says why
+            return
+        names = dict(
+            Organisation.objects.filter(pk__in={o.organisation_id for o in officers}).values_list("pk", "name")
+        )
+        read = tuple(
+            OfficerRead(
+                o.post_title,
+                o.person_name,
+                names.get(o.organisation_id, ""),
+                new=self.created_here("Officer", str(o)),
+                new_organisation=self.created_here("Organisation", names.get(o.organisation_id, "")),
+            )
+            for o in officers
+        )
+        self.leads_read.append(LeadsRead(row.sheet, row.number, row.text("ref"), row.text("leads"), read))
+
+    def created_here(self, label: str, record: str) -> bool:
+        """This import creates the record: its later changes are part of its creation, not changes."""
+        return (label, record) in self._created
+
+    @property
+    def changes_by_type(self) -> list[tuple[str, list[RecordChange], list[RecordChange]]]:
+        """(record type, created, changed) for the preview, types in the summary's order; changes kept as lines
+        of words (a result from before changes had fields) come last, under "Other changes"."""
+        types = dict.fromkeys(c.record_type or "Other changes" for c in self.changes)
+        return [
+            (
+                label,
+                [c for c in self.changes if (c.record_type or "Other changes") == label and c.kind != "changed"],
+                [c for c in self.changes if (c.record_type or "Other changes") == label and c.kind == "changed"],
+            )
+            for label in sorted(types, key=lambda t: (t == "Other changes", t))
+        ]
 
     def as_json(self) -> dict:
         """The result as JSON, kept with a staged upload when its check ran as a background job."""
@@ -120,8 +168,9 @@ class ImportResult:
             "created": dict(self.created),
             "changed": dict(self.changed),
             "unchanged": dict(self.unchanged),
-            "changes": self.changes,
+            "changes": [change.as_json() for change in self.changes],
             "applied": self.applied,
+            "leads_read": [read.as_json() for read in self.leads_read],
         }
 
     @classmethod
@@ -137,8 +186,9 @@ class ImportResult:
             created=Counter(data["created"]),
             changed=Counter(data["changed"]),
             unchanged=Counter(data["unchanged"]),
-            changes=data["changes"],
+            changes=[RecordChange.from_json(change) for change in data["changes"]],
             applied=data["applied"],
+            leads_read=[LeadsRead.from_json(read) for read in data.get("leads_read", [])],  # none kept before
         )
 
 
@@ -175,19 +225,61 @@ def _same_value(measurement: Measurement, parsed: dict) -> bool:
     ) and all(getattr(measurement, name) == value for name, value in given.items())
 
 
-def _diff(instance, values: dict) -> list[str]:
-    """Set `values` on `instance`; return the names of the fields that changed."""
+def _diff(instance, values: dict) -> list[FieldChange]:
+    """Set `values` on `instance`; return the fields that changed, each with its old and new value as people read
+    them (for a new record, the values it is given)."""
     changed = []
     for name, value in values.items():
         field = instance._meta.get_field(name)
         if field.is_relation:  # compare ids: a new row has no related object to read yet
             current, wanted = getattr(instance, field.attname), value.pk if value is not None else None
+            old = getattr(instance, name) if current is not None else None  # read before it is replaced
         else:
             current, wanted = getattr(instance, name), value
+            old = current
         if current != wanted:
             setattr(instance, name, value)
-            changed.append(field.verbose_name)
+            changed.append(FieldChange(_field_label(field), _readable(field, old), _readable(field, value)))
     return changed
+
+
+def _field_label(field) -> str:
+    return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
+
+
+def _readable(field, value) -> str:
+    """A value as the preview shows it: an officer by post and organisation ("Head of SEND (A Name), Northgate
+    Council"), so that a post read into the wrong organisation shows; others as the history pages show them."""
+    if isinstance(value, Officer):
+        return f"{value}, {value.organisation}" if value.organisation_id else str(value)
+    return "" if value in (None, "") else readable_value(field, value)
+
+
+def _update_fields(existing: ProgressUpdate | None, **given) -> list[FieldChange]:
+    """A progress update's rating, progress and impact as it was for the period (if it was) and as imported."""
+    fields = []
+    for name, new in given.items():
+        field = ProgressUpdate._meta.get_field(name)
+        old = getattr(existing, name) if existing else ""
+        if old != new:
+            fields.append(FieldChange(_field_label(field), _readable(field, old), _readable(field, new)))
+    return fields
+
+
+def _value_change(measurement: Measurement | None, parsed: dict) -> FieldChange:
+    """A KPI's value for a period, as held (when restated) and as imported, with its unit and status."""
+
+    def said(value, text, status) -> str:
+        shown = text or ("" if value is None else format(Decimal(str(value)).normalize(), "f"))
+        return f"{shown} ({status})" if shown and status != Measurement.Status.ACTUAL else shown
+
+    old = said(measurement.value, measurement.value_text, measurement.status) if measurement else ""
+    return FieldChange("Value", old, said(parsed["value"], parsed["value_text"], parsed["status"]))
+
+
+def _given(fields: list[FieldChange]) -> list[FieldChange]:
+    """A new record's values worth listing: those it is given, not left blank."""
+    return [change for change in fields if change.new not in ("", "No")]
 
 
 # The kind of an organisation named with a post but not yet known, read from how its name ends.
@@ -252,10 +344,9 @@ class _Importer:
         except ValidationError as error:
             self.refused(row, error, values=values)
             return False
-        if new:
-            self.result.count("created", label, f"New {label.lower()} {ref}")
-        else:
-            self.result.count("changed", label, f"{label} {ref}: {', '.join(str(c) for c in changed)} changed")
+        self.result.count(
+            "created" if new else "changed", label, record=ref, fields=_given(changed) if new else changed
+        )
         return True
 
     def delivery(self, row: Row) -> dict | None:
@@ -302,7 +393,9 @@ class _Importer:
         organisation = named or self.organisations.get(schema.normalise(post)) or self.home_organisation()
         officer = Officer(post_title=post, person_name=person, organisation=organisation)
         save_versioned(officer, expected_version=1, by=self.by)
-        self.result.count("created", "Officer", f"New officer {officer}")
+        self.result.count(
+            "created", "Officer", record=str(officer), fields=[FieldChange("Organisation", "", str(organisation))]
+        )
         return officer
 
     def organisation(self, name: str, kind: str = Organisation.Kind.OTHER) -> Organisation:
@@ -313,7 +406,9 @@ class _Importer:
         if found is None:
             found = Organisation(name=name, kind=kind)
             save_versioned(found, expected_version=1, by=self.by)
-            self.result.count("created", "Organisation", f"New organisation {name}")
+            self.result.count(
+                "created", "Organisation", record=name, fields=[FieldChange("Kind", "", Organisation.Kind(kind).label)]
+            )
         self.organisations[schema.normalise(name)] = found
         return found
 
@@ -391,18 +486,33 @@ class _Importer:
         return [self.officer(lead.post, lead.person, lead.organisation) for lead in known]
 
     def repeated_rows(self) -> None:
-        """Two rows naming the same record would silently leave only the second: refuse them, naming both."""
+        """Two rows naming the same record would silently leave only the second: refuse them, naming both. A row
+        that repeats another exactly (pasted twice) says nothing new: it is read once, with a warning."""
         for sheet, columns, label in UNIQUE_ROWS:
-            first: dict[tuple, int] = {}
+            first: dict[tuple, Row] = {}
+            kept: list[Row] = []
             for row in self.workbook.rows(sheet):
                 key = tuple(row.text(c).casefold() if c == "period" else row.text(c) for c in columns)
-                if not all(key):
+                earlier = first.get(key) if all(key) else None
+                if earlier is None:
+                    if all(key):
+                        first[key] = row
+                    kept.append(row)
                     continue
-                if key in first:
-                    shown = label.format(*(row.text(c) for c in columns)) if "{}" in label else f"{label} {key[0]}"
-                    self.problem(row, columns[0], f"repeats the {shown} of row {first[key]}: keep one of the rows.")
-                else:
-                    first[key] = row.number
+                shown = label.format(*(row.text(c) for c in columns)) if "{}" in label else f"{label} {key[0]}"
+                where = (
+                    f"row {earlier.number}" if earlier.sheet == row.sheet else f"{earlier.sheet} row {earlier.number}"
+                )
+                if (row.cells, row.extra) == (earlier.cells, earlier.extra):
+                    self.result.warnings.append(
+                        f"{row.sheet} row {row.number}, column {row.headers.get(columns[0], columns[0])}: repeats "
+                        f"the {shown} of {where} exactly, so it was read once: delete one of the rows."
+                    )
+                    continue
+                self.problem(row, columns[0], f"repeats the {shown} of {where}: keep one of the rows.")
+                kept.append(row)
+            if sheet.name in self.workbook.sheets:
+                self.workbook.sheets[sheet.name] = kept
 
     # --- sheets ------------------------------------------------------------------------------------------
     def plan_sheet(self) -> bool:
@@ -532,7 +642,7 @@ class _Importer:
             self.refused(row, error, column="reported with")
             return
         if not created:  # an area created by this import was counted once, as created
-            self.result.count("changed", "Area of weakness", f"Area of weakness {area.ref}: reported with changed")
+            self.result.count("changed", "Area of weakness", record=area.ref, fields=changed)
 
     def actions_sheet(self) -> None:
         for order, row in enumerate(self.workbook.rows(schema.ACTIONS), start=1):
@@ -547,6 +657,7 @@ class _Importer:
                 continue
             action = action or Action(area=area, ref=ref, order=order)
             leads = self.leads(row, "leads")
+            self.result.read_leads(row, leads)
             self.parsed(row, "rag", parse_rag)  # read now so a bad rating is reported with the other problems
             if "due on" in row.headers:
                 # A sheet with exact due dates (as export writes it): the date column says when, and the wording is
@@ -641,7 +752,9 @@ class _Importer:
         start = earlier.end + timedelta(days=1) if earlier else due.date.replace(day=1) - timedelta(days=60)
         period = ReportingPeriod(plan=self.plan, name=name, start=start, end=due.date, status="closed")
         save_versioned(period, expected_version=1, by=self.by)
-        self.result.count("created", "Reporting period", f"New reporting period {name}")
+        self.result.count(
+            "created", "Reporting period", record=name, fields=[FieldChange("End", "", f"{due.date:%-d %B %Y}")]
+        )
         return period
 
     def submit_update(
@@ -739,7 +852,12 @@ class _Importer:
             self.refused(row, error, rename={"period": "rag"})
         else:
             label = "changed" if existing else "created"
-            self.result.count(label, "Progress update", f"Update of {action.ref} for {period.name}: {rag}")
+            self.result.count(
+                label,
+                "Progress update",
+                record=f"{action.ref} for {period.name}",
+                fields=_update_fields(existing, rag=rag, progress=progress, impact=impact),
+            )
             self.narrative_warning(row, action, period, rag, progress, impact, recovery_note)
         finally:
             ReportingPeriod.objects.filter(pk=period.pk).update(status=status)
@@ -841,7 +959,16 @@ class _Importer:
                 self.refused(row, error, rename={"person_name": "person", "started_on": "from"})
                 continue
             kind = "created" if before is None else "unchanged" if tuple(before) == given else "changed"
-            self.result.count(kind, "Post holder", f"{officer.post_title}: {given[0]} from {started_on:%-d %B %Y}")
+            self.result.count(
+                kind,
+                "Post holder",
+                record=f"{officer.post_title} from {started_on:%-d %B %Y}",
+                fields=[
+                    FieldChange(name, old, new)
+                    for name, old, new in zip(("Person", "Email"), before or ("", ""), given, strict=True)
+                    if old != new
+                ],
+            )
 
     def latest_period(self) -> ReportingPeriod | None:
         return (
@@ -930,8 +1057,8 @@ class _Importer:
                 }
                 self.refused(row, error, rename=rename)
                 continue
-            if not any(line == f"New action {action.ref}" for line in self.result.changes):
-                self.result.count("changed", "Action", f"Action {action.ref}: {', '.join(map(str, changed))} changed")
+            if not self.result.created_here("Action", action.ref):
+                self.result.count("changed", "Action", record=action.ref, fields=changed)
 
     def kpis_sheet(self) -> None:
         categories = {schema.normalise(c): c.value for c in Kpi.Category} | {
@@ -998,7 +1125,7 @@ class _Importer:
                 except ValidationError as error:
                     self.refused(row, error, values=values)
                     continue
-                self.result.count("created", "KPI", f"New KPI {ref}")
+                self.result.count("created", "KPI", record=ref, fields=_given(_diff(Kpi(), values)))
             elif not self.save(kpi, "KPI", ref, values, row):
                 continue
             self.kpis[ref] = kpi
@@ -1040,7 +1167,7 @@ class _Importer:
             milestone = kpi.milestones.filter(months=months).first()
             if milestone is None:
                 milestone = milestone_add(kpi=kpi, months=months, by=self.by, **values)
-                self.result.count("created", "Milestone", f"New milestone {kpi.ref} at {months} months")
+                self.result.count("created", "Milestone", record=f"{kpi.ref} at {months} months")
             else:
                 self.save(milestone, "Milestone", f"{kpi.ref} at {months} months", values, row)
 
@@ -1095,9 +1222,13 @@ class _Importer:
             period = key[2] or f"{key[1]:%b %Y}"
             if existing is None:
                 new_periods.add(key)
-                self.result.count("created", "Measurement", f"New value of {kpi.ref} for {period}")
+                self.result.count(
+                    "created", "Measurement", record=f"{kpi.ref} for {period}", fields=[_value_change(None, parsed)]
+                )
             else:
-                self.result.count("changed", "Measurement", f"Value of {kpi.ref} for {period} restated")
+                self.result.count(
+                    "changed", "Measurement", record=f"{kpi.ref} for {period}", fields=[_value_change(existing, parsed)]
+                )
 
     def measurement_row(self, row: Row) -> dict | None:
         """A Measurements row read into measurement_record's arguments (with the row, its KPI and its period key),
@@ -1206,7 +1337,9 @@ class _Importer:
             except ValidationError as error:
                 self.refused(row, error, values=values)
                 continue
-            self.result.count("created" if new else "changed", "Risk", f"{'New risk' if new else 'Risk'} {ref}")
+            self.result.count(
+                "created" if new else "changed", "Risk", record=ref, fields=_given(changed) if new else changed
+            )
 
     def run(self, progress: Progress | None = None) -> None:
         plan_read = self.plan_sheet()

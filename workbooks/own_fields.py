@@ -12,6 +12,7 @@ from __future__ import annotations
 from planfields.models import PlanField, PlanFieldValue
 from planfields.services import own_values_save
 from workbooks import schema
+from workbooks.changes import FieldChange
 from workbooks.reader import Row
 
 KIND_WORDS = {
@@ -151,7 +152,12 @@ class OwnFieldsImport:
                     importer.result.count("unchanged", "Own field value")
                 continue
             kind = "created" if held is None else "changed"
-            importer.result.count(kind, "Own field value", f"{label} of {record.ref}: {kind}")
+            importer.result.count(
+                kind,
+                "Own field value",
+                record=record.ref,
+                fields=[FieldChange(label, held.text if held else "", saved)],
+            )
         own_values_save(
             record=record,
             texts=texts,

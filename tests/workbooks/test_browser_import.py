@@ -38,7 +38,8 @@ def test_upload_problems_then_preview_then_confirm(page, live_server, world, tmp
     page.get_by_label("Plan file").set_input_files(str(good))
     page.get_by_role("button", name="Upload and continue").click()
     expect(page.get_by_role("heading", name="Check what the import will do")).to_be_visible()
-    expect(page.locator("tr", has_text="Action")).to_contain_text("6")
+    summary = page.get_by_role("table", name="Summary")
+    expect(summary.locator("tr", has=page.get_by_role("rowheader", name="Action", exact=True))).to_contain_text("6")
     assert_accessible(page)
     assert not Action.objects.filter(area__plan__local_area="Oxfordshire").exists()  # still nothing written
 
@@ -181,3 +182,47 @@ def test_a_trackers_own_status_words_are_chosen_on_the_mapping_page(page, live_s
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text("Imported directorate.xlsx")).to_be_visible()
     assert Action.objects.get(area__plan__local_area="Westmere", ref="4.02.01").current_rag == "red"
+
+
+def test_the_preview_of_a_corrected_file_shows_each_changed_field_old_and_new(page, live_server, world, tmp_path):
+    first = tmp_path / "oxfordshire.xlsx"
+    first.write_bytes(workbook(oxfordshire_tracker()).getvalue())
+    sheets = oxfordshire_tracker()
+    sheets["Actions"][1][2] = "Refresh the SEND Sufficiency Strategy with the parent carer forum " + "and schools " * 20
+    sheets["Actions"][1][4] = "June 2020"
+    sheets["Actions"][2][3] = "Head of SEND (Jayne Howarth)"
+    corrected = tmp_path / "oxfordshire-corrected.xlsx"
+    corrected.write_bytes(workbook(sheets).getvalue())
+
+    sign_in(page, live_server.url, "morgan", PASSWORD)
+    for file in (first, corrected):
+        page.goto(f"{live_server.url}/imports/")
+        page.get_by_label("Plan file").set_input_files(str(file))
+        page.get_by_role("button", name="Upload and continue").click()
+        expect(page.get_by_role("heading", name="Check what the import will do")).to_be_visible()
+        if file == first:
+            page.get_by_role("button", name="Confirm and import").click()
+            expect(page.get_by_text("Imported oxfordshire.xlsx")).to_be_visible()
+
+    # Only what changes is listed, under its type: one action changed.
+    page.get_by_text("Action: 1 changed").click()
+    table = page.get_by_role("table", name="Action: changed")
+    due = table.get_by_role("row").filter(has_text="Due date")
+    expect(due).to_contain_text("31 March 2020")
+    expect(due).to_contain_text("30 June 2020")
+    text = table.get_by_role("row").filter(has_text="Text")
+    expect(text).to_contain_text("Refresh SEND Sufficiency Strategy")
+    # The long new text is shown by its opening words and opens in full.
+    whole = text.locator("details")
+    whole.get_by_text("Refresh the SEND Sufficiency Strategy with the pa").first.click()
+    expect(whole.locator(".govuk-details__text")).to_contain_text("and schools and schools")
+    expect(whole.locator(".govuk-details__text")).to_be_visible()
+    look(page, "preview-old-and-new")
+
+    # Each action's leads cell as written, and the officers it was read as.
+    page.get_by_text("The leads of 6 actions, as written and as read").click()
+    leads = page.get_by_role("table", name="Leads read for each action").get_by_role("row").filter(has_text="1.2")
+    expect(leads).to_contain_text("Actions, row 3")
+    expect(leads).to_contain_text("Head of SEND (Jayne Howarth), Oxfordshire")
+    look(page, "preview-leads-read")
+    assert not Action.objects.filter(text__startswith="Refresh the SEND").exists()  # still nothing written

@@ -1,6 +1,9 @@
 """Rows the importer used to take silently the wrong way: a record named twice (the second row won), and a lead
 of "TBC" (which became an officer called TBC)."""
 
+import io
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -24,6 +27,54 @@ def test_the_same_action_ref_twice_in_one_area_is_a_located_problem(manager):
     assert [(p.sheet, p.row, p.column, p.value) for p in result.problems] == [("Actions", 3, "Ref", "1.1")]
     assert result.problems[0].reason == "repeats the action 1.1 of row 2: keep one of the rows."
     assert not Action.objects.exists()
+
+
+def test_a_row_pasted_twice_is_read_once_with_a_warning(manager):
+    sheets = oxfordshire_tracker()
+    sheets["Actions"].insert(3, list(sheets["Actions"][2]))  # row 4 repeats row 3 (action 1.2) cell for cell
+    result = import_workbook(workbook(sheets), by=manager, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems]
+    assert (
+        "Actions row 4, column Ref: repeats the action 1.2 of row 3 exactly, so it was read once: "
+        "delete one of the rows." in result.warnings
+    )
+    assert Action.objects.filter(ref="1.2").count() == 1 and result.created["Action"] == 6
+
+
+def test_a_trackers_row_repeated_exactly_is_read_once_and_one_that_differs_is_a_problem(manager):
+    from openpyxl import Workbook
+
+    from workbooks.tracker.bring_in import tracker_import
+    from workbooks.tracker.translate import PlanFacts
+
+    def tracker(*rows) -> io.BytesIO:
+        book = Workbook()
+        book.active.title = "WSoA tracker"
+        book.active.append(["Ref", "Area", "Action", "Lead Officer", "Target Date"])
+        for row in rows:
+            book.active.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        out.seek(0)
+        return out
+
+    panel = ["1.2", "1. Timeliness of EHC plans", "Weekly panel for EHC requests", "Head of SEND", "Dec 24"]
+    recruit = ["1.1", "1. Timeliness of EHC plans", "Recruit four EHC coordinators", "Head of SEND", "March 2025"]
+    facts = PlanFacts(
+        local_area="Northmoor", title="Written Statement of Action", plan_type="WSoA", start_date=date(2024, 9, 1)
+    )
+    result, _ = tracker_import(tracker(recruit, panel, panel), filename="t.xlsx", facts=facts, by=manager)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.created["Action"] == 2
+    assert any(
+        w.startswith("WSoA tracker row 4, column Ref: repeats the action 1.2 of row 3 exactly") for w in result.warnings
+    )
+
+    changed = [*panel[:4], "Jan 25"]
+    refused, _ = tracker_import(tracker(recruit, panel, changed), filename="t.xlsx", facts=facts, by=manager)
+    assert [(p.sheet, p.row, p.column, p.reason) for p in refused.problems] == [
+        ("WSoA tracker", 4, "Ref", "repeats the action 1.2 of row 3: keep one of the rows.")
+    ]
 
 
 def test_other_records_named_twice_are_problems_too(manager):

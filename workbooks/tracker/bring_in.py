@@ -68,6 +68,7 @@ def tracker_mapping(file, *, filename: str = "", saved: Mapping | None = None) -
     mapping = tracker_proposals(read.tables, saved)
     tables = [table for table in read.tables if table.sheet not in mapping.skip]
     result.warnings += [f"Sheet “{sheet}” was left out: {why}" for sheet, why in read.skipped]
+    result.warnings += read.warnings
     kpi_sheets = {table.sheet for table in read.tables if holds_kpis(table)}
     result.warnings += [
         f"Sheet “{sheet}” was left out: it {KPI_SHEET_WHY}." if sheet in kpi_sheets

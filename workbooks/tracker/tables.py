@@ -42,7 +42,15 @@ from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from workbooks.reader import MAX_CELL_CHARACTERS, MAX_CELLS, MAX_ROWS, Problem, _too_big, _unreadable
+from workbooks.reader import (
+    MAX_CELL_CHARACTERS,
+    MAX_CELLS,
+    MAX_ROWS,
+    Problem,
+    _too_big,
+    _uncalculated_formulas,
+    _unreadable,
+)
 
 FILE = "(file)"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -90,6 +98,8 @@ class TrackerTables:
     tables: list[SheetTable] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet title, why)
     problems: list[Problem] = field(default_factory=list)
+    # What the programme manager should check but that does not stop the import: a formula with no saved value.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -181,7 +191,7 @@ def _holds_word_document(data: bytes) -> bool:
 def _read_excel(file: io.BytesIO, result: TrackerTables) -> None:
     if problem := _too_big(file):
         raise Refused(problem)
-    _within_bounds(file)
+    _within_bounds(file, result)
     try:
         # Not read-only: only a fully loaded sheet knows its merged cells. The bounds above keep that load small.
         book = load_workbook(file, read_only=False, data_only=True)
@@ -203,11 +213,12 @@ def _not_a_workbook(error: Exception) -> Problem:
     return Problem(FILE, None, "", "", f"is not an Excel workbook (.xlsx) we can open: {error}")
 
 
-def _within_bounds(file: io.BytesIO) -> None:
+def _within_bounds(file: io.BytesIO, result: TrackerTables) -> None:
     """Refuse a sheet longer than MAX_ROWS, or a workbook of more than MAX_CELLS cells, before loading it whole:
     a streaming pass counts them, stopping as soon as a bound is passed, so a sparse million-row sheet costs little.
     Every cell a merged range covers counts too: loading a sheet whole creates each of them, so one "A1:XFD1048576"
-    in a small file would otherwise take the server's memory."""
+    in a small file would otherwise take the server's memory. The same pass warns of each formula with no saved
+    value: the sheet is read for its values, so such a cell would otherwise be read as empty without a word."""
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:
@@ -227,6 +238,9 @@ def _within_bounds(file: io.BytesIO) -> None:
                     if cells > MAX_CELLS:
                         raise Refused(_too_many_cells(title, number))
                 cells += _merged_cells(book._archive, worksheet._worksheet_path)  # openpyxl's own handles
+                result.warnings += _formula_warnings(
+                    title, _uncalculated_formulas(book._archive, worksheet._worksheet_path)
+                )
                 if cells > MAX_CELLS:
                     raise Refused(_too_many_cells(title, None))
             except Refused:
@@ -236,6 +250,16 @@ def _within_bounds(file: io.BytesIO) -> None:
     finally:
         book.close()
         file.seek(0)
+
+
+def _formula_warnings(title: str, formulas: dict[tuple[int, int], str]) -> list[str]:
+    """A warning per formula cell saved without its result (a file written by a program that never calculated it),
+    by sheet, row and column: its value is read as empty."""
+    return [
+        f"{title}, row {number}, column {get_column_letter(column)}: “{formula}” is a formula with no saved value, "
+        "so it was read as empty: open and save the file in Excel so its values are calculated."
+        for (number, column), formula in sorted(formulas.items())
+    ]
 
 
 def _merged_cells(archive: zipfile.ZipFile, path: str) -> int:

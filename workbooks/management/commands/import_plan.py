@@ -122,6 +122,10 @@ class Command(BaseCommand):
         if result.applied:
             log_imported(result, user_id=user.pk if user else None, stage="command")
         verb = "Would create" if dry_run else "Created"
+        if dry_run:  # what confirming would do, field by field, so a manager can check it before importing
+            for change in result.changes:
+                for line in change.lines():
+                    self.stdout.write(line)
         for label, created, changed, unchanged in result.summary:
             self.stdout.write(f"{label}: {created} created, {changed} changed, {unchanged} left as they are")
         self.stdout.write(
