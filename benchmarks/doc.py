@@ -30,6 +30,7 @@ class Run:
     pages: dict[int, list[PageTiming]] = field(default_factory=dict)
     reports: list[ReportTiming] = field(default_factory=list)
     imports: list[tuple[int, float, float]] = field(default_factory=list)
+    import_figures: list = field(default_factory=list)  # benchmarks.imports.ImportFigures, --import-actions
     load: LoadResult | None = None
     # The same load test with no think time and fewer people: how many pages the server gives at most.
     saturation: LoadResult | None = None
@@ -48,7 +49,14 @@ def markdown(run: Run) -> str:
     if run.seeded_s:
         seeded = ", ".join(f"{n} actions in {s:.1f} s" for n, s in run.seeded_s.items())
         out += [f"Seeding the bench plan (`seed_bench`): {seeded}.", ""]
-    out += _pages(run) + _reports(run) + _imports(run) + _load(run, run.load) + _load(run, run.saturation)
+    out += (
+        _pages(run)
+        + _reports(run)
+        + _imports(run)
+        + _import_figures(run)
+        + _load(run, run.load)
+        + _load(run, run.saturation)
+    )
     out += _targets(run)
     return "\n".join(out).rstrip() + "\n"
 
@@ -104,6 +112,14 @@ def _reports(run: Run) -> list[str]:
             f"| {r.total_s:.2f} | {r.ratio:.3f} | {r.pages} | {r.pages_per_s:.1f} | {r.pdf_kb} |"
         )
     return out + [""]
+
+
+def _import_figures(run: Run) -> list[str]:
+    if not run.import_figures:
+        return []
+    from benchmarks.imports import markdown as import_markdown
+
+    return import_markdown(run.import_figures)
 
 
 def _imports(run: Run) -> list[str]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from actions.models import Plan
 from benchmarks.doc import Run, markdown, write_into
+from benchmarks.imports import time_tracker_import, time_workbook_import
 from benchmarks.load import THINK_TIME, run_load
 from benchmarks.pages import measure_pages
 from benchmarks.report import measure_report
@@ -51,6 +52,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--saturation-people", type=int, default=SATURATION_PEOPLE, help="people in the saturation test"
         )
+        parser.add_argument(
+            "--import-actions",
+            type=int,
+            nargs="*",
+            default=[],
+            help="also preview and import trackers and workbooks of these many actions, new and next term (issue 18)",
+        )
         parser.add_argument("--write", metavar="FILE", help="also write the tables into FILE between its markers")
 
     def handle(self, *args, **options):
@@ -70,6 +78,16 @@ class Command(BaseCommand):
                 first, again = time_import(n)
                 run.imports.append((n, first, again))
                 self.stdout.write(f"import: {n} actions in {first:.2f} s, again in {again:.2f} s")
+        for n in options["import_actions"]:
+            for timer in (time_tracker_import, time_workbook_import):
+                figures = timer(n)
+                run.import_figures.append(figures)
+                self.stdout.write(
+                    f"import: {figures.kind} of {n} actions: preview {figures.first_preview.seconds:.2f} s "
+                    f"({figures.first_preview.queries} queries), import {figures.first_import.seconds:.2f} s "
+                    f"({figures.first_import.queries} queries), next term {figures.next_import.seconds:.2f} s "
+                    f"({figures.next_import.queries} queries)"
+                )
         bench = None
         for i, n in enumerate(sizes):
             last_and_loaded = i == len(sizes) - 1 and {"load", "saturation"} & set(parts)
