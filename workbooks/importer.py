@@ -85,6 +85,10 @@ PLAN_TYPES = {
 }
 
 
+# Where the preview lists changes kept as lines of words, by a result checked before changes had fields.
+OTHER_CHANGES = "Other changes"
+
+
 @dataclass
 class ImportResult:
     plan: Plan | None = None
@@ -147,14 +151,14 @@ class ImportResult:
     def changes_by_type(self) -> list[tuple[str, list[RecordChange], list[RecordChange]]]:
         """(record type, created, changed) for the preview, types in the summary's order; changes kept as lines
         of words (a result from before changes had fields) come last, under "Other changes"."""
-        types = dict.fromkeys(c.record_type or "Other changes" for c in self.changes)
+        types = dict.fromkeys(c.record_type or OTHER_CHANGES for c in self.changes)
         return [
             (
                 label,
-                [c for c in self.changes if (c.record_type or "Other changes") == label and c.kind != "changed"],
-                [c for c in self.changes if (c.record_type or "Other changes") == label and c.kind == "changed"],
+                [c for c in self.changes if (c.record_type or OTHER_CHANGES) == label and c.kind != "changed"],
+                [c for c in self.changes if (c.record_type or OTHER_CHANGES) == label and c.kind == "changed"],
             )
-            for label in sorted(types, key=lambda t: (t == "Other changes", t))
+            for label in sorted(types, key=lambda t: (t == OTHER_CHANGES, t))
         ]
 
     def as_json(self) -> dict:

@@ -169,3 +169,22 @@ def test_a_trackers_formula_with_no_saved_value_is_a_warning_naming_sheet_cell_a
     )
     result, _ = tracker_import(io.BytesIO(out.getvalue()), filename="tracker.xlsx", facts=facts, by=manager)
     assert expected in result.warnings
+
+
+def test_a_preview_checked_in_the_background_before_changes_had_fields_still_shows(client, manager):
+    from django.urls import reverse
+
+    from workbooks.models import WorkbookUpload
+
+    result = import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=True).as_json()
+    del result["leads_read"]  # kept before the leads read were
+    result["changes"] = ["New action 1.1", "Action 1.2: text changed"]
+    staged = WorkbookUpload.objects.create(
+        filename="oxfordshire.xlsx", content=b"x", sha256="0" * 64, uploaded_by=manager, rows=200, result=result
+    )
+    client.force_login(manager)
+    response = client.get(reverse("workbook-preview", args=[staged.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Other changes: 2 as recorded when the file was checked" in page
+    assert "<li>Action 1.2: text changed</li>" in page and "Leads read for each action" not in page
