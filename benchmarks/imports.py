@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from openpyxl import Workbook
 
 from workbooks.importer import import_workbook
+from workbooks.management.commands.bench_import import plan_and_areas
 from workbooks.tracker.bring_in import tracker_import
 from workbooks.tracker.columns import PeriodGuess
 from workbooks.tracker.translate import PlanFacts
@@ -90,22 +91,7 @@ def bench_tracker(actions: int, term: int = 0) -> bytes:
 def bench_workbook(actions: int, term: int = 0) -> bytes:
     """The app's own workbook of `actions` actions with an update each per period; next term (term=1) adds a period
     and its updates."""
-    book = Workbook()
-    book.remove(book.active)
-    plan = book.create_sheet("Plan")
-    for row in [
-        ["field", "value"],
-        ["slug", "bench-workbook-plan"],
-        ["local area", "Benchshire"],
-        ["title", "Bench workbook plan"],
-        ["type", "WSoA"],
-        ["start date", "01/09/2024"],
-    ]:
-        plan.append(row)
-    sheet = book.create_sheet("Areas")
-    sheet.append(["ref", "title", "findings"])
-    for a in range(1, AREAS + 1):
-        sheet.append([str(a), f"Area of weakness {a}", f"Inspectors found weakness {a}."])
+    book = plan_and_areas(slug="bench-workbook-plan", title="Bench workbook plan", start="01/09/2024", areas=AREAS)
     sheet = book.create_sheet("Actions")
     sheet.append(["area", "ref", "action", "leads", "due"])
     for i in range(actions):

@@ -19,23 +19,30 @@ LEADS = [
 DUES = ["March 2020", "Sept 19", "Immediate", "ongoing", "Apr 19 - Jul 19", "31/03/2021", "Termly, beginning Dec 2017"]
 
 
-def bench_workbook(actions: int, areas: int = 10) -> bytes:
+def plan_and_areas(*, slug: str, title: str, start: str, areas: int) -> Workbook:
+    """A bench workbook's Plan and Areas sheets (Benchshire's plan of `areas` areas of weakness), for the benchmark
+    to add its Actions and other sheets to."""
     book = Workbook()
     book.remove(book.active)
     plan = book.create_sheet("Plan")
     for row in [
         ["field", "value"],
-        ["slug", "bench-plan"],
+        ["slug", slug],
         ["local area", "Benchshire"],
-        ["title", "Bench plan"],
+        ["title", title],
         ["type", "WSoA"],
-        ["start date", "01/09/2019"],
+        ["start date", start],
     ]:
         plan.append(row)
     sheet = book.create_sheet("Areas")
     sheet.append(["ref", "title", "findings"])
     for a in range(1, areas + 1):
         sheet.append([str(a), f"Area of weakness {a}", f"Inspectors found weakness {a}."])
+    return book
+
+
+def bench_workbook(actions: int, areas: int = 10) -> bytes:
+    book = plan_and_areas(slug="bench-plan", title="Bench plan", start="01/09/2019", areas=areas)
     sheet = book.create_sheet("Actions")
     sheet.append(["area", "ref", "action", "leads", "due"])
     for i in range(actions):
