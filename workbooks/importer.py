@@ -128,18 +128,17 @@ class ImportResult:
         """Keep an action's leads cell as written and the officers it was read as, for the preview."""
         if officers is None:  # the cell could not be read: its problem says why
             return
-        names = dict(
-            Organisation.objects.filter(pk__in={o.organisation_id for o in officers}).values_list("pk", "name")
-        )
+        # The officers come with their organisation (_Importer.officer reads it with them): no query per action.
+        named = [(o, o.organisation.name if o.organisation_id else "") for o in officers]
         read = tuple(
             OfficerRead(
                 o.post_title,
                 o.person_name,
-                names.get(o.organisation_id, ""),
+                organisation,
                 new=self.created_here("Officer", str(o)),
-                new_organisation=self.created_here("Organisation", names.get(o.organisation_id, "")),
+                new_organisation=self.created_here("Organisation", organisation),
             )
-            for o in officers
+            for o, organisation in named
         )
         self.leads_read.append(LeadsRead(row.sheet, row.number, row.text("ref"), row.text("leads"), read))
 
@@ -383,7 +382,7 @@ class _Importer:
         """An existing officer with this post (and name, and organisation when the cell names one), or a new one in
         the organisation named with the post ("Head of Inclusion (CFC)"), else in the matching organisation."""
         named = self.post_organisation(organisation) if organisation else None
-        match = Officer.objects.filter(post_title__iexact=post)
+        match = Officer.objects.filter(post_title__iexact=post).select_related("organisation")
         if named is not None:
             match = match.filter(organisation=named)
         if person:
@@ -391,7 +390,11 @@ class _Importer:
         found = match.order_by("pk").first()
         if found is None and person:
             # "Head Teachers (representatives)" may be a post whose title ends in brackets, with no person.
-            found = Officer.objects.filter(post_title__iexact=f"{post} ({person})", person_name="").first()
+            found = (
+                Officer.objects.filter(post_title__iexact=f"{post} ({person})", person_name="")
+                .select_related("organisation")
+                .first()
+            )
         if found:
             return found
         organisation = named or self.organisations.get(schema.normalise(post)) or self.home_organisation()
