@@ -6,6 +6,8 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = "/usr/bin/chromium"
+# A common phone's screen: no page may scroll sideways at this width (tests/sendplan/test_browser_phone.py).
+PHONE = {"width": 390, "height": 844}
 # Without the networking flags Chromium keeps trying the (closed) network at every start.
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,3 +41,16 @@ def look(page, name: str) -> None:
     assert_accessible(page)
     if folder := os.environ.get("SENDPLAN_SCREENSHOTS"):
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def assert_fits_a_phone(page) -> None:
+    """At PHONE's width the page never scrolls sideways and its header spans the page (a wide table scrolls in its
+    own region instead)."""
+    widths = page.evaluate(
+        """() => ({
+            page: document.documentElement.scrollWidth,
+            header: document.querySelector('header').getBoundingClientRect().width,
+        })"""
+    )
+    assert widths["page"] <= PHONE["width"], f"{page.url} scrolls sideways: {widths['page']}px wide"
+    assert widths["header"] == widths["page"], f"{page.url}: the header is {widths['header']}px of {widths['page']}px"

@@ -15,13 +15,12 @@ from governance.services import challenge_raise
 from kpis.services import measurement_record
 from reports.services import report_approve, report_create, report_publish, report_submit
 from tests import factories
-from tests.browser import assert_accessible, sign_in
+from tests.browser import PHONE, assert_accessible, assert_fits_a_phone, sign_in
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 
 LONG_PROGRESS = (
     "The weekly EHC panel is running with education, health and care colleagues; decisions go out within five "
@@ -159,14 +158,7 @@ def test_page_fits_a_phone(browser, live_server, phone_world, user, address):
     response = page.goto(url)
     assert response.status == 200, url
 
-    widths = page.evaluate(
-        """() => ({
-            page: document.documentElement.scrollWidth,
-            header: document.querySelector('header').getBoundingClientRect().width,
-        })"""
-    )
-    assert widths["page"] <= PHONE["width"], f"{url} scrolls sideways: {widths['page']}px wide"
-    assert widths["header"] == widths["page"], f"{url}: the header is {widths['header']}px of {widths['page']}px"
+    assert_fits_a_phone(page)
 
     # Every table that is wider than the screen scrolls in a region a keyboard can reach and a screen reader names.
     for table in page.locator("main table").all():

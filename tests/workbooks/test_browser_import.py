@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
-from tests.browser import assert_accessible, look, sign_in
+from tests.browser import PHONE, assert_accessible, assert_fits_a_phone, look, sign_in
 from tests.factories import PASSWORD
 from tests.workbook_builders import ACTIONS_XML, LAUGHS, oxfordshire_tracker, rewritten, workbook
 
@@ -104,6 +104,10 @@ def test_a_councils_tracker_is_mapped_previewed_and_imported_then_next_terms_fil
     expect(page.get_by_label("What “Lead Officer” holds")).to_have_value("leads")
     expect(page.get_by_label("Round of “Update Jan 2025”")).to_have_value("January 2025")
     look(page, "tracker-mapping")
+    page.set_viewport_size(PHONE)
+    assert_fits_a_phone(page)
+    look(page, "tracker-mapping-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Without the new plan's facts the page says what is missing, keeping every choice made.
     page.get_by_label("What “Comments” holds").select_option("own")
@@ -225,4 +229,7 @@ def test_the_preview_of_a_corrected_file_shows_each_changed_field_old_and_new(pa
     expect(leads).to_contain_text("Actions, row 3")
     expect(leads).to_contain_text("Head of SEND (Jayne Howarth), Oxfordshire")
     look(page, "preview-leads-read")
+    page.set_viewport_size(PHONE)  # the wide tables scroll in their regions, never the page
+    assert_fits_a_phone(page)
+    look(page, "preview-phone")
     assert not Action.objects.filter(text__startswith="Refresh the SEND").exists()  # still nothing written
