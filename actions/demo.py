@@ -288,6 +288,7 @@ def load_plan(path: Path) -> Plan | None:
         at=created,
     )
     plan.accountable_officers.set(officers[key] for key in spec.get("accountable_officers", []))
+    plan.partner_organisations.set(organisations.values())
     for edition in spec.get("editions", []):
         _new_edition(plan, edition, officers)
     for line in data["rag_key"]:

@@ -224,6 +224,11 @@ class Plan(VersionedModel):
     summary = models.TextField(blank=True)
     advisers = models.TextField(blank=True, help_text="DfE and NHSE advisers.")
     accountable_officers = models.ManyToManyField(Officer, blank=True, related_name="accountable_for_plans")
+    # The council, ICB, trusts and others working on the plan: lead pickers offer their posts, and a new plan names
+    # them before it has any action to derive them from.
+    partner_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="partner_plans", verbose_name="partner organisations"
+    )
     # The edition as published. A plan is revised between editions (renumbered areas, new accountable officers, a
     # new board): the history of these header facts, accountable officers included, says when each changed.
     version_label = models.CharField(
@@ -250,7 +255,7 @@ class Plan(VersionedModel):
     stage_in_progress_label = models.CharField("word for “in progress”", max_length=40, blank=True)
     stage_complete_label = models.CharField("word for “complete”", max_length=40, blank=True)
     stage_closed_label = models.CharField("word for “closed”", max_length=40, blank=True)
-    history = HistoricalRecords(m2m_fields=[accountable_officers])
+    history = HistoricalRecords(m2m_fields=[accountable_officers, partner_organisations])
 
     class Meta:
         ordering = ["local_area", "-start_date"]

@@ -407,20 +407,35 @@ def officer_page(officer: Officer) -> OfficerPage:
     )
 
 
-def plan_officers(plan: Plan) -> list[tuple[Organisation, list[Officer]]]:
-    """The posts of the organisations working on `plan` (those leading or accountable for its actions, its
-    partners and its accountable officers), by organisation."""
+def plan_organisation_ids(plan: Plan) -> set[int]:
+    """The organisations working on `plan`: its named partners, and any other organisation whose posts lead or are
+    accountable for its actions, are its accountable officers or are named as partners on its actions."""
     actions = Action.objects.filter(area__plan=plan)
-    organisation_ids = (
-        set(Officer.objects.filter(led_actions__in=actions).values_list("organisation_id", flat=True))
+    return (
+        set(plan.partner_organisations.values_list("id", flat=True))
+        | set(Officer.objects.filter(led_actions__in=actions).values_list("organisation_id", flat=True))
         | set(Officer.objects.filter(accountable_actions__in=actions).values_list("organisation_id", flat=True))
         | set(plan.accountable_officers.values_list("organisation_id", flat=True))
         | set(Organisation.objects.filter(partner_actions__in=actions).values_list("id", flat=True))
     )
-    officers = Officer.objects.filter(organisation_id__in=organisation_ids).select_related("organisation")
+
+
+def plan_post_choices(plan: Plan) -> QuerySet[Officer]:
+    """The posts a lead or accountable-officer picker for `plan` offers: only its organisations' officers, never
+    another local area's."""
+    return (
+        Officer.objects.filter(organisation_id__in=plan_organisation_ids(plan))
+        .select_related("organisation")
+        .order_by("organisation__name", "post_title", "person_name")
+    )
+
+
+def plan_officers(plan: Plan) -> list[tuple[Organisation, list[Officer]]]:
+    """The posts of the organisations working on `plan` (plan_organisation_ids), by organisation."""
+    officers = plan_post_choices(plan)
     by_organisation: dict[int, list[Officer]] = {}
     organisations = {}
-    for officer in officers.order_by("organisation__name", "post_title", "person_name"):
+    for officer in officers:
         organisations[officer.organisation_id] = officer.organisation
         by_organisation.setdefault(officer.organisation_id, []).append(officer)
     return [(organisations[pk], by_organisation[pk]) for pk in by_organisation]

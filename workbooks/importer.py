@@ -33,6 +33,7 @@ from actions.models import (
     ReportingPeriod,
     Stage,
 )
+from actions.selectors import plan_organisation_ids
 from actions.services import (
     UNCHANGED,
     narrative_missing,
@@ -1348,6 +1349,12 @@ class _Importer:
                 "created" if new else "changed", "Risk", record=ref, fields=_given(changed) if new else changed
             )
 
+    def partner_organisations(self) -> None:
+        """Every organisation the workbook brought into the plan works on it, so lead pickers offer its posts."""
+        named = set(self.plan.partner_organisations.values_list("id", flat=True))
+        if new := plan_organisation_ids(self.plan) - named:  # nothing new: no write, no history row
+            self.plan.partner_organisations.add(*new)
+
     def run(self, progress: Progress | None = None) -> None:
         plan_read = self.plan_sheet()
         self.repeated_rows()
@@ -1366,6 +1373,7 @@ class _Importer:
             ("KPI measurements", self.measurements_sheet),
             ("milestone assessments", self.milestone_assessments),
             ("risks", self.risks_sheet),
+            ("partner organisations", self.partner_organisations),
         ]
         for done, (what, step) in enumerate(steps):
             if progress is not None:
