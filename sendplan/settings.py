@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "workbooks",
     # A plan's own fields (Directorate, Success criteria...): after actions, before nothing that needs it.
     "planfields",
+    # Setting up a plan in the app (new plan, header, RAG key, areas, periods): no models, writes the actions app's.
+    "planning",
     # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
     # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
     "benchmarks",

@@ -87,6 +87,41 @@ MATRIX = [
     ("action-own-fields", "alice_action", "GET", expect(403, alice=200, manager=200)),
     ("action-own-fields", "alice_action", "POST", expect(403, alice=302, manager=302)),
     ("action-own-fields", "bob_action", "POST", expect(403, bob=302, manager=302)),
+    # Setting up a plan (planning): programme managers only, every other role 403.
+    ("plan-new", None, "GET", expect(403, manager=200)),
+    ("plan-new", None, "POST", expect(403, manager=302)),
+    ("plan-edit", "plan", "GET", expect(403, manager=200)),
+    ("plan-edit", "plan", "POST", expect(403, manager=302)),
+    ("plan-rag-key", "plan", "GET", expect(403, manager=200)),
+    ("plan-rag-key", "plan", "POST", expect(403, manager=302)),
+    ("setup-areas", "plan", "GET", expect(403, manager=200)),
+    ("setup-areas", "plan", "POST", expect(405, nobody=405)),
+    ("setup-area-add", "plan", "GET", expect(403, manager=200)),
+    ("setup-area-add", "plan", "POST", expect(403, manager=302)),
+    ("setup-area", "area", "GET", expect(403, manager=200)),
+    ("setup-area", "area", "POST", expect(405, nobody=405)),
+    ("setup-area-edit", "area", "GET", expect(403, manager=200)),
+    ("setup-area-edit", "area", "POST", expect(403, manager=302)),
+    ("setup-area-move", "area", "POST", expect(403, manager=302)),
+    ("setup-area-move", "area", "GET", expect(405, nobody=405)),
+    ("finding-add", "area", "GET", expect(403, manager=200)),
+    ("finding-add", "area", "POST", expect(403, manager=302)),
+    ("finding-edit", "finding", "GET", expect(403, manager=200)),
+    ("finding-edit", "finding", "POST", expect(403, manager=302)),
+    ("finding-remove", "finding", "GET", expect(403, manager=200)),
+    ("finding-remove", "finding", "POST", expect(403, manager=302)),
+    ("outcome-add", "area", "GET", expect(403, manager=200)),
+    ("outcome-add", "area", "POST", expect(403, manager=302)),
+    ("outcome-edit", "outcome", "GET", expect(403, manager=200)),
+    ("outcome-edit", "outcome", "POST", expect(403, manager=302)),
+    ("outcome-remove", "outcome", "GET", expect(403, manager=200)),
+    ("outcome-remove", "outcome", "POST", expect(403, manager=302)),
+    ("period-add", "plan", "GET", expect(403, manager=200)),
+    ("period-add", "plan", "POST", expect(403, manager=302)),
+    ("period-edit", "closed_period", "GET", expect(403, manager=200)),
+    ("period-edit", "closed_period", "POST", expect(403, manager=302)),
+    ("period-remove", "spare_period", "GET", expect(403, manager=200)),
+    ("period-remove", "spare_period", "POST", expect(403, manager=302)),
     # GET-only pages refuse other methods.
     ("my-actions", None, "POST", expect(405, nobody=405)),
     ("action-list", None, "POST", expect(405, nobody=405)),
@@ -269,6 +304,9 @@ ARGS = {
     "meeting": lambda w: [w.boards.meeting.pk],
     "board_action": lambda w: [w.boards.board_action.pk],
     "period": lambda w: [w.period.pk],
+    "spare_period": lambda w: [w.spare_period.pk],
+    "finding": lambda w: [w.finding.pk],
+    "outcome": lambda w: [w.outcome.pk],
     "closed_period": lambda w: [w.closed_period.pk],
     "challenge": lambda w: [w.challenge.pk],
     "comment": lambda w: [w.comment.pk],
@@ -324,6 +362,57 @@ POST_DATA = {
         "version": "OFFICER_VERSION",
     },
     "officer-correct-name": {"person_name": "Alicia Moreno", "version": "OFFICER_VERSION"},
+    "plan-new": {
+        "plan_type": "pap",
+        "local_area": "Matrixshire",
+        "title": "Matrix plan",
+        "start_date_0": "1",
+        "start_date_1": "9",
+        "start_date_2": "2026",
+        "ratings": "yes",
+        "blue_label": "Blue",
+        "blue_definition": "Done",
+        "cadence": "termly",
+    },
+    "plan-edit": {
+        "plan_type": "wsoa",
+        "local_area": "Riverside",
+        "title": "Matrix: renamed",
+        "start_date_0": "1",
+        "start_date_1": "9",
+        "start_date_2": "2025",
+        "version": "PLAN_VERSION",
+    },
+    "plan-rag-key": {"ratings": "yes", "green_label": "Green", "green_definition": "Matrix", "version": "PLAN_VERSION"},
+    "setup-area-add": {"ref": "9", "title": "Matrix area", "kind": "weakness", "owners": "OWNER"},
+    "setup-area-edit": {"ref": "1", "title": "Matrix: renamed", "kind": "weakness", "version": "AREA_VERSION"},
+    "setup-area-move": {"direction": "down", "version": "AREA_VERSION"},
+    "finding-add": {"ref": "9.1", "text": "Matrix finding"},
+    "finding-edit": {"ref": "1.1", "text": "Matrix: reworded", "version": "1"},
+    "finding-remove": {"version": "1"},
+    "outcome-add": {"ref": "z", "text": "Matrix outcome"},
+    "outcome-edit": {"ref": "a", "text": "Matrix: reworded", "version": "1"},
+    "outcome-remove": {"version": "1"},
+    "period-add": {
+        "name": "Matrix term",
+        "start_0": "1",
+        "start_1": "1",
+        "start_2": "2030",
+        "end_0": "31",
+        "end_1": "3",
+        "end_2": "2030",
+    },
+    "period-edit": {
+        "name": "Autumn 2025 (matrix)",
+        "start_0": "1",
+        "start_1": "9",
+        "start_2": "2025",
+        "end_0": "31",
+        "end_1": "12",
+        "end_2": "2025",
+        "version": "CLOSED_PERIOD_VERSION",
+    },
+    "period-remove": {"version": "1"},
     "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short", "public": "no"},
     "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "yes", "version": "1"},
     "plan-field-move": {"direction": "up", "version": "1"},
@@ -406,6 +495,9 @@ PLACEHOLDERS = {
     "OPEN_PERIOD": lambda w: w.period.pk,
     "OFFICER_VERSION": lambda w: type(w.head_of_send).objects.get(pk=w.head_of_send.pk).version,
     "CRITERIA": lambda w: w.own_fields.criteria.pk,
+    "PLAN_VERSION": lambda w: type(w.plan).objects.get(pk=w.plan.pk).version,
+    "AREA_VERSION": lambda w: type(w.area).objects.get(pk=w.area.pk).version,
+    "CLOSED_PERIOD_VERSION": lambda w: type(w.closed_period).objects.get(pk=w.closed_period.pk).version,
     "DIRECTORATE": lambda w: w.own_fields.directorate.pk,
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
@@ -547,6 +639,19 @@ def own_fields(world):
     )
 
 
+def setup_records(world):
+    """A finding and an outcome of the world's area, and a planned period with nothing recorded in it (which may be
+    removed), for the plan set-up rows."""
+    from actions.models import Finding, Outcome
+
+    finding = Finding.objects.create(area=world.area, ref="1.1", text="Plans are late")
+    outcome = Outcome.objects.create(area=world.area, ref="a", text="Plans on time")
+    spare = ReportingPeriod.objects.create(
+        plan=world.plan, name="Summer 2026", start=date(2026, 5, 1), end=date(2026, 8, 31)
+    )
+    return finding, outcome, spare
+
+
 def login(client, world, role):
     if role != "anonymous":
         client.force_login(world.user(ROLE_USERS.get(role, role)))
@@ -599,6 +704,7 @@ def matrix_world(django_db_setup, django_db_blocker):
         )
         world.reports = termly_reports(world)
         world.own_fields = own_fields(world)
+        world.finding, world.outcome, world.spare_period = setup_records(world)
         world.fingerprint = fingerprint_query()
         yield world
         transaction.set_rollback(True)
