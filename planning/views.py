@@ -32,6 +32,11 @@ from planning.services import (
 from sendplan.forms import add_service_errors, form_status
 
 
+def _posted(request):
+    """The form's data on a POST, even an empty one (refused as incomplete, not shown as a fresh form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _plan(user, slug) -> Plan:
     require_plan_setup(user)
     return get_object_or_404(Plan, slug=slug)
@@ -40,7 +45,7 @@ def _plan(user, slug) -> Plan:
 @require_http_methods(["GET", "POST"])
 def plan_new(request):
     require_plan_setup(request.user)
-    form = NewPlanForm(request.POST or None)
+    form = NewPlanForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -71,7 +76,7 @@ def plan_edit(request, slug):
     plan = _plan(request.user, slug)
     initial = {name: getattr(plan, name) for name in PlanHeaderForm.header_names}
     initial |= {"partners": list(plan.partner_organisations.all()), "version": plan.version}
-    form = PlanHeaderForm(request.POST or None, initial=initial)
+    form = PlanHeaderForm(_posted(request), initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +102,7 @@ def plan_edit(request, slug):
 def rag_key_edit(request, slug):
     plan = _plan(request.user, slug)
     initial = {"ratings": "yes" if plan.publishes_ratings else "no", "version": plan.version}
-    form = RagKeyForm(request.POST or None, plan=plan, initial=initial)
+    form = RagKeyForm(_posted(request), plan=plan, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,7 +151,7 @@ def _area_form_page(request, *, plan, area):
             "milestone": area.milestone,
             "version": area.version,
         }
-    form = AreaForm(request.POST or None, plan=plan, initial=initial)
+    form = AreaForm(_posted(request), plan=plan, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -223,7 +228,7 @@ STATEMENTS = {
 def statement_new(request, pk, kind):
     area = _area(request.user, pk)
     what = STATEMENTS[kind]
-    form = StatementForm(request.POST or None)
+    form = StatementForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             statement_add(
@@ -251,9 +256,7 @@ def _statement(user, pk, kind):
 def statement_edit(request, pk, kind):
     record = _statement(request.user, pk, kind)
     what = STATEMENTS[kind]
-    form = StatementForm(
-        request.POST or None, initial={"ref": record.ref, "text": record.text, "version": record.version}
-    )
+    form = StatementForm(_posted(request), initial={"ref": record.ref, "text": record.text, "version": record.version})
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,7 +321,7 @@ def _period_form_page(request, *, plan, period):
             "update_deadline": period.update_deadline,
             "version": period.version,
         }
-    form = PeriodForm(request.POST or None, initial=initial)
+    form = PeriodForm(_posted(request), initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
