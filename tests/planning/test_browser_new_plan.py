@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Finding, Organisation, Outcome, Plan, ReportingPeriod
+from tests import factories
 from tests.browser import PHONE, assert_accessible, assert_fits_a_phone, look, sign_in
 from tests.factories import PASSWORD
 
@@ -125,6 +126,7 @@ def test_every_set_up_page_fits_a_phone(browser, live_server, world):
     base = live_server.url
     finding = Finding.objects.create(area=world.area, ref="1.1", text="Too many EHC plans are issued after 20 weeks.")
     outcome = Outcome.objects.create(area=world.area, ref="a", text="Families receive their plan within 20 weeks.")
+    factories.make_area(world.plan, "2", "Joint commissioning")  # two areas: the order column has its buttons
     slug, area, period = world.plan.slug, world.area.pk, world.closed_period.pk
     pages = {
         "plan-new": "/plans/new/",
