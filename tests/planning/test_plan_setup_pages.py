@@ -220,3 +220,66 @@ def test_managers_see_the_set_up_links_and_others_do_not(client, world):
     assert "Start a new plan" not in client.get("/plans/").content.decode()
     assert "Add a reporting period" not in client.get(f"/plans/{world.plan.slug}/rounds/").content.decode()
     assert client.get("/plans/new/").status_code == 403
+
+
+def test_a_stale_rag_key_is_refused_and_the_typed_words_kept(manager, world):
+    from planning.services import STANDARD_RAG_KEY, rag_key_change
+
+    rag_key_change(
+        plan=world.plan, publishes_ratings=True, lines=list(STANDARD_RAG_KEY), by=world.alice, expected_version=1
+    )
+    data = {"ratings": "yes", "version": "1", "green_label": "Green", "green_definition": "My own words"}
+    response = manager.post(f"/plans/{world.plan.slug}/rag-key/", data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Head of SEND (Alice Moreno) saved this record" in page
+    assert 'value="My own words"' in page
+    assert not world.plan.rag_key.filter(definition="My own words").exists()
+
+
+def test_an_area_is_changed_moved_and_a_stale_change_refused(manager, world):
+    from planning.services import area_add
+
+    second = area_add(plan=world.plan, ref="2", title="Joint commissioning", kind="weakness", by=world.manager)
+    response = manager.post(f"/areas/{second.pk}/setup/move/", {"direction": "up", "version": str(second.version)})
+    assert response.status_code == 302
+    assert list(world.plan.areas.order_by("order").values_list("ref", flat=True)) == ["2", "1"]
+    data = {
+        "ref": "1",
+        "title": "Timeliness",
+        "kind": "priority",
+        "owners": [str(world.head_of_send.pk)],
+        "version": "1",
+    }
+    response = manager.post(f"/areas/{world.area.pk}/setup/details/", data)
+    assert response.status_code == 302 and response["Location"] == f"/areas/{world.area.pk}/setup/"
+    world.area.refresh_from_db()
+    assert (world.area.kind, list(world.area.owners.all())) == ("priority", [world.head_of_send])
+    stale = manager.post(f"/areas/{world.area.pk}/setup/details/", data | {"title": "Mine"})
+    assert stale.status_code == 409
+    assert "changed" in stale.content.decode() and "Mine</textarea>" in stale.content.decode()
+    # A move from a page loaded before the change is refused too, and says who moved on.
+    moved = manager.post(f"/areas/{world.area.pk}/setup/move/", {"direction": "down", "version": "1"}, follow=True)
+    assert "while you were editing" in moved.content.decode()
+
+
+def test_findings_and_outcomes_are_added_changed_and_removed(manager, world):
+    area = world.area
+    assert manager.post(f"/areas/{area.pk}/findings/add/", {"ref": "1.1", "text": "Plans are late"}).status_code == 302
+    finding = Finding.objects.get(area=area)
+    refused = manager.post(f"/findings/{finding.pk}/", {"ref": "1.1", "text": "  ", "version": "1"})
+    assert refused.status_code == 400 and "Enter the text" in refused.content.decode()
+    assert (
+        manager.post(f"/findings/{finding.pk}/", {"ref": "1.2", "text": "Reworded", "version": "1"}).status_code == 302
+    )
+    assert manager.post(f"/areas/{area.pk}/outcomes/add/", {"ref": "a", "text": "Plans on time"}).status_code == 302
+    outcome = area.outcomes.get()
+    world.alice_action.outcome = outcome
+    world.alice_action.save()
+    confirm = manager.get(f"/outcomes/{outcome.pk}/remove/").content.decode()
+    assert "1 action is grouped under it: it stays in the area, no longer grouped." in confirm
+    assert manager.post(f"/outcomes/{outcome.pk}/remove/", {"version": "1"}).status_code == 302
+    assert manager.post(f"/findings/{finding.pk}/remove/", {"version": "2"}).status_code == 302
+    assert not area.findings.exists() and not area.outcomes.exists()
+    setup = manager.get(f"/areas/{area.pk}/setup/").content.decode()
+    assert "No findings yet." in setup and "No outcomes yet." in setup
