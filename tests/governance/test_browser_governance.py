@@ -123,7 +123,7 @@ def test_manager_opens_a_round_and_pcf_comments(page, live_server, rated):
     page.goto(f"{base}/plans/{world.plan.slug}/rounds/")
     expect(page.get_by_role("heading", name="Reporting rounds")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Spring 2026").click()
+    page.get_by_role("link", name="Spring 2026", exact=True).click()
     expect(page.get_by_text("3 still without an update")).to_be_visible()
     expect(page.locator(".app-figure-row")).to_contain_text("25%")
     assert_accessible(page)
