@@ -283,3 +283,16 @@ def test_findings_and_outcomes_are_added_changed_and_removed(manager, world):
     assert not area.findings.exists() and not area.outcomes.exists()
     setup = manager.get(f"/areas/{area.pk}/setup/").content.decode()
     assert "No findings yet." in setup and "No outcomes yet." in setup
+
+
+@pytest.mark.parametrize("areas", [1, 12])
+def test_the_areas_page_costs_the_same_however_many_areas(manager, world, django_assert_num_queries, areas):
+    from planning.services import area_add
+
+    for n in range(2, areas + 1):
+        area = area_add(plan=world.plan, ref=str(n), title=f"Area {n}", kind="weakness", by=world.manager)
+        area.owners.set([world.head_of_send, world.dco])
+    # session, user, the user's roles, the plan, the areas with their counts, their owners with organisations
+    with django_assert_num_queries(6):
+        response = manager.get(f"/plans/{world.plan.slug}/setup/areas/")
+    assert response.status_code == 200
