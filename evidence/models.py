@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from actions.locking import user_label
 from actions.models import ProgressUpdate, VersionedModel
 
 
@@ -51,3 +52,9 @@ class EvidenceFile(VersionedModel):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def uploader_label(self) -> str:
+        """Who added it, as people know them (post and name where an officer record links them): select
+        uploaded_by__officer."""
+        return user_label(self.uploaded_by) if self.uploaded_by is not None else "a former user"

@@ -133,3 +133,12 @@ def test_the_action_page_leaves_out_a_drafts_files(client, world):
     client.force_login(world.alice)
     page = client.get(world.alice_action.get_absolute_url()).content.decode()
     assert reverse("evidence-download", args=[evidence.pk]) not in page
+
+
+def test_huge_ids_are_404_not_500(client, world):
+    client.force_login(world.manager)
+    huge = 10**25
+    for name in ("evidence-download", "evidence-remove", "evidence-publishable", "evidence-add"):
+        assert client.get(reverse(name, args=[huge])).status_code == 404, name
+        if name != "evidence-download":
+            assert client.post(reverse(name, args=[huge]), {"version": "1"}).status_code == 404, name
