@@ -184,3 +184,16 @@ def test_the_service_refuses_a_bad_file_even_when_called_directly(world, media):
         evidence_add(update=update, files=[pdf("fine.pdf"), upload("bad.pdf", EXE)], by=world.alice)
     assert not EvidenceFile.objects.exists()
     assert not Path(media).exists() or not any(Path(media).rglob("*.*"))
+
+
+def test_an_over_limit_file_is_refused_on_the_form_with_the_limit(client, world, settings):
+    settings.SENDPLAN_EVIDENCE_MAX_BYTES = 100 * 1024
+    client.force_login(world.alice)
+    big = upload("Annual audit.pdf", PDF + b"%" * (100 * 1024))
+    response = post_update(client, world, [big], progress="Audit done")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Annual audit.pdf is 100.1\xa0KB. Files must be 100.0\xa0KB or smaller." in page
+    assert "up to 100.0\xa0KB each" in page  # the hint says the limit in force
+    assert "Audit done" in page
+    assert not ProgressUpdate.objects.exists()
