@@ -23,7 +23,7 @@ from actions.models import DataVersion
 
 # The apps whose tables hold plan data. Users, sessions, sign-in throttling and two-factor devices are not shown on
 # any cached page, and writing them on every sign-in would only empty the cache.
-DATA_APPS = ["actions", "kpis", "risks", "boards", "governance", "reports", "workbooks", "planfields"]
+DATA_APPS = ["actions", "kpis", "risks", "boards", "governance", "reports", "workbooks", "planfields", "evidence"]
 TRIGGER = "sendplan_data_changed"
 
 _FUNCTION = f"""

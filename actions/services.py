@@ -812,7 +812,7 @@ def officer_correct_name(
 
 
 # The domain apps whose records a programme manager maintains in the admin.
-PROGRAMME_MANAGER_APPS = ["actions", "kpis", "risks", "boards", "governance", "reports"]
+PROGRAMME_MANAGER_APPS = ["actions", "kpis", "risks", "boards", "governance", "reports", "evidence"]
 
 
 @transaction.atomic

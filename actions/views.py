@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -231,43 +232,54 @@ def action_update(request, pk):
         # Not an authorisation matter, so not logged as one: the page says why and where to go.
         return render(request, "403.html", {"exception": closed, "back": action}, status=403)
     existing = action.updates.filter(period=period).first()
+    # What other apps add to the form (evidence files), checked and saved with it, all or nothing.
+    parts = [
+        import_string(path)(request, action=action, update=existing) for path in settings.SENDPLAN_UPDATE_FORM_PARTS
+    ]
     stale = None
     if request.method == "POST":
         draft = ProgressUpdateForm.DRAFT_BUTTON in request.POST
         form = ProgressUpdateForm(request.POST, action=action, period=period, draft=draft)
-        if form.is_valid():
+        # Every part is checked (not only up to the first problem), so the page shows every error at once.
+        if all([form.is_valid(), *[part.is_valid() for part in parts]]):
             data = form.cleaned_data
             save = progress_update_save_draft if draft else progress_update_submit
             try:
-                save(
-                    action=action,
-                    period=period,
-                    rag=data["rag"],
-                    progress=data["progress"],
-                    impact=data["impact"],
-                    recovery_note=data["recovery_note"],
-                    completion_date=data["completion_date"],
-                    evidence=data["evidence"],
-                    coproduction_level=data["coproduction_level"],
-                    coproduction_evidence=data["coproduction_evidence"],
-                    stage=data["stage"],
-                    percent_complete=data["percent_complete"],
-                    by=request.user,
-                    expected_version=data["version"],
-                )
+                with transaction.atomic():
+                    update = save(
+                        action=action,
+                        period=period,
+                        rag=data["rag"],
+                        progress=data["progress"],
+                        impact=data["impact"],
+                        recovery_note=data["recovery_note"],
+                        completion_date=data["completion_date"],
+                        evidence=data["evidence"],
+                        coproduction_level=data["coproduction_level"],
+                        coproduction_evidence=data["coproduction_evidence"],
+                        stage=data["stage"],
+                        percent_complete=data["percent_complete"],
+                        by=request.user,
+                        expected_version=data["version"],
+                    )
+                    for part in parts:
+                        part.save(update=update, by=request.user)
             except StaleEditError as error:
                 stale = error
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                attached = "".join(part.saved_message() for part in parts)
                 if draft:
-                    messages.success(request, "Draft saved. It is not part of the plan's progress until you submit it.")
+                    messages.success(
+                        request, f"Draft saved. It is not part of the plan's progress until you submit it.{attached}"
+                    )
                 elif data["rag"]:
                     messages.success(
-                        request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}."
+                        request, f"Update for {period.name} saved: {action.ref} is now {data['rag'].title()}.{attached}"
                     )
                 else:
-                    messages.success(request, f"Progress entry for {period.name} saved.")
+                    messages.success(request, f"Progress entry for {period.name} saved.{attached}")
                 return redirect(action)
     else:
         form = ProgressUpdateForm(initial=_initial_update(action, existing), action=action, period=period)
@@ -279,8 +291,12 @@ def action_update(request, pk):
         "draft": existing if existing is not None and existing.is_draft else None,
         # A submitted update is revised by submitting again; it cannot go back to a draft.
         "can_save_draft": existing is None or existing.is_draft,
+        "parts": parts,
     }
-    return render(request, "actions/action_update.html", context, status=form_status(form, stale))
+    status = form_status(form, stale)
+    if status == 200 and any(part.errors for part in parts):
+        status = 400
+    return render(request, "actions/action_update.html", context, status=status)
 
 
 def _closed_to_updates(action, period) -> str:

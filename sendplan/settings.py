@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "planfields",
     # Setting up a plan in the app (new plan, header, RAG key, areas, periods): no models, writes the actions app's.
     "planning",
+    # Evidence files attached to progress updates (docs/evidence.md): after actions, which it builds on.
+    "evidence",
     # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
     # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
     "benchmarks",
@@ -197,6 +199,14 @@ STORAGES = {
         "BACKEND": env_str("STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")
     },
 }
+# Uploaded evidence files (docs/evidence.md), through Django's storage API: with the default FileSystemStorage, kept
+# in this folder, which must never be served by the web server (there is no MEDIA_URL: every download goes through
+# the app's permission check). Several app servers need a shared volume here, or object storage (docs/deployment.md).
+MEDIA_ROOT = Path(env_str("SENDPLAN_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest evidence file a lead may attach, in megabytes.
+SENDPLAN_EVIDENCE_MAX_BYTES = env_int("SENDPLAN_EVIDENCE_MAX_MB", default=10) * 1024 * 1024
+if SENDPLAN_EVIDENCE_MAX_BYTES < 1:
+    raise ImproperlyConfigured("SENDPLAN_EVIDENCE_MAX_MB must be 1 or more")
 # In production (`make serve`) whitenoise serves collectstatic's output in STATIC_ROOT only: hashed names, cached
 # for a year. Without collectstatic (make demo, tests: settings_test turns it on) it serves from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
@@ -220,7 +230,11 @@ SENDPLAN_DIGEST_SECTIONS = ["reports.selectors.digest_section"]
 # Tabs later apps add to an action's page: each a callable(request, action) -> {"id", "title", "template", ...}.
 SENDPLAN_ACTION_TABS = ["governance.views.action_tab"]
 # Changes to what other apps hold about an action, listed in its History tab: callable(action) -> [FieldChange].
-SENDPLAN_ACTION_HISTORY = ["planfields.selectors.action_history"]
+SENDPLAN_ACTION_HISTORY = ["planfields.selectors.action_history", "evidence.selectors.action_history"]
+# Parts other apps add to the progress update form (actions.views.action_update): each a class taking
+# (request, action=, update=) with .form, .template, .errors, is_valid() and save(update=, by=), saved with the
+# update in one transaction (evidence: the files attached to it).
+SENDPLAN_UPDATE_FORM_PARTS = ["evidence.views.UpdateEvidencePart"]
 # Filters and CSV columns other apps add to the action list: callable(query data) -> {name: django-filter Filter},
 # and callable(actions queryset) -> (headers, {action id: cells}).
 SENDPLAN_ACTION_LIST_FILTERS = ["planfields.filters.own_field_filters"]

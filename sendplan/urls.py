@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("planfields.urls")),
     path("", include("planning.urls")),
+    path("", include("evidence.urls")),
     path("", include("actions.urls")),
 ]

@@ -101,17 +101,27 @@ def govuk_field(bound_field, width_class: str = ""):
 
 
 @register.inclusion_tag("components/error_summary.html")
-def error_summary(form):
+def error_summary(form, parts=()):
+    """One summary for the form and any `parts` shown below it (objects with a .form, such as the update form's
+    evidence files), in the order they appear on the page."""
     items = []
-    if form.errors:
+    for each in [form, *(part.form for part in parts)]:
+        if each is None or not each.errors:
+            continue
         # The summary lists errors in the order the fields appear on the page.
-        order = {name: index for index, name in enumerate(["__all__", *form.fields])}
-        for name, errors in sorted(form.errors.items(), key=lambda item: order.get(item[0], len(order))):
-            anchor = f"id_{name}" if name != "__all__" else ""
-            if name in form.fields and isinstance(form.fields[name].widget, forms.RadioSelect | GovukDateWidget):
-                anchor = f"id_{name}_0"
+        order = {name: index for index, name in enumerate(["__all__", *each.fields])}
+        for name, errors in sorted(each.errors.items(), key=lambda item: order.get(item[0], len(order))):
+            anchor = f"id_{each.add_prefix(name)}" if name != "__all__" else ""
+            if name in each.fields and isinstance(each.fields[name].widget, forms.RadioSelect | GovukDateWidget):
+                anchor = f"id_{each.add_prefix(name)}_0"
             items.extend({"anchor": anchor, "message": message} for message in errors)
     return {"items": items}
+
+
+@register.filter
+def errors_in(parts) -> bool:
+    """Whether any of the parts added to a form (see error_summary) has errors."""
+    return any(part.form.errors for part in parts)
 
 
 @register.filter

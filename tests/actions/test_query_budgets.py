@@ -19,6 +19,7 @@ from django.utils import timezone
 from actions.models import Action, AreaOfWeakness, Finding, Officer, Outcome, Plan, Rag, ReportingPeriod
 from actions.permissions import Role
 from actions.services import plan_roll_forward, progress_update_submit, record_save, role_groups_sync
+from evidence.models import EvidenceFile
 from planfields.selectors import record_values
 from planfields.services import own_values_save, plan_field_add
 from tests import factories
@@ -307,6 +308,19 @@ def test_area_detail(as_user, partnership, django_assert_num_queries):
 def test_action_detail(as_user, partnership, django_assert_num_queries):
     client = as_user("alice")
     focus = partnership.focus
+    # Evidence files on every update (rows only: listing them reads no bytes), so a query per update would show.
+    # (This test writes: undone with the test's own transaction.)
+    for update in focus.updates.all():
+        for name in ("Minutes.pdf", "Audit.xlsx"):
+            EvidenceFile.objects.create(
+                update=update,
+                file=f"evidence/{update.pk}-{name}",
+                original_name=name,
+                content_type="application/pdf",
+                size=10,
+                uploaded_by=partnership.users["alice"],
+                uploaded_at=timezone.now(),
+            )
     # 1 session, 2 user, 3 role groups, 4 the action with area and plan (the access check and the title); can she
     # update it (and so see its draft): 5 her officer record, 6 whether she leads it; 7 the data-version token the
     # cached part of the page is keyed on. The cached part, built here: 8 the action with outcome, finding,
@@ -318,14 +332,17 @@ def test_action_detail(as_user, partnership, django_assert_num_queries):
     # comments" tab: 20 challenges to its ratings with who
     # raised and answered them, 21 co-production comments with their authors and periods; the plan's own fields
     # (planfields, one query each whatever the number of fields and values): 22 the history of the action's values
-    # with each field's label, 23 the plan's fields for actions, each with the action's value.
-    with django_assert_num_queries(23):
+    # with each field's label, 23 the plan's fields for actions, each with the action's value; evidence files (one
+    # query each whatever the number of files): 24 their history, for the History tab, 25 the files of its submitted
+    # updates with who added them.
+    with django_assert_num_queries(25):
         response = client.get(reverse("action-detail", args=[focus.pk]))
     assert response.status_code == 200
     page = response.context["page"]
     assert len(page.updates) == focus.updates.count() == partnership.plan.periods.count()
     assert len(page.history) > 20
     assert response.context["can_update"] is True
+    assert response.content.decode().count(">Audit.xlsx</a>") == focus.updates.count()
 
 
 def test_action_detail_after_roll_forward(as_user, partnership, django_assert_num_queries):
@@ -344,13 +361,13 @@ def test_action_detail_after_roll_forward(as_user, partnership, django_assert_nu
         by=partnership.users["morgan"],
     )
     client = as_user("alice")
-    # The same 23 as test_action_detail: the action it was carried to is query 11.
-    with django_assert_num_queries(23):
+    # The same 25 as test_action_detail: the action it was carried to is query 11.
+    with django_assert_num_queries(25):
         response = client.get(reverse("action-detail", args=[partnership.focus.pk]))
     assert "Action 1.1 of Accelerated Progress Plan</a>" in response.content.decode()
     copy = Action.objects.get(area__plan=plan, ref=partnership.focus.ref)
-    # The copy: the 23 of test_action_detail (its periods and updates are none yet, its history one row) and
-    # 24 the label of the action it was carried from, for its History tab.
-    with django_assert_num_queries(24):
+    # The copy: the 25 of test_action_detail (its periods and updates are none yet, its history one row) and
+    # 26 the label of the action it was carried from, for its History tab.
+    with django_assert_num_queries(26):
         response = client.get(reverse("action-detail", args=[copy.pk]))
     assert "Action 1.1 of Written Statement of Action</a>" in response.content.decode()

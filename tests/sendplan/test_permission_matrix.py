@@ -11,12 +11,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, ReportingPeriod
+from evidence.services import evidence_add
 from governance.services import challenge_raise, comment_record
 from jobs.models import Job
 from jobs.services import job_enqueue
@@ -122,6 +124,22 @@ MATRIX = [
     ("period-edit", "closed_period", "POST", expect(403, manager=302)),
     ("period-remove", "spare_period", "GET", expect(403, manager=200)),
     ("period-remove", "spare_period", "POST", expect(403, manager=302)),
+    # Evidence files: an update's files are read by every role, a draft's only by those who may update its action
+    # (404 for the rest, as if missing); its leads and the programme manager add files; the uploader (alice) and
+    # the programme manager remove them; only the programme manager marks them publishable.
+    ("evidence-add", "alice_update", "GET", expect(403, alice=200, manager=200)),
+    ("evidence-add", "alice_update", "POST", expect(403, alice=302, manager=302)),
+    ("evidence-add", "bob_draft", "GET", expect(404, bob=200, manager=200)),
+    ("evidence-add", "bob_draft", "POST", expect(404, bob=302, manager=302)),
+    ("evidence-download", "evidence", "GET", expect(200)),
+    ("evidence-download", "draft_evidence", "GET", expect(404, bob=200, manager=200)),
+    ("evidence-download", "evidence", "POST", expect(405, nobody=405)),
+    ("evidence-remove", "evidence", "GET", expect(403, alice=200, manager=200)),
+    ("evidence-remove", "evidence", "POST", expect(403, alice=302, manager=302)),
+    ("evidence-remove", "draft_evidence", "POST", expect(404, bob=302, manager=302)),
+    ("evidence-publishable", "evidence", "GET", expect(403, manager=200)),
+    ("evidence-publishable", "evidence", "POST", expect(403, manager=302)),
+    ("evidence-publishable", "draft_evidence", "POST", expect(403, manager=302)),
     # GET-only pages refuse other methods.
     ("my-actions", None, "POST", expect(405, nobody=405)),
     ("action-list", None, "POST", expect(405, nobody=405)),
@@ -320,6 +338,10 @@ ARGS = {
     "public_published": lambda w: [w.plan.slug, w.reports.published.pk],
     "public_draft": lambda w: [w.plan.slug, w.reports.draft.pk],
     "public_approved": lambda w: [w.plan.slug, w.reports.approved.pk],
+    "alice_update": lambda w: [w.evidence.update.pk],
+    "bob_draft": lambda w: [w.evidence.draft.pk],
+    "evidence": lambda w: [w.evidence.file.pk],
+    "draft_evidence": lambda w: [w.evidence.draft_file.pk],
 }
 
 # One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA, ACTION and
@@ -487,6 +509,9 @@ POST_DATA = {
     "report-return": {"note": "Matrix: say more about waiting times.", "version": "2"},
     "report-publish": {"version": "3"},
     "report-correct": {"note": "Matrix: action 1.1 was Amber, not Green."},
+    "evidence-add": {"evidence-files": "PDF_FILE"},
+    "evidence-remove": {"version": "1"},
+    "evidence-publishable": {"publishable": "yes", "version": "1"},
 }
 PLACEHOLDERS = {
     "OWNER": lambda w: w.head_of_send.pk,
@@ -499,6 +524,8 @@ PLACEHOLDERS = {
     "AREA_VERSION": lambda w: type(w.area).objects.get(pk=w.area.pk).version,
     "CLOSED_PERIOD_VERSION": lambda w: type(w.closed_period).objects.get(pk=w.closed_period.pk).version,
     "DIRECTORATE": lambda w: w.own_fields.directorate.pk,
+    # A new file for each request (reading an upload uses it up).
+    "PDF_FILE": lambda w: SimpleUploadedFile("Matrix minutes.pdf", FAKE_PDF, content_type="application/pdf"),
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
 
@@ -623,6 +650,18 @@ def termly_reports(world):
     )
 
 
+def evidence_files(world):
+    """A file on alice's update (given in rated_and_challenged), and a draft of bob's with a file of his. The draft
+    is written directly, so bob's action keeps version 1, which the action-update rows post."""
+    update = ProgressUpdate.objects.get(action=world.alice_action, period=world.period)
+    draft = ProgressUpdate.objects.create(
+        action=world.bob_action, period=world.period, status=ProgressUpdate.Status.DRAFT, progress="Matrix draft"
+    )
+    (file,) = evidence_add(update=update, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.alice)
+    (draft_file,) = evidence_add(update=draft, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.bob)
+    return SimpleNamespace(update=update, draft=draft, file=file, draft_file=draft_file)
+
+
 def own_fields(world):
     """Two fields of the plan's own, Section before Directorate so that moving Directorate up changes the order."""
     section = plan_field_add(plan=world.plan, applies_to="action", label="Section", kind="short", by=world.manager)
@@ -689,10 +728,12 @@ def database_state(query: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def matrix_world(django_db_setup, django_db_blocker):
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One world for the whole matrix, rolled back at the end; each role's request runs in its own rolled-back
-    savepoint, so a POST that one role makes is gone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    savepoint, so a POST that one role makes is gone before the next. Evidence files go to a folder of the
+    module's own."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         world = World()
         world.kpis = KpiWorld(world)
         world.risks = RiskWorld(world)
@@ -705,6 +746,7 @@ def matrix_world(django_db_setup, django_db_blocker):
         world.reports = termly_reports(world)
         world.own_fields = own_fields(world)
         world.finding, world.outcome, world.spare_period = setup_records(world)
+        world.evidence = evidence_files(world)
         world.fingerprint = fingerprint_query()
         yield world
         transaction.set_rollback(True)
@@ -753,7 +795,7 @@ def test_matrix(matrix_world, db, monkeypatch, name, key, method, table):
 ADMIN_MODELS = [
     model._meta
     for model in admin.site._registry
-    if model._meta.app_label in ("actions", "kpis", "risks", "boards", "governance")
+    if model._meta.app_label in ("actions", "kpis", "risks", "boards", "governance", "evidence")
 ]
 
 
