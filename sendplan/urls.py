@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("jobs.urls")),
     path("", include("planfields.urls")),
+    path("", include("search.urls")),
     path("", include("actions.urls")),
 ]

@@ -119,6 +119,9 @@ MATRIX = [
     ("set-password", "invite_link", "GET", everyone(200)),
     ("set-password", "garbled_link", "GET", everyone(410)),
     ("set-password", "garbled_link", "POST", everyone(410)),
+    # Find things: everyone with a role searches (what each finds is theirs to read: tests/search).
+    ("search", None, "GET", expect(200)),
+    ("search", None, "POST", expect(405, nobody=405)),
     # KPIs: owners (alice owns 1.K1, bob owns SC1) and programme managers write; everyone with a role reads.
     ("scorecard", "plan", "GET", expect(200)),
     ("kpi-exceptions", "plan", "GET", expect(200)),
