@@ -107,6 +107,7 @@ class OfficerForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the plan's organisations: another local area's never appear, and a hand-made POST naming one fails.
         self.fields["organisation"].queryset = plan_organisations(plan)
+        self.fields["organisation"].label_from_instance = lambda organisation: organisation.name
         if not adding:
             del self.fields["person_name"]
             require_version(self)

@@ -63,7 +63,16 @@ def test_a_manager_adds_a_post_invites_its_holder_who_sets_a_password_and_signs_
     expect(page.get_by_role("heading", name="Participation Lead", exact=True)).to_be_visible()
     both_widths(page, "officer-page")
 
-    page.get_by_role("link", name="Invite to sign in").click()
+    # Changing the post: from the plan's people page, with the person's name left to handovers and corrections.
+    page.goto(f"{base}/plans/{world.plan.slug}/officers/")
+    page.get_by_role("link", name="Change Participation Lead").click()
+    expect(page.get_by_label("Organisation")).to_contain_text("Riverside Parent Carer Forum")
+    both_widths(page, "officer-edit")
+    page.get_by_label("Post title").fill("Participation and Engagement Lead")
+    page.get_by_role("button", name="Save the post").click()
+    expect(page.get_by_role("heading", name="Participation and Engagement Lead", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Invite to sign in").click()  # on the post's page
     expect(page.get_by_label("Their email address")).to_have_value("priya.shah@rpcf.example")
     expect(page.get_by_label("SEND lead")).to_be_checked()  # the default role
     both_widths(page, "invite")
