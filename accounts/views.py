@@ -6,21 +6,28 @@ import math
 from base64 import b32encode
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 
-from accounts import selectors, services
-from accounts.forms import CodeForm
+from accounts import invites, selectors, services
+from accounts.forms import CodeForm, GovukSetPasswordForm, InviteForm
 from accounts.qr import qr_svg
 from accounts.security_log import log_event
-from actions.permissions import user_roles
+from actions.locking import StaleEditError
+from actions.models import Officer
+from actions.permissions import Role, require_people_manager, user_roles
+from sendplan.forms import add_service_errors, form_status
 
 
 def _next_url(request) -> str:
@@ -121,3 +128,83 @@ def two_factor_setup(request):
         "manual_key": _manual_key(device),
     }
     return render(request, "accounts/two_factor_setup.html", context, status=400 if form.errors else 200)
+
+
+def invite_hours() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT // 3600
+
+
+def _post_for_manager(request, pk) -> Officer:
+    """The post an invitation or deactivation is about: programme managers only (403), 404 if missing."""
+    require_people_manager(request.user)
+    return get_object_or_404(Officer.objects.select_related("organisation", "user"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def officer_invite(request, pk):
+    """Invite the person in a post to sign in: an account with a role, and an email with a one-time link."""
+    officer = _post_for_manager(request, pk)
+    current_role = next(iter(sorted(user_roles(officer.user))), None) if officer.user else None
+    initial = {"email": officer.email, "role": current_role or Role.SEND_LEAD.value, "version": officer.version}
+    form = InviteForm(request.POST or None, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = invites.officer_invite(
+                officer=officer,
+                email=data["email"],
+                role=data["role"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except StaleEditError as error:
+            stale = error
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {user.email}. The link in it works once, for {invite_hours()} hours: they sign in "
+                "with their email address and the password they set.",
+            )
+            return redirect("officer-detail", pk=officer.pk)
+    context = {"officer": officer, "form": form, "stale": stale, "hours": invite_hours()}
+    return render(request, "accounts/officer_invite.html", context, status=form_status(form, stale))
+
+
+@require_http_methods(["GET", "POST"])
+def officer_deactivate(request, pk):
+    """Confirm, then deactivate, the account of someone who has left: their history stays, the post stays."""
+    officer = _post_for_manager(request, pk)
+    refusal = invites.deactivate_errors(user=officer.user, by=request.user)
+    if request.method == "POST" and not refusal:
+        name = officer.user.get_full_name() or officer.user.get_username()
+        invites.user_deactivate(officer=officer, by=request.user)
+        messages.success(
+            request,
+            f"{name}'s account is deactivated: they are signed out and cannot sign in. Their updates and history "
+            "stay. Hand the post over when someone new takes it on.",
+        )
+        return redirect("officer-detail", pk=officer.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/officer_deactivate.html", {"officer": officer, "refusal": refusal}, status=status)
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def set_password(request, uidb64, token):
+    """The page an invitation links to: set a password, then sign in. No sign-in needed; a link that is garbled,
+    used, run out or for a deactivated account is refused plainly (410), never an error."""
+    user = invites.invited_user(uidb64, token)
+    if user is None:
+        return render(request, "accounts/set_password_invalid.html", status=410)
+    form = GovukSetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invites.password_set(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(request, f"Your password is set. Sign in with your email address, {user.get_username()}.")
+        return redirect("login")
+    context = {"form": form, "invited": user}
+    return render(request, "accounts/set_password.html", context, status=400 if form.errors else 200)

@@ -147,3 +147,10 @@ def action_write_refusal(user, action: Action) -> str:
         leads = ", ".join(str(officer) for officer in action.leads.all()) or "no one yet"
         return f"You do not lead action {action.ref}, so you cannot update it. Its leads are: {leads}."
     return ""
+
+
+def require_people_manager(user) -> None:
+    """A plan's people (organisations, posts, their holders' sign-in accounts) are the programme manager's."""
+    require_reader(user)
+    if not can_manage_plans(user):
+        raise PermissionDenied("Only the programme manager can change a plan's organisations, posts and accounts.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import views
+from actions import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,14 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action-update"),
     path("plans/<slug:slug>/officers/", views.plan_officers, name="plan-officers"),
+    path("plans/<slug:slug>/officers/new/", people_views.officer_new, name="plan-officer-new"),
+    path("plans/<slug:slug>/officers/<int:pk>/edit/", people_views.officer_change, name="plan-officer-edit"),
+    path("plans/<slug:slug>/organisations/new/", people_views.organisation_new, name="plan-organisation-new"),
+    path(
+        "plans/<slug:slug>/organisations/<int:pk>/edit/",
+        people_views.organisation_change,
+        name="plan-organisation-edit",
+    ),
     path("officers/<int:pk>/", views.officer_detail, name="officer-detail"),
     path("officers/<int:pk>/hand-over/", views.officer_hand_over, name="officer-hand-over"),
     path("officers/<int:pk>/correct-name/", views.officer_correct_name_view, name="officer-correct-name"),

@@ -24,6 +24,7 @@ from actions.forms import (
 )
 from actions.locking import StaleEditError
 from actions.models import Action, AreaOfWeakness, Officer, Plan, ReportingPeriod, Stage
+from actions.people_selectors import account_status, plan_people
 from actions.permissions import (
     Role,
     action_write_refusal,
@@ -433,14 +434,14 @@ def _require_people_manager(user) -> None:
 
 
 def _officer(pk: int) -> Officer:
-    return get_object_or_404(Officer.objects.select_related("organisation"), pk=pk)
+    return get_object_or_404(Officer.objects.select_related("organisation", "user"), pk=pk)
 
 
 @require_GET
 def plan_officers(request, slug):
     _require_people_manager(request.user)
     plan = get_object_or_404(Plan, slug=slug)
-    context = {"plan": plan, "organisations": selectors.plan_officers(plan)}
+    context = {"plan": plan, "organisations": plan_people(plan)}
     return render(request, "actions/plan_officers.html", context)
 
 
@@ -448,7 +449,8 @@ def plan_officers(request, slug):
 def officer_detail(request, pk):
     _require_people_manager(request.user)
     officer = _officer(pk)
-    return render(request, "actions/officer_detail.html", {"officer": officer, "page": selectors.officer_page(officer)})
+    context = {"officer": officer, "page": selectors.officer_page(officer), "account_status": account_status(officer)}
+    return render(request, "actions/officer_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from actions.permissions import user_roles
+
 # Which navigation item each page belongs to, by URL name.
 _SECTIONS = {
     "my-actions": "my-actions",
@@ -44,4 +46,6 @@ def navigation(request):
     nav = [{"href": reverse(name), "label": label, "active": name == current} for name, label in items]
     if request.user.is_staff:
         nav.append({"href": reverse("admin:index"), "label": "Manage", "active": False})
-    return {"nav_items": nav}
+    # The header's search box, for those the search page serves (a role); the roles are read once per request and
+    # most views have read them already.
+    return {"nav_items": nav, "can_search": bool(user_roles(request.user))}

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Full-text search (SearchVector, SearchQuery, SearchRank) for the search app on PostgreSQL; on SQLite the app
+    # falls back to icontains and never touches it.
+    "django.contrib.postgres",
     "csp",
     "django_filters",
     "simple_history",
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
     "planning",
     # Evidence files attached to progress updates (docs/evidence.md): after actions, which it builds on.
     "evidence",
+    # Find things: the header's search box (docs/search.md). Reads actions, KPIs and risks; nothing imports it.
+    "search",
     # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
     # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
     "benchmarks",

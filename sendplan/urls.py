@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("planfields.urls")),
     path("", include("planning.urls")),
     path("", include("evidence.urls")),
+    path("", include("search.urls")),
     path("", include("actions.urls")),
 ]

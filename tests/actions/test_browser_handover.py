@@ -38,5 +38,5 @@ def test_manager_hands_over_a_post_from_the_action_page(page, live_server, world
     assert_accessible(page)
 
     page.goto(f"{base}/plans/{world.plan.slug}/officers/")
-    expect(page.get_by_role("link", name="Head of SEND")).to_be_visible()
+    expect(page.get_by_role("link", name="Head of SEND", exact=True)).to_be_visible()
     assert_accessible(page)

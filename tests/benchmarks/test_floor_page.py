@@ -34,8 +34,8 @@ def test_the_bench_serves_the_floor_to_a_signed_in_person_with_one_query_of_its_
     assert client.get(FLOOR_PATH).status_code == 302
     client.force_login(world.chair)
     client.get(FLOOR_PATH)  # the session's first read, as the bench's warm-up requests
-    # The session and the user (middleware), then the page's own count.
-    with django_assert_num_queries(3) as captured:
+    # The session and the user (middleware), the user's roles (every page's access check), then the page's own count.
+    with django_assert_num_queries(4) as captured:
         response = client.get(FLOOR_PATH)
     assert response.status_code == 200
     assert "1 plan." in response.content.decode()

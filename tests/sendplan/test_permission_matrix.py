@@ -153,6 +153,28 @@ MATRIX = [
     ("officer-hand-over", "officer", "POST", expect(403, manager=302)),
     ("officer-correct-name", "officer", "GET", expect(403, manager=200)),
     ("officer-correct-name", "officer", "POST", expect(403, manager=302)),
+    # A plan's people in the app (docs/people.md): programme managers only add and edit its organisations and posts,
+    # invite a post's holder to sign in and deactivate a leaver's account.
+    ("plan-officer-new", "plan", "GET", expect(403, manager=200)),
+    ("plan-officer-new", "plan", "POST", expect(403, manager=302)),
+    ("plan-officer-edit", "plan_officer", "GET", expect(403, manager=200)),
+    ("plan-officer-edit", "plan_officer", "POST", expect(403, manager=302)),
+    ("plan-organisation-new", "plan", "GET", expect(403, manager=200)),
+    ("plan-organisation-new", "plan", "POST", expect(403, manager=302)),
+    ("plan-organisation-edit", "plan_organisation", "GET", expect(403, manager=200)),
+    ("plan-organisation-edit", "plan_organisation", "POST", expect(403, manager=302)),
+    ("officer-invite", "officer", "GET", expect(403, manager=200)),
+    ("officer-invite", "officer", "POST", expect(403, manager=302)),
+    ("officer-deactivate", "officer", "GET", expect(403, manager=200)),
+    ("officer-deactivate", "officer", "POST", expect(403, manager=302)),
+    # An invitation's link needs no sign-in: anyone holding a good one sees the form; a garbled, used or run-out
+    # one is refused (410) for everyone and changes nothing.
+    ("set-password", "invite_link", "GET", everyone(200)),
+    ("set-password", "garbled_link", "GET", everyone(410)),
+    ("set-password", "garbled_link", "POST", everyone(410)),
+    # Find things: everyone with a role searches (what each finds is theirs to read: tests/search).
+    ("search", None, "GET", expect(200)),
+    ("search", None, "POST", expect(405, nobody=405)),
     # KPIs: owners (alice owns 1.K1, bob owns SC1) and programme managers write; everyone with a role reads.
     ("scorecard", "plan", "GET", expect(200)),
     ("kpi-exceptions", "plan", "GET", expect(200)),
@@ -301,6 +323,10 @@ ARGS = {
     "plan": lambda w: [w.plan.slug],
     "area": lambda w: [w.area.pk],
     "officer": lambda w: [w.head_of_send.pk],
+    "plan_officer": lambda w: [w.plan.slug, w.head_of_send.pk],
+    "plan_organisation": lambda w: [w.plan.slug, w.council.pk],
+    "invite_link": lambda w: invite_link_args(),
+    "garbled_link": lambda w: ["MQ", "not-a-token"],
     "own_field": lambda w: [w.own_fields.directorate.pk],
     "alice_action": lambda w: [w.alice_action.pk],
     "bob_action": lambda w: [w.bob_action.pk],
@@ -435,6 +461,27 @@ POST_DATA = {
         "version": "CLOSED_PERIOD_VERSION",
     },
     "period-remove": {"version": "1"},
+    "plan-officer-new": {
+        "post_title": "Matrix lead",
+        "person_name": "Dev Patel",
+        "organisation": "COUNCIL",
+        "email": "",
+        "name_publishable": "yes",
+        "is_agency_lead": "no",
+    },
+    "plan-officer-edit": {
+        "post_title": "Head of SEND and Inclusion",
+        "organisation": "COUNCIL",
+        "email": "",
+        "name_publishable": "yes",
+        "is_agency_lead": "no",
+        "version": "OFFICER_VERSION",
+    },
+    "plan-organisation-new": {"name": "Matrix Parent Carer Forum", "short_name": "", "kind": "pcf"},
+    "plan-organisation-edit": {"name": "Riverside Council", "short_name": "RC", "kind": "council", "version": "1"},
+    "officer-invite": {"email": "matrix@riverside.example", "role": "SEND lead", "version": "OFFICER_VERSION"},
+    "officer-deactivate": {},
+    "set-password": {"new_password1": "ripe-plum-tandem-42", "new_password2": "ripe-plum-tandem-42"},
     "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short", "public": "no"},
     "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "yes", "version": "1"},
     "plan-field-move": {"direction": "up", "version": "1"},
@@ -515,6 +562,7 @@ POST_DATA = {
 }
 PLACEHOLDERS = {
     "OWNER": lambda w: w.head_of_send.pk,
+    "COUNCIL": lambda w: w.council.pk,
     "AREA": lambda w: w.area.pk,
     "ACTION": lambda w: w.alice_action.pk,
     "OPEN_PERIOD": lambda w: w.period.pk,
@@ -528,6 +576,21 @@ PLACEHOLDERS = {
     "PDF_FILE": lambda w: SimpleUploadedFile("Matrix minutes.pdf", FAKE_PDF, content_type="application/pdf"),
 }
 ROLE_USERS = {"manager": "manager", "chair": "chair", "member": "member", "comms": "comms", "pcf": "pcf"}
+
+
+def invite_link_args() -> list[str]:
+    """A good invitation link's arguments, for an invited account no role's request signs in as (signing in would
+    spend the link)."""
+    from django.contrib.auth.models import User
+
+    from accounts.invites import invite_path
+
+    invitee = User.objects.filter(username="matrix-invitee").first()
+    if invitee is None:
+        invitee = User(username="matrix-invitee", email="invitee@riverside.example")
+        invitee.set_unusable_password()
+        invitee.save()
+    return invite_path(invitee).strip("/").split("/")[-2:]
 
 
 def checked_upload(world):
