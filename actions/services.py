@@ -407,6 +407,37 @@ def progress_update_save_draft(
     return update
 
 
+class UpdatesRefused(Exception):
+    """Some of several updates submitted together were refused, so none was saved: `refusals` maps each refused
+    action's id to its ValidationError (a progress rule) or StaleEditError (someone else changed it meanwhile)."""
+
+    def __init__(self, refusals: dict[int, ValidationError | StaleEditError]):
+        self.refusals = refusals
+        super().__init__(f"{len(refusals)} of the updates were refused; none was saved.")
+
+
+@transaction.atomic
+def progress_updates_submit_together(*, period: ReportingPeriod, updates: list[dict], by) -> list[ProgressUpdate]:
+    """Submit several actions' updates for `period` at once (a lead's round on one page): all of them, or none.
+
+    Each of `updates` holds progress_update_submit's arguments for one action (`action`, `expected_version`, the
+    rating and narrative...), and goes through it, so each meets the same rules and locking as one update alone.
+    Every one is tried, so that all the refusals can be shown together; if any is refused, the transaction rolls
+    back the ones that were saved and UpdatesRefused says which were refused and why."""
+    refusals: dict[int, ValidationError | StaleEditError] = {}
+    saved = []
+    for fields in updates:
+        action = fields["action"]
+        try:
+            # progress_update_submit is atomic too: inside this transaction, a savepoint that one refusal rolls back.
+            saved.append(progress_update_submit(period=period, by=by, **fields))
+        except (ValidationError, StaleEditError) as error:
+            refusals[action.pk] = error
+    if refusals:
+        raise UpdatesRefused(refusals)
+    return saved
+
+
 @transaction.atomic
 def record_save(*, instance, expected_version: int, by) -> None:
     """Save any user-edited record (admin, imports) with optimistic locking and history."""

@@ -66,10 +66,12 @@ def my_actions(request):
     require_reader(request.user)
     # The reader's own page, cached until plan data changes (sendplan.page_cache) under their account and roles (a
     # change of role changes the panels but not plan data): read only when the cached part is built.
+    # Actions that take no more updates are hidden unless asked for (?completed=1).
+    show_completed = request.GET.get("completed") == "1"
     context = {
-        "mine": SimpleLazyObject(lambda: selectors.my_actions(request.user)),
+        "mine": SimpleLazyObject(lambda: selectors.my_actions(request.user, show_completed=show_completed)),
         "panels": SimpleLazyObject(lambda: _my_actions_panels(request)),
-        "cache_key": (request.user.pk, *sorted(user_roles(request.user))),
+        "cache_key": (request.user.pk, show_completed, *sorted(user_roles(request.user))),
     }
     return render(request, "actions/my_actions.html", context)
 
