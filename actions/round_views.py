@@ -108,7 +108,7 @@ def lead_round_walk(request, slug):
         form = None
     existing = selectors.open_period_updates([action], period).get(action.pk)
     if form is None:
-        form = ProgressUpdateForm(initial=_initial_update(action, existing), action=action, period=period)
+        form = ProgressUpdateForm(initial=_round_initial(action, existing), action=action, period=period)
     context = {
         "round": lead_round,
         "action": action,
@@ -123,6 +123,16 @@ def lead_round_walk(request, slug):
         "skip_button": SKIP_BUTTON,
     }
     return render(request, "actions/round_walk.html", context, status=form_status(form, stale))
+
+
+def _round_initial(action, existing) -> dict:
+    """The update form as the lead left it (a draft), or else starting from the action as it stands: its stage and
+    percentage, as on the update form, and its current rating too, so a lead whose rating holds confirms it with the
+    progress rather than choosing it again. A new rating still needs its progress (the rules are the form's)."""
+    initial = _initial_update(action, existing)
+    if existing is None and action.area.plan.publishes_ratings:
+        initial["rag"] = action.current_rag
+    return initial
 
 
 def _saved_message(action, period, rag: str) -> str:
@@ -166,7 +176,7 @@ def lead_round_all(request, slug):
             action=action,
             period=period,
             prefix=f"a{action.pk}",
-            initial=_initial_update(action, existing.get(action.pk)),
+            initial=_round_initial(action, existing.get(action.pk)),
             previous_rag=previous.get(action.pk),
         )
         for action in actions
