@@ -270,3 +270,48 @@ def test_a_draft_submitted_from_the_one_page_form_keeps_its_evidence(alice, worl
     assert alice.post(all_url(world), data | unchanged(world.shared_action)).status_code == 302
     update = ProgressUpdate.objects.get(action=action)
     assert (update.status, update.evidence) == ("submitted", "Panel minutes")
+
+
+def test_updates_submitted_together_are_recorded_as_one_by_one(alice, world):
+    """The one-page form writes many updates at once: each update, action and history row is as a single update
+    leaves it, so the History tab, "as at" reads and a later stale edit all see them."""
+    from django.apps import apps
+
+    data = unchanged(world.alice_action) | row(world.alice_action, rag="green", progress="Weekly.", impact="Sooner.")
+    data |= unchanged(world.shared_action) | row(
+        world.shared_action, rag="blue", progress="Done.", impact="Embedded.", completion_date_0="2",
+        completion_date_1="3", completion_date_2="2026",
+    )  # fmt: skip
+    assert alice.post(all_url(world), data).status_code == 302
+
+    delivered = fresh(world.shared_action)
+    assert (delivered.status, delivered.stage, delivered.completed_on) == ("completed", "complete", date(2026, 3, 2))
+    assert delivered.current_rag == "blue" and delivered.version == world.shared_action.version + 1
+    record = delivered.history.order_by("-history_date", "-history_id").first()
+    assert (record.version, record.history_user, record.current_rag) == (delivered.version, world.alice, "blue")
+    leads = apps.get_model("actions", "HistoricalAction_leads").objects.filter(history_id=record.history_id)
+    assert {link.officer_id for link in leads} == {world.head_of_send.pk, world.dco.pk}
+    update = ProgressUpdate.objects.get(action=delivered)
+    assert (update.submitted_by, update.submitted_by_officer, update.completion_date) == (
+        world.alice,
+        world.head_of_send,
+        date(2026, 3, 2),
+    )
+    assert update.history.get().history_user == world.alice
+
+    # The action's page and History tab show the update and who gave it.
+    page = alice.get(reverse("action-detail", args=[delivered.pk])).content.decode()
+    assert "Embedded." in page and "Update for Spring 2026" in page
+
+
+def test_a_stale_edit_after_the_one_page_form_names_who_saved(alice, client, world):
+    data = unchanged(world.shared_action) | row(world.shared_action, rag="amber", progress="Alice: audit planned.")
+    assert alice.post(all_url(world), data | unchanged(world.alice_action)).status_code == 302
+    client.force_login(world.bob)
+    response = client.post(
+        walk_url(world),
+        amber(world.shared_action, progress="Bob: audit started.", version=str(world.shared_action.version)),
+    )
+    assert response.status_code == 409
+    assert "Head of SEND (Alice Moreno) changed" in response.content.decode()
+    assert "Alice: audit planned." in response.content.decode()
