@@ -6,7 +6,6 @@ The pages reuse the update form (ProgressUpdateForm) and services (progress_upda
 progress_update_save_draft), so the progress rules and the locking are the update form's own.
 """
 
-import copy
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -224,10 +223,9 @@ def _unbound(row: RoundRowForm) -> RoundRowForm:
 
 
 def _row_fields(row: RoundRowForm) -> dict:
-    """A valid row as progress_update_submit's arguments. The service changes the action it is given, so it gets a
-    copy: if another row is refused, everything is rolled back and the page shows the actions as they stand."""
+    """A valid row as progress_update_submit's arguments (the service refuses before it changes any action)."""
     data = dict(row.cleaned_data)
-    return {"action": copy.copy(row.action), "expected_version": data.pop("version"), **data}
+    return {"action": row.action, "expected_version": data.pop("version"), **data}
 
 
 def _kept_from_draft(update) -> dict:

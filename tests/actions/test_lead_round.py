@@ -315,3 +315,17 @@ def test_a_stale_edit_after_the_one_page_form_names_who_saved(alice, client, wor
     assert response.status_code == 409
     assert "Head of SEND (Alice Moreno) changed" in response.content.decode()
     assert "Alice: audit planned." in response.content.decode()
+
+
+def test_a_plan_without_ratings_takes_dated_narrative_in_the_walk_and_on_one_page(alice, world):
+    world.plan.publishes_ratings = False
+    world.plan.save()
+    walk = alice.get(walk_url(world))
+    assert walk.status_code == 200 and "rag" not in walk.context["form"].fields
+    page = alice.get(all_url(world)).content.decode()
+    assert "RAG rating for action" not in page
+    data = row(world.alice_action, version=str(world.alice_action.version), progress="Panel set up in March.")
+    data |= row(world.alice_action, stage="", percent_complete="", impact="")
+    assert alice.post(all_url(world), data).status_code == 302
+    entry = ProgressUpdate.objects.get(action=world.alice_action)
+    assert (entry.rag, entry.progress, entry.status) == ("", "Panel set up in March.", "submitted")
