@@ -27,7 +27,7 @@ from actions.services import (
     progress_update_submit,
     progress_updates_submit_together,
 )
-from actions.views import _initial_update
+from actions.views import initial_update
 from sendplan.forms import add_service_errors, carry_current_version, form_status
 
 # The walk's buttons besides "Save and next" (the form's first, so Enter in a field saves and moves on).
@@ -128,7 +128,7 @@ def _round_initial(action, existing) -> dict:
     """The update form as the lead left it (a draft), or else starting from the action as it stands: its stage and
     percentage, as on the update form, and its current rating too, so a lead whose rating holds confirms it with the
     progress rather than choosing it again. A new rating still needs its progress (the rules are the form's)."""
-    initial = _initial_update(action, existing)
+    initial = initial_update(action, existing)
     if existing is None and action.area.plan.publishes_ratings:
         initial["rag"] = action.current_rag
     return initial

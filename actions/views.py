@@ -272,7 +272,7 @@ def action_update(request, pk):
                     messages.success(request, f"Progress entry for {period.name} saved.")
                 return redirect(action)
     else:
-        form = ProgressUpdateForm(initial=_initial_update(action, existing), action=action, period=period)
+        form = ProgressUpdateForm(initial=initial_update(action, existing), action=action, period=period)
     context = {
         "action": action,
         "period": period,
@@ -300,8 +300,9 @@ def _closed_to_updates(action, period) -> str:
     return ""
 
 
-def _initial_update(action, existing) -> dict:
-    """The form as the lead left it: the period's update or draft, and the co-production a draft holds."""
+def initial_update(action, existing) -> dict:
+    """The update form as the lead left it: the period's update or draft, and the co-production a draft holds (the
+    action's update page and the lead's round start from it)."""
     initial = {
         "version": action.version,
         "coproduction_level": action.coproduction_level,
