@@ -83,10 +83,20 @@ class ProgressUpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, action: Action, period: ReportingPeriod, draft: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        action: Action,
+        period: ReportingPeriod,
+        draft: bool = False,
+        previous_rag: str | None = None,
+        **kwargs,
+    ):
         self.action = action
         self.period = period
         self.draft = draft
+        # The rating before this period, when the caller read it for many actions at once (selectors.previous_ratings).
+        self.previous_rag = previous_rag
         super().__init__(*args, **kwargs)
         self.fields["rag"].required = not draft
         # A plan that publishes no ratings takes dated narrative only: no rating to give.
@@ -135,11 +145,50 @@ class ProgressUpdateForm(forms.Form):
             recovery_note=cleaned.get("recovery_note", ""),
             completion_date=cleaned.get("completion_date"),
             evidence=cleaned.get("evidence", ""),
-            previous_rag=previous_rating(action=self.action, period=self.period),
+            previous_rag=(
+                self.previous_rag
+                if self.previous_rag is not None
+                else previous_rating(action=self.action, period=self.period)
+            ),
             stage=cleaned.get("stage", ""),
             # A percentage the field refused is its own error; the rules see none.
             percent_complete=cleaned.get("percent_complete"),
         )
+
+
+class RoundRowForm(ProgressUpdateForm):
+    """One row of the lead's one-page round (every action needing an update in one table): the update form's rating,
+    stage, percentage, completion date and narrative, with its rules, compact enough for a table row. Evidence and
+    co-production are left as they stand (a draft's are kept): they are given on the action's own update form."""
+
+    LEFT_OUT = ("evidence", "coproduction_level", "coproduction_evidence")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.LEFT_OUT:
+            del self.fields[name]
+        if "rag" in self.fields:
+            self.fields["rag"].widget = forms.Select(choices=self.fields["rag"].choices)
+            self.fields["rag"].choices = [("", "Not given"), *self.fields["rag"].choices]
+        self.fields["stage"].widget = forms.Select(choices=self.fields["stage"].choices)
+        self.fields["stage"].choices = [("", "Not recorded"), *self.fields["stage"].choices]
+        for name in ("progress", "impact", "recovery_note"):
+            self.fields[name].widget.attrs["rows"] = 3
+
+    @property
+    def row_errors(self) -> list[tuple[str, str]]:
+        """(anchor, message) for each error of the row, in the order of its cells, for the error summary."""
+        names = ["__all__", *self.fields]
+        items = []
+        for name in sorted(self.errors, key=lambda n: names.index(n) if n in names else len(names)):
+            if name == "__all__":
+                anchor = f"action-{self.action.pk}"
+            elif name == "completion_date":
+                anchor = f"{self[name].auto_id}_0"
+            else:
+                anchor = self[name].auto_id
+            items.extend((anchor, message) for message in self.errors[name])
+        return items
 
 
 def _due_note(action: Action) -> str:

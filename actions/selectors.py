@@ -40,7 +40,7 @@ from actions.models import (
     ReportingPeriod,
     with_holder_names,
 )
-from actions.permissions import user_officer
+from actions.permissions import Role, user_officer, user_roles, writable_actions
 from actions.tiers import Tier, is_tiered, tiers_of
 
 
@@ -103,9 +103,18 @@ def action_rows(queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
 @dataclass
 class MyActionsGroup:
     plan: Plan
-    area: AreaOfWeakness
+    area: AreaOfWeakness | None  # None: the plan's overdue actions, from every area, shown first
     period: ReportingPeriod | None
     actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class MyRound:
+    """A plan whose round is open and still waits on some of the reader's actions: the start of their walk."""
+
+    plan: Plan
+    period: ReportingPeriod
+    needing_update: int
 
 
 @dataclass
@@ -114,10 +123,15 @@ class MyActions:
     needing_update: int
     overdue: int
     drafts: int = 0  # of those needing an update, how many have a draft saved
+    completed: int = 0  # actions that take no more updates (completed, withdrawn, carried forward)
+    show_completed: bool = False
+    rounds: list[MyRound] = field(default_factory=list)
 
 
-def my_actions(user) -> MyActions:
-    """The actions the user leads, grouped by plan and area; within each area overdue first, then by due date."""
+def my_actions(user, *, show_completed: bool = False) -> MyActions:
+    """The actions the user leads, by plan: first the plan's overdue actions from every area (what most needs doing),
+    then the rest by area, each by due date. Actions that take no more updates (completed, withdrawn, carried
+    forward) are left out unless `show_completed`, and counted."""
     officer = user_officer(user)
     if officer is None:
         return MyActions(groups=[], needing_update=0, overdue=0)
@@ -126,22 +140,180 @@ def my_actions(user) -> MyActions:
         annotate_draft_saved(
             annotate_action_state(Action.objects.filter(leads=officer).select_related("area__plan"))
         ).order_by(
-            "area__plan__local_area", "area__plan__start_date", "area__order", "-overdue", "effective_due", "ref"
+            "area__plan__local_area",
+            "area__plan__start_date",
+            "area__plan_id",
+            "-overdue",
+            "area__order",
+            "area__ref",
+            "effective_due",
+            "ref",
         )
     )
+    completed = sum(a.status != Action.Status.OPEN for a in actions)
+    shown = actions if show_completed else [a for a in actions if a.status == Action.Status.OPEN]
     periods = open_periods_by_plan({a.area.plan_id for a in actions})
     groups: list[MyActionsGroup] = []
-    for action in actions:
-        if not groups or groups[-1].area.pk != action.area_id:
-            plan = action.area.plan
-            groups.append(MyActionsGroup(plan=plan, area=action.area, period=periods.get(plan.pk)))
+    for action in shown:
+        plan = action.area.plan
+        area = None if action.overdue else action.area
+        last = groups[-1] if groups else None
+        if last is None or last.plan.pk != plan.pk or (last.area.pk if last.area else None) != (area and area.pk):
+            groups.append(MyActionsGroup(plan=plan, area=area, period=periods.get(plan.pk)))
         groups[-1].actions.append(action)
+    waiting: Counter = Counter(a.area.plan_id for a in actions if a.needs_update)
+    plans = {a.area.plan_id: a.area.plan for a in actions}
+    rounds = [
+        MyRound(plan=plans[plan_id], period=periods[plan_id], needing_update=count)
+        for plan_id, count in waiting.items()
+        if plan_id in periods
+    ]
     return MyActions(
         groups=groups,
-        needing_update=sum(a.needs_update for a in actions),
+        needing_update=sum(waiting.values()),
         overdue=sum(a.overdue for a in actions),
         drafts=sum(a.needs_update and a.draft_saved for a in actions),
+        completed=completed,
+        show_completed=show_completed,
+        rounds=rounds,
     )
+
+
+def round_scope(user, plan: Plan) -> QuerySet[Action]:
+    """The actions of `plan` whose updates `user` gives in a round: a SEND lead's are those they lead (never more than
+    they may write); a programme manager, who leads none, may go through every action of the plan."""
+    writable = writable_actions(user).filter(area__plan=plan)
+    officer = user_officer(user)
+    if officer is not None and Role.SEND_LEAD in user_roles(user):
+        return writable.filter(leads=officer)
+    return writable
+
+
+@dataclass
+class LeadRound:
+    """One person's walk through their actions in a plan's open round. What is left is read from the database each
+    time (an action with a submitted update is done, whichever tab or person submitted it); only the actions the
+    person moved past without submitting (skipped, or saved as a draft) travel with the walk, in its address, so a
+    reload, the back button or a second tab never lose or repeat work."""
+
+    plan: Plan
+    period: ReportingPeriod | None
+    actions: list[Action]  # walk order: overdue first, then by area and due date; annotated as on My actions
+    skipped: list[int] = field(default_factory=list)
+    drafted: list[int] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> list[Action]:
+        passed = {*self.skipped, *self.drafted}
+        return [a for a in self.actions if a.needs_update and a.pk not in passed]
+
+    @property
+    def submitted(self) -> list[Action]:
+        return [a for a in self.actions if not a.needs_update]
+
+    @property
+    def saved_as_draft(self) -> list[Action]:
+        drafted = set(self.drafted)
+        return [a for a in self.actions if a.needs_update and a.pk in drafted]
+
+    @property
+    def skipped_actions(self) -> list[Action]:
+        skipped, drafted = set(self.skipped), set(self.drafted)
+        return [a for a in self.actions if a.needs_update and a.pk in skipped and a.pk not in drafted]
+
+    @property
+    def needing_update(self) -> list[Action]:
+        return [a for a in self.actions if a.needs_update]
+
+    @property
+    def done(self) -> int:
+        return len(self.actions) - len(self.remaining)
+
+    def find(self, pk) -> Action | None:
+        """The action of this round with id `pk` (as typed in a form or address), or None."""
+        pk = str(pk)
+        return next((a for a in self.actions if pk.isascii() and pk.isdigit() and a.pk == int(pk)), None)
+
+    def state(self, *, skip: int | None = None, draft: int | None = None, done: int | None = None) -> dict:
+        """The walk's address parameters, with one more action skipped or drafted, or one submitted (`done`)."""
+        skipped = [pk for pk in self.skipped if pk not in (draft, done)] + ([skip] if skip else [])
+        drafted = [pk for pk in self.drafted if pk not in (skip, done)] + ([draft] if draft else [])
+        state = {}
+        if skipped:
+            state["skipped"] = ",".join(str(pk) for pk in dict.fromkeys(skipped))
+        if drafted:
+            state["drafted"] = ",".join(str(pk) for pk in dict.fromkeys(drafted))
+        return state
+
+
+WALK_STATE_LIMIT = 1000  # ids kept from an address, so a hand-made one cannot make a page do unbounded work
+
+
+def walk_ids(value: str) -> list[int]:
+    """Action ids from an address parameter ("12,15"); anything that is not one is ignored."""
+    parts = value.split(",")[:WALK_STATE_LIMIT]
+    return list(dict.fromkeys(int(p) for p in parts if p.isascii() and p.isdigit() and len(p) < 10))
+
+
+def lead_round(user, plan: Plan, *, skipped=(), drafted=()) -> LeadRound:
+    """`user`'s round in `plan`: every action of theirs that takes an update in the open period (open and monitored)
+    or took one in it (completed by a Blue rating this round), with its state, in walk order. Two queries."""
+    period = plan.periods.filter(status=ReportingPeriod.Status.OPEN).first()
+    if period is None:
+        return LeadRound(plan=plan, period=None, actions=[])
+    today = timezone.localdate()
+    submitted_now = ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), period=period, status=ProgressUpdate.Status.SUBMITTED
+    )
+    actions = (
+        annotate_draft_saved(annotate_action_state(round_scope(user, plan), today=today))
+        .filter(Action.monitored_q(today))
+        .filter(Q(status=Action.Status.OPEN) | Exists(submitted_now))
+        .select_related("area__plan")
+        # The update form offers the plan's own key: read once for every row of the one-page form.
+        .prefetch_related("area__plan__rag_key")
+        .order_by("-overdue", "area__order", "area__ref", "effective_due", "ref", "pk")
+    )
+    return LeadRound(plan=plan, period=period, actions=list(actions), skipped=list(skipped), drafted=list(drafted))
+
+
+def previous_update(action: Action, period: ReportingPeriod) -> ProgressUpdate | None:
+    """The action's latest submitted update before `period`, naming who held its author's post then."""
+    return (
+        with_holder_names(
+            action.updates.filter(
+                period__start__lt=period.start, status=ProgressUpdate.Status.SUBMITTED
+            ).select_related("period", "submitted_by_officer__organisation"),
+            submitted_by_officer="submitted_at",
+        )
+        .order_by("-period__start")
+        .first()
+    )
+
+
+def previous_ratings(actions: list[Action], period: ReportingPeriod) -> dict[int, str]:
+    """Each action's RAG in the latest period before `period` ('' if never rated), as services.previous_rating
+    reads it for one action, for many in one query."""
+    ratings: dict[int, str] = {action.pk: "" for action in actions}
+    rows = (
+        ProgressUpdate.objects.filter(
+            action__in=list(ratings), period__start__lt=period.start, status=ProgressUpdate.Status.SUBMITTED
+        )
+        .exclude(rag="")
+        .order_by("action_id", "-period__start")
+        .values_list("action_id", "rag")
+    )
+    seen: set[int] = set()
+    for action_id, rag in rows:
+        if action_id not in seen:
+            seen.add(action_id)
+            ratings[action_id] = rag
+    return ratings
+
+
+def open_period_updates(actions: list[Action], period: ReportingPeriod) -> dict[int, ProgressUpdate]:
+    """The updates (drafts or submitted) of `actions` in `period`, by action id, in one query."""
+    return {u.action_id: u for u in ProgressUpdate.objects.filter(action__in=[a.pk for a in actions], period=period)}
 
 
 def plan_list() -> QuerySet[Plan]:

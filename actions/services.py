@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actions.locking import (
     StaleEditError,
@@ -39,6 +40,7 @@ from actions.models import (
     Stage,
 )
 from actions.permissions import Role, user_officer
+from actions.selectors import previous_ratings
 
 _url = URLValidator(schemes=["http", "https"])
 
@@ -263,6 +265,52 @@ def progress_update_submit(
     except StaleEditError as refused:
         raise _stale_progress_error(action, expected_version, refused) from None
 
+    when = submitted_at or timezone.now()
+    update = ProgressUpdate.objects.filter(action=action, period=period).first()
+    if update is None:
+        update = ProgressUpdate(action=action, period=period)
+    _apply_submission(
+        action=action,
+        update=update,
+        rag=rag,
+        progress=progress,
+        impact=impact,
+        recovery_note=recovery_note,
+        completion_date=completion_date,
+        evidence=evidence,
+        coproduction_level=coproduction_level,
+        coproduction_evidence=coproduction_evidence,
+        stage=stage,
+        percent_complete=percent_complete,
+        imported_history=imported_history,
+    )
+    _save_update(update, by=by, officer=officer, when=when)
+    action.updated_at = when
+    action._history_user = by
+    action._history_date = when
+    action.full_clean()
+    action.save()
+    return update
+
+
+def _apply_submission(
+    *,
+    action: Action,
+    update: ProgressUpdate,
+    rag: str,
+    progress: str,
+    impact: str,
+    recovery_note: str,
+    completion_date: date | None,
+    evidence: str,
+    coproduction_level: str | None,
+    coproduction_evidence: str | None,
+    stage,
+    percent_complete,
+    imported_history: bool,
+) -> None:
+    """Make `update` the period's submitted update and move `action` on with it (its rating, stage, percentage,
+    completion and co-production), in memory: the callers save them, one by one or many at once."""
     stage_given = stage is not UNCHANGED
     # The update keeps the stage as reported ("" when none was: an imported legacy update), the action the stage it
     # now stands at: Blue is complete whatever was reported.
@@ -272,10 +320,6 @@ def progress_update_submit(
         stage = Stage.COMPLETE
     percent_complete = action.percent_complete if percent_complete is UNCHANGED else percent_complete
     complete = stage == Stage.COMPLETE
-    when = submitted_at or timezone.now()
-    update = ProgressUpdate.objects.filter(action=action, period=period).first()
-    if update is None:
-        update = ProgressUpdate(action=action, period=period)
     update.status = ProgressUpdate.Status.SUBMITTED
     update.rag = rag
     update.progress = progress.strip()
@@ -295,7 +339,6 @@ def progress_update_submit(
     update.brought_in = imported_history
     # The co-production typed with a draft goes onto the action now (from the caller's arguments, as below).
     update.draft_coproduction_level = update.draft_coproduction_evidence = ""
-    _save_update(update, by=by, officer=officer, when=when)
 
     if rag:  # a narrative entry leaves the latest rating as it is
         action.current_rag = rag
@@ -308,12 +351,6 @@ def progress_update_submit(
         action.coproduction_level = coproduction_level
     if coproduction_evidence is not None:
         action.coproduction_evidence = coproduction_evidence.strip()
-    action.updated_at = when
-    action._history_user = by
-    action._history_date = when
-    action.full_clean()
-    action.save()
-    return update
 
 
 def _evidence_lines(evidence: str) -> str:
@@ -405,6 +442,159 @@ def progress_update_save_draft(
     action._history_date = when
     action.save(update_fields=["version", "updated_at"])
     return update
+
+
+class UpdatesRefused(Exception):
+    """Some of several updates submitted together were refused, so none was saved: `refusals` maps each refused
+    action's id to its ValidationError (a progress rule) or StaleEditError (someone else changed it meanwhile)."""
+
+    def __init__(self, refusals: dict[int, ValidationError | StaleEditError]):
+        self.refusals = refusals
+        super().__init__(f"{len(refusals)} of the updates were refused; none was saved.")
+
+
+# What a submission changes on an action, written for many actions at once.
+_SUBMITTED_ACTION_FIELDS = [
+    "version",
+    "updated_at",
+    "current_rag",
+    "stage",
+    "percent_complete",
+    "completed_on",
+    "status",
+    "coproduction_level",
+    "coproduction_evidence",
+]
+_SUBMITTED_UPDATE_FIELDS = [
+    "version",
+    "updated_at",
+    "status",
+    "rag",
+    "progress",
+    "impact",
+    "recovery_note",
+    "completion_date",
+    "stage",
+    "percent_complete",
+    "evidence",
+    "brought_in",
+    "draft_coproduction_level",
+    "draft_coproduction_evidence",
+    "submitted_by",
+    "submitted_by_officer",
+    "submitted_at",
+]
+
+
+@transaction.atomic
+def progress_updates_submit_together(*, period: ReportingPeriod, updates: list[dict], by) -> list[ProgressUpdate]:
+    """Submit several actions' updates for `period` at once (a lead's round on one page): all of them, or none.
+
+    Each of `updates` holds progress_update_submit's arguments for one action (`action`, `expected_version`, the
+    rating, narrative, stage...). Each is held to the same progress rules and the same lock as one update alone, and
+    changes its update and action as progress_update_submit would (`_apply_submission`), with their history; but
+    they are read, checked and written together, so the number of queries does not grow with the number of updates.
+    Every update is checked, so that all the refusals can be shown together: if any is refused, nothing is saved,
+    and UpdatesRefused says which were refused and why (ValidationError, or StaleEditError with who changed what).
+    """
+    actions = [fields["action"] for fields in updates]
+    previous = previous_ratings(actions, period)
+    refusals: dict[int, ValidationError | StaleEditError] = {}
+    for fields in updates:
+        action = fields["action"]
+        errors = progress_update_errors(
+            action=action,
+            period=period,
+            rag=fields["rag"],
+            progress=fields.get("progress", ""),
+            impact=fields.get("impact", ""),
+            recovery_note=fields.get("recovery_note", ""),
+            completion_date=fields.get("completion_date"),
+            evidence=fields.get("evidence", ""),
+            previous_rag=previous[action.pk],
+            stage=fields.get("stage", UNCHANGED),
+            percent_complete=fields.get("percent_complete", UNCHANGED),
+        )
+        if errors:
+            refusals[action.pk] = ValidationError(errors)
+    # The rows are locked until the transaction ends, so no one can save them between this check and the writes.
+    versions = dict(
+        Action.objects.select_for_update(of=("self",))
+        .filter(pk__in=[a.pk for a in actions])
+        .order_by()
+        .values_list("pk", "version")
+    )
+    for fields in updates:
+        action, expected = fields["action"], fields["expected_version"]
+        if action.pk not in versions:
+            refusals[action.pk] = ValidationError({NON_FIELD_ERRORS: f"Action {action.ref} no longer exists."})
+        elif versions[action.pk] != expected:
+            try:
+                claim_version(action, expected_version=expected)  # refused: reads who changed what
+            except StaleEditError as refused:
+                refusals[action.pk] = _stale_progress_error(action, expected, refused)
+    if refusals:
+        raise UpdatesRefused(refusals)
+
+    when = timezone.now()
+    officer = user_officer(by)
+    existing = {u.action_id: u for u in ProgressUpdate.objects.filter(action__in=actions, period=period)}
+    created, revised = [], []
+    for fields in updates:
+        action = fields["action"]
+        update = existing.get(action.pk)
+        if update is None:
+            update = ProgressUpdate(action=action, period=period)
+            created.append(update)
+        else:
+            update.version += 1
+            revised.append(update)
+        _apply_submission(
+            action=action,
+            update=update,
+            rag=fields["rag"],
+            progress=fields.get("progress", ""),
+            impact=fields.get("impact", ""),
+            recovery_note=fields.get("recovery_note", ""),
+            completion_date=fields.get("completion_date"),
+            evidence=fields.get("evidence", ""),
+            coproduction_level=fields.get("coproduction_level"),
+            coproduction_evidence=fields.get("coproduction_evidence"),
+            stage=fields.get("stage", UNCHANGED),
+            percent_complete=fields.get("percent_complete", UNCHANGED),
+            imported_history=False,
+        )
+        update.submitted_by, update.submitted_by_officer = by, officer
+        update.submitted_at = update.updated_at = when
+        action.version = fields["expected_version"] + 1
+        action.updated_at = when
+    # The rules above hold every constraint of a submitted update and of the action (the database checks them again),
+    # so the rows skip full_clean(), which would cost queries per row.
+    history = {"default_user": by, "default_date": when}
+    if created:
+        bulk_create_with_history(created, ProgressUpdate, **history)
+    if revised:
+        bulk_update_with_history(revised, ProgressUpdate, _SUBMITTED_UPDATE_FIELDS, **history)
+    Action.objects.bulk_update(actions, _SUBMITTED_ACTION_FIELDS)
+    records = Action.history.bulk_history_create(actions, update=True, **history)
+    _record_people_in_history(records)
+    return [existing.get(a.pk) or next(u for u in created if u.action_id == a.pk) for a in actions]
+
+
+def _record_people_in_history(records) -> None:
+    """Give new history rows of actions their leads and accountable officers, as a save does (simple-history's bulk
+    writes leave the many-to-many fields out), so "as at" reads find who led each action then."""
+    by_action = {record.id: record.history_id for record in records}
+    for name in ("leads", "accountable_officers"):
+        through = Action._meta.get_field(name).remote_field.through
+        historical = apps.get_model("actions", f"HistoricalAction_{name}")
+        links = through.objects.filter(action_id__in=list(by_action)).values_list("id", "action_id", "officer_id")
+        historical.objects.bulk_create(
+            [
+                historical(id=pk, action_id=action_id, officer_id=officer_id, history_id=by_action[action_id])
+                for pk, action_id, officer_id in links
+            ]
+        )
 
 
 @transaction.atomic

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from actions import people_views, views
+from actions import people_views, round_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-actions/", views.my_actions, name="my-actions"),
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan-detail"),
+    # The lead's round: one action at a time, or all on one page, then what it came to.
+    path("plans/<slug:slug>/my-round/", round_views.lead_round_walk, name="lead-round"),
+    path("plans/<slug:slug>/my-round/all/", round_views.lead_round_all, name="lead-round-all"),
+    path("plans/<slug:slug>/my-round/summary/", round_views.lead_round_summary, name="lead-round-summary"),
     path("plans/<slug:slug>/roll-forward/", views.roll_forward, name="plan-roll-forward"),
     path("areas/<int:pk>/", views.area_detail, name="area-detail"),
     path("areas/<int:pk>/close/", views.area_close_view, name="area-close"),

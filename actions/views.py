@@ -68,10 +68,12 @@ def my_actions(request):
     require_reader(request.user)
     # The reader's own page, cached until plan data changes (sendplan.page_cache) under their account and roles (a
     # change of role changes the panels but not plan data): read only when the cached part is built.
+    # Actions that take no more updates are hidden unless asked for (?completed=1).
+    show_completed = request.GET.get("completed") == "1"
     context = {
-        "mine": SimpleLazyObject(lambda: selectors.my_actions(request.user)),
+        "mine": SimpleLazyObject(lambda: selectors.my_actions(request.user, show_completed=show_completed)),
         "panels": SimpleLazyObject(lambda: _my_actions_panels(request)),
-        "cache_key": (request.user.pk, *sorted(user_roles(request.user))),
+        "cache_key": (request.user.pk, show_completed, *sorted(user_roles(request.user))),
     }
     return render(request, "actions/my_actions.html", context)
 
@@ -283,7 +285,7 @@ def action_update(request, pk):
                     messages.success(request, f"Progress entry for {period.name} saved.{attached}")
                 return redirect(action)
     else:
-        form = ProgressUpdateForm(initial=_initial_update(action, existing), action=action, period=period)
+        form = ProgressUpdateForm(initial=initial_update(action, existing), action=action, period=period)
     context = {
         "action": action,
         "period": period,
@@ -315,8 +317,9 @@ def _closed_to_updates(action, period) -> str:
     return ""
 
 
-def _initial_update(action, existing) -> dict:
-    """The form as the lead left it: the period's update or draft, and the co-production a draft holds."""
+def initial_update(action, existing) -> dict:
+    """The update form as the lead left it: the period's update or draft, and the co-production a draft holds (the
+    action's update page and the lead's round start from it)."""
     initial = {
         "version": action.version,
         "coproduction_level": action.coproduction_level,

@@ -80,12 +80,7 @@ def govuk_field(bound_field, width_class: str = ""):
     kind = _kind(bound_field.field.widget)
     context = {"field": bound_field, "kind": kind, "width_class": width_class}
     if kind == "date":
-        value = bound_field.value()
-        values = value if isinstance(value, list) else bound_field.field.widget.decompress(value)
-        context["date_parts"] = [
-            {"label": label, "width": width, "name": f"{bound_field.html_name}_{i}", "value": values[i]}
-            for i, (label, width) in enumerate(GovukDateWidget.parts)
-        ]
+        context["date_parts"] = date_parts(bound_field)
     if kind == "radios":
         hints = getattr(bound_field.form, f"{bound_field.name}_hints", {})
         context["choices"] = [
@@ -98,6 +93,17 @@ def govuk_field(bound_field, width_class: str = ""):
             for value, label in bound_field.field.choices
         ]
     return context
+
+
+@register.simple_tag
+def date_parts(bound_field) -> list[dict]:
+    """A GOV.UK date field's day, month and year inputs (label, width class, name, value as typed or stored)."""
+    value = bound_field.value()
+    values = value if isinstance(value, list) else bound_field.field.widget.decompress(value)
+    return [
+        {"label": label, "width": width, "name": f"{bound_field.html_name}_{i}", "value": values[i]}
+        for i, (label, width) in enumerate(GovukDateWidget.parts)
+    ]
 
 
 @register.inclusion_tag("components/error_summary.html")

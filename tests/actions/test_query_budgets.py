@@ -234,10 +234,16 @@ def test_my_actions(as_user, partnership, django_assert_num_queries):
     with django_assert_num_queries(11):
         response = client.get(reverse("my-actions"))
     assert response.status_code == 200
-    listed = [a.pk for group in response.context["mine"].groups for a in group.actions]
-    assert sorted(listed) == sorted(a.pk for a in partnership.actions if partnership.lead in a.leads.all())
-    assert len(response.context["mine"].groups) == len(partnership.areas)
-    assert response.context["mine"].needing_update > 0
+    mine = response.context["mine"]
+    listed = [a.pk for group in mine.groups for a in group.actions]
+    led = [a for a in Action.objects.filter(leads=partnership.lead)]
+    # Completed actions are hidden by default (counted for the "Show completed actions" link).
+    assert sorted(listed) == sorted(a.pk for a in led if a.status == Action.Status.OPEN)
+    assert mine.completed == sum(a.status != Action.Status.OPEN for a in led) > 0
+    # Overdue actions first, from every area; then one table per area.
+    assert [g.area for g in mine.groups[1:]] == partnership.areas
+    assert mine.groups[0].area is None and mine.overdue == len(mine.groups[0].actions) > 0
+    assert mine.needing_update > 0
 
 
 def test_action_list(as_user, partnership, django_assert_num_queries):

@@ -115,6 +115,9 @@ def reports_list(w: PhoneWorld) -> str:
 # (name, who signs in (None: an anonymous visitor), the page's address in the phone world)
 PAGES = [
     ("my actions", "alice", lambda w: "/my-actions/"),
+    ("your round", "alice", lambda w: f"/plans/{w.world.plan.slug}/my-round/"),
+    ("your round on one page", "alice", lambda w: f"/plans/{w.world.plan.slug}/my-round/all/"),
+    ("your round's summary", "alice", lambda w: f"/plans/{w.world.plan.slug}/my-round/summary/"),
     ("action list", "morgan", lambda w: "/actions/"),
     ("plan", "morgan", lambda w: f"/plans/{w.world.plan.slug}/"),
     ("area", "morgan", lambda w: f"/areas/{w.world.area.pk}/"),

@@ -72,6 +72,14 @@ MATRIX = [
     ("action-update", "bob_action", "POST", expect(403, bob=302, manager=302)),
     ("action-update", "colleague_action", "POST", expect(403, manager=302)),
     ("action-update", "shared_action", "GET", expect(403, alice=200, bob=200, manager=200)),
+    # The lead's round: people who update actions walk theirs (a programme manager every action of the plan); an
+    # action outside the walker's round is missing (bob does not lead 1.1); the one-page form saves the rows changed.
+    ("lead-round", "plan", "GET", expect(403, alice=200, bob=200, manager=200)),
+    ("lead-round", "plan", "POST", expect(403, alice=302, bob=404, manager=302)),
+    ("lead-round-all", "plan", "GET", expect(403, alice=200, bob=200, manager=200)),
+    ("lead-round-all", "plan", "POST", expect(403, alice=302, bob=302, manager=302)),
+    ("lead-round-summary", "plan", "GET", expect(403, alice=200, bob=200, manager=200)),
+    ("lead-round-summary", "plan", "POST", expect(405, nobody=405)),
     # A plan's own fields: the programme manager defines them; an action's values are its leads' and the
     # manager's to change, an area's the manager's.
     ("plan-fields", "plan", "GET", expect(403, manager=200)),
@@ -506,6 +514,9 @@ POST_DATA = {
         "actions_AREA": "ACTION",
     },
     "action-update": {"rag": "amber", "progress": "Matrix progress", "impact": "", "version": "1"},
+    "lead-round": {"action": "ACTION", "rag": "amber", "progress": "Matrix progress", "version": "1"},
+    # The joint action (alice's and bob's) still needs its update, so it is a row of the one-page form.
+    "lead-round-all": {"aJOINT-rag": "amber", "aJOINT-progress": "Matrix progress", "aJOINT-version": "1"},
     "measurement-new": {
         "period_date_0": "31",
         "period_date_1": "1",
@@ -566,6 +577,7 @@ PLACEHOLDERS = {
     "AREA": lambda w: w.area.pk,
     "ACTION": lambda w: w.alice_action.pk,
     "OPEN_PERIOD": lambda w: w.period.pk,
+    "JOINT": lambda w: w.shared_action.pk,
     "OFFICER_VERSION": lambda w: type(w.head_of_send).objects.get(pk=w.head_of_send.pk).version,
     "CRITERIA": lambda w: w.own_fields.criteria.pk,
     "PLAN_VERSION": lambda w: type(w.plan).objects.get(pk=w.plan.pk).version,
