@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -27,7 +28,7 @@ from actions.services import (
     progress_update_submit,
     progress_updates_submit_together,
 )
-from actions.views import initial_update
+from actions.views import initial_update, update_form_parts
 from sendplan.forms import add_service_errors, carry_current_version, form_status
 
 # The walk's buttons besides "Save and next" (the form's first, so Enter in a field saves and moves on).
@@ -84,19 +85,28 @@ def lead_round_walk(request, slug):
             return redirect(_walk_url("lead-round", lead_round.plan, lead_round.state(skip=action.pk)))
         draft = ProgressUpdateForm.DRAFT_BUTTON in request.POST
         form = ProgressUpdateForm(request.POST, action=action, period=period, draft=draft)
-        if form.is_valid():
+        existing = selectors.open_period_updates([action], period).get(action.pk)
+        parts = update_form_parts(request, action=action, update=existing)
+        # Every part is checked (not only up to the first problem), so the page shows every error at once.
+        if all([form.is_valid(), *[part.is_valid() for part in parts]]):
             try:
-                _save(form, draft=draft, by=request.user)
+                with transaction.atomic():
+                    update = _save(form, draft=draft, by=request.user)
+                    for part in parts:
+                        part.save(update=update, by=request.user)
             except StaleEditError as error:
                 stale = error
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                attached = "".join(part.saved_message() for part in parts)
                 if draft:
-                    messages.success(request, f"Draft of {action.ref} saved. It counts nowhere until you submit it.")
+                    messages.success(
+                        request, f"Draft of {action.ref} saved. It counts nowhere until you submit it.{attached}"
+                    )
                     state = lead_round.state(draft=action.pk)
                 else:
-                    messages.success(request, _saved_message(action, period, form.cleaned_data["rag"]))
+                    messages.success(request, _saved_message(action, period, form.cleaned_data["rag"]) + attached)
                     state = lead_round.state(done=action.pk)
                 return redirect(_walk_url("lead-round", lead_round.plan, state))
     else:
@@ -104,10 +114,9 @@ def lead_round_walk(request, slug):
         if not remaining:
             return redirect(_walk_url("lead-round-summary", lead_round.plan, lead_round.state()))
         action = remaining[0]
-        form = None
-    existing = selectors.open_period_updates([action], period).get(action.pk)
-    if form is None:
+        existing = selectors.open_period_updates([action], period).get(action.pk)
         form = ProgressUpdateForm(initial=_round_initial(action, existing), action=action, period=period)
+        parts = update_form_parts(request, action=action, update=existing)
     context = {
         "round": lead_round,
         "action": action,
@@ -120,8 +129,10 @@ def lead_round_walk(request, slug):
         "can_save_draft": existing is None or existing.is_draft,
         "state": urlencode(lead_round.state()),
         "skip_button": SKIP_BUTTON,
+        "parts": parts,
     }
-    return render(request, "actions/round_walk.html", context, status=form_status(form, stale))
+    status = form_status(form, stale, parts)
+    return render(request, "actions/round_walk.html", context, status=status)
 
 
 def _round_initial(action, existing) -> dict:

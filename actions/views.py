@@ -224,6 +224,12 @@ def action_detail(request, pk):
     )
 
 
+def update_form_parts(request, *, action, update) -> list:
+    """What other apps add to the progress update form (evidence files: settings.SENDPLAN_UPDATE_FORM_PARTS), checked
+    and saved with it, all or nothing, wherever a lead gives an update: the update form and the lead's round."""
+    return [import_string(path)(request, action=action, update=update) for path in settings.SENDPLAN_UPDATE_FORM_PARTS]
+
+
 @require_http_methods(["GET", "POST"])
 def action_update(request, pk):
     action = get_action_for_user(request.user, pk, queryset=selectors.action_queryset())
@@ -235,10 +241,7 @@ def action_update(request, pk):
         # Not an authorisation matter, so not logged as one: the page says why and where to go.
         return render(request, "403.html", {"exception": closed, "back": action}, status=403)
     existing = action.updates.filter(period=period).first()
-    # What other apps add to the form (evidence files), checked and saved with it, all or nothing.
-    parts = [
-        import_string(path)(request, action=action, update=existing) for path in settings.SENDPLAN_UPDATE_FORM_PARTS
-    ]
+    parts = update_form_parts(request, action=action, update=existing)
     stale = None
     if request.method == "POST":
         draft = ProgressUpdateForm.DRAFT_BUTTON in request.POST
@@ -296,9 +299,7 @@ def action_update(request, pk):
         "can_save_draft": existing is None or existing.is_draft,
         "parts": parts,
     }
-    status = form_status(form, stale)
-    if status == 200 and any(part.errors for part in parts):
-        status = 400
+    status = form_status(form, stale, parts)
     return render(request, "actions/action_update.html", context, status=status)
 
 

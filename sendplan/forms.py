@@ -20,8 +20,9 @@ def add_service_errors(form, error) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-def form_status(form, stale=None) -> int:
-    """409 for a refused stale edit, 400 for input with errors (shown again, as typed), 200 otherwise.
+def form_status(form, stale=None, parts=()) -> int:
+    """409 for a refused stale edit, 400 for input with errors (in the form or any of its `parts`: what other apps
+    add to it), shown again as typed, 200 otherwise.
 
     Every form view renders its refusal through here, so here a refused stale edit's form also moves on to the
     version saved now: the user has been shown the other changes beside theirs, and submitting again saves
@@ -29,7 +30,7 @@ def form_status(form, stale=None) -> int:
     if stale is not None:
         carry_current_version(form, stale)
         return 409
-    return 400 if form.errors else 200
+    return 400 if form.errors or any(part.errors for part in parts) else 200
 
 
 def carry_current_version(form, stale, field: str = "version") -> None:
