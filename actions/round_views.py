@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -207,6 +207,12 @@ def lead_round_all(request, slug):
                 progress_updates_submit_together(period=period, updates=updates, by=request.user)
             except UpdatesRefused as refused:
                 stale_rows = _show_refusals(rows, refused)
+            except IntegrityError:
+                # A rule only the database knew (the rows skip full_clean): refused whole, with the rows as typed.
+                top_error = (
+                    "These updates could not be saved together, so none was saved. Check each row and submit "
+                    "again, or give the updates one at a time."
+                )
             else:
                 count = len(changed)
                 messages.success(request, f"{count} update{pluralize(count)} for {period.name} submitted.")

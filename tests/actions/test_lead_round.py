@@ -329,3 +329,20 @@ def test_a_plan_without_ratings_takes_dated_narrative_in_the_walk_and_on_one_pag
     assert alice.post(all_url(world), data).status_code == 302
     entry = ProgressUpdate.objects.get(action=world.alice_action)
     assert (entry.rag, entry.progress, entry.status) == ("", "Panel set up in March.", "submitted")
+
+
+def test_a_rule_only_the_database_knows_refuses_the_one_page_form_whole_keeping_the_rows(alice, world, monkeypatch):
+    """The rows skip full_clean(): should the database refuse them, the lead is told and keeps what they typed."""
+    from django.db import IntegrityError
+
+    from actions import round_views
+
+    def refused(**kwargs):
+        raise IntegrityError("violates check constraint")
+
+    monkeypatch.setattr(round_views, "progress_updates_submit_together", refused)
+    good = unchanged(world.alice_action) | row(world.alice_action, rag="amber", progress="Typed with care.")
+    response = alice.post(all_url(world), good | unchanged(world.shared_action))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "could not be saved together, so none was saved" in text and "Typed with care." in text
