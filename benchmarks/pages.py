@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,10 +32,13 @@ from sendplan import settings as production_settings
 @dataclass(frozen=True)
 class Page:
     label: str
-    who: str  # "lead" (a SEND lead who leads the action) or "chair" (the board chair)
+    who: str  # "lead" (a SEND lead who leads the action), "chair" (the board chair) or "manager" (programme manager)
     url: Callable[[BenchPlan], str]
     # Run before each request, untimed: a change to the data, or the page cache emptied.
     before_each: Callable[[BenchPlan], None] | None = None
+    # Run once before the page is measured, in a transaction rolled back after it: the data the page needs that the
+    # seeded plan does not hold, undone so that no other measurement sees it.
+    prepare: Callable[[BenchPlan], None] | None = None
 
 
 def _empty_page_cache(bench: BenchPlan) -> None:
@@ -63,6 +66,16 @@ def _nothing(bench: BenchPlan) -> None:
     pass
 
 
+def _round_half_done(bench: BenchPlan) -> None:
+    """The seeded plan has every action updated in the open period: take back the lead's updates to every other
+    action, so that their round is half done, as in the middle of a round."""
+    from actions.models import ProgressUpdate
+    from actions.permissions import writable_actions
+
+    actions = writable_actions(bench.lead).filter(area__plan=bench.plan).order_by("pk").values_list("pk", flat=True)
+    ProgressUpdate.objects.filter(period=bench.periods[-1], action__in=list(actions)[::2]).delete()
+
+
 FLOOR = "Floor"
 # The label's end for a page measured with nothing cached: the first view after a change that nobody has opened.
 BUILT = ", built in the request"
@@ -75,6 +88,21 @@ PAGES = [
     Page("Action list", "chair", lambda b: reverse("action-list")),
     Page("Plan", "chair", lambda b: reverse("plan-detail", args=[b.plan.slug])),
     Page("Area", "chair", lambda b: reverse("area-detail", args=[b.plan.areas.order_by("order").first().pk])),
+    # The lead's round (the Head of SEND leads every third action): one action at a time, and every action needing
+    # an update on one page; their queries must not grow with the plan (docs/rounds.md).
+    Page(
+        "Your round, one action",
+        "lead",
+        lambda b: reverse("lead-round", args=[b.plan.slug]),
+        prepare=_round_half_done,
+    ),
+    Page(
+        "Your round, all on one page",
+        "lead",
+        lambda b: reverse("lead-round-all", args=[b.plan.slug]),
+        prepare=_round_half_done,
+    ),
+    Page("Search", "chair", lambda b: reverse("search") + "?q=EHC+plans"),
     # The pages below are as a reader gets them between changes to the data: the part of the page every reader
     # with the same rights sees alike is cached ({% shared_part %}, sendplan.page_cache). "built in the request"
     # is the first view after a change of a page that nobody has opened since.
@@ -140,36 +168,44 @@ def measure_pages(bench: BenchPlan, *, runs: int = 15, warmups: int = 2) -> list
 
 
 def _measure_pages(bench: BenchPlan, *, runs: int, warmups: int) -> list[PageTiming]:
-    clients = {"lead": _client(bench.lead), "chair": _client(bench.chair)}
+    clients = {"lead": _client(bench.lead), "chair": _client(bench.chair), "manager": _client(bench.manager)}
     timings = []
     for page in PAGES:
-        client, url, before_each = clients[page.who], page.url(bench), page.before_each or _nothing
-        for _ in range(warmups):
-            before_each(bench)
-            _get(client, url)
-        before_each(bench)
-        with CaptureQueriesContext(connection) as captured:
-            response = _get(client, url)
-        # Counted now: the next request empties the connection's query log.
-        queries = len(captured.captured_queries)
-        seconds, cpu_seconds = [], []
-        for _ in range(runs):
-            before_each(bench)
-            started, cpu_started = time.perf_counter(), time.process_time()
-            _get(client, url)
-            seconds.append(time.perf_counter() - started)
-            cpu_seconds.append(time.process_time() - cpu_started)
-        timings.append(
-            PageTiming(
-                label=page.label,
-                url=url,
-                queries=queries,
-                median_ms=statistics.median(seconds) * 1000,
-                bytes=len(response.content),
-                cpu_median_ms=statistics.median(cpu_seconds) * 1000,
-            )
-        )
+        if page.prepare is None:
+            timings.append(_measure(page, clients[page.who], bench, runs=runs, warmups=warmups))
+            continue
+        with transaction.atomic():
+            page.prepare(bench)
+            timings.append(_measure(page, clients[page.who], bench, runs=runs, warmups=warmups))
+            transaction.set_rollback(True)
     return timings
+
+
+def _measure(page: Page, client: Client, bench: BenchPlan, *, runs: int, warmups: int) -> PageTiming:
+    url, before_each = page.url(bench), page.before_each or _nothing
+    for _ in range(warmups):
+        before_each(bench)
+        _get(client, url)
+    before_each(bench)
+    with CaptureQueriesContext(connection) as captured:
+        response = _get(client, url)
+    # Counted now: the next request empties the connection's query log.
+    queries = len(captured.captured_queries)
+    seconds, cpu_seconds = [], []
+    for _ in range(runs):
+        before_each(bench)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        _get(client, url)
+        seconds.append(time.perf_counter() - started)
+        cpu_seconds.append(time.process_time() - cpu_started)
+    return PageTiming(
+        label=page.label,
+        url=url,
+        queries=queries,
+        median_ms=statistics.median(seconds) * 1000,
+        bytes=len(response.content),
+        cpu_median_ms=statistics.median(cpu_seconds) * 1000,
+    )
 
 
 def _client(user) -> Client:
