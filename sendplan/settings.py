@@ -260,6 +260,7 @@ SENDPLAN_DEMO_AFTER_USERS = [
     "governance.demo.load_demo_governance",
     # After governance: the reports include the co-production comments.
     "reports.demo.load_demo_reports",
+    "evidence.demo.load_demo_evidence",
 ]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -29,3 +29,7 @@ CACHES = {
 }
 # Nothing is cached, so nothing to build ahead; the tests of the warmers turn them on (tests/sendplan).
 SENDPLAN_PAGE_WARMERS = []
+# Evidence files a test stores (the demo's included) go to a folder of the run's own, never the checkout's media/.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sendplan-test-media-"))  # noqa: F405

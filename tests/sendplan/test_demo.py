@@ -698,3 +698,16 @@ def test_the_kestlebury_lead_has_actions_a_draft_and_a_challenge_to_answer(clien
     assert "Answer the challenge to action 1.5" in page
     draft = ProgressUpdate.objects.get(action__area__plan__slug=KESTLEBURY, status="draft")
     assert (draft.action.ref, draft.submitted_by.username) == ("2.6", "lead-kest")
+
+
+def test_the_demo_attaches_its_evidence_files_to_their_updates(demo, client):
+    from evidence.models import EvidenceFile
+
+    evidence = EvidenceFile.objects.select_related("update__action", "update__period", "uploaded_by").get()
+    assert (evidence.update.action.ref, evidence.update.period.name) == ("1.5", "Spring term 2021")
+    assert evidence.original_name == "SEND dashboard, February 2021.csv" and evidence.content_type == "text/csv"
+    assert evidence.uploaded_by == evidence.update.submitted_by
+    client.force_login(User.objects.get(username="chair"))
+    download = client.get(reverse("evidence-download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert b"EHC plans issued within 20 weeks" in b"".join(download.streaming_content)
