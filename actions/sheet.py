@@ -305,8 +305,10 @@ def area_sheet_save(*, sheet: Sheet, rows: list[RowInput], by) -> SheetSaved:
         action.save()
         _set_posts(action, "leads", row.leads)
         _set_posts(action, "accountable_officers", row.accountable)
-        for extension in sheet.extensions:
-            extension.save(action=action, texts=row.own, versions=row.own_versions, by=by)
+        held = sheet.own.get(action.pk, {}) if row.action is not None else {}
+        if any(text != held.get(key, ("", 0))[0] for key, text in row.own.items()):
+            for extension in sheet.extensions:
+                extension.save(action=action, texts=row.own, versions=row.own_versions, by=by)
         if row.action is None:
             result.added += 1
         else:
