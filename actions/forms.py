@@ -382,7 +382,7 @@ class SheetRowForm(forms.Form):
         },
     )
     version = forms.IntegerField(**_HIDDEN_NUMBER)
-    loaded = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    loaded = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     ref = forms.CharField(
         label="Ref", max_length=20, error_messages={"required": "Enter the action's reference, for example 1.3."}
     )
@@ -459,9 +459,10 @@ class SheetRowForm(forms.Form):
             )
             self.fields[f"{column.key}_version"] = forms.IntegerField(**_HIDDEN_NUMBER)
         self.changed_by_user = False
+        self.changed: set[str] = set()  # the fields the user changed in a loaded row
 
     def clean(self):
-        from actions.sheet import row_fingerprint
+        from actions.sheet import changed_fields
 
         data = super().clean()
         for name in ("text", "closed_reason", *(c.key for c in self.sheet.columns)):
@@ -474,7 +475,8 @@ class SheetRowForm(forms.Form):
             self.changed_by_user = self.has_changed()
         else:
             values = {name: data.get(name) for name in self.fingerprinted}
-            self.changed_by_user = row_fingerprint(values) != data.get("loaded")
+            self.changed = changed_fields(values, data.get("loaded") or "")
+            self.changed_by_user = bool(self.changed)
         return data
 
     @property

@@ -90,20 +90,28 @@ def area_sheet(area: AreaOfWeakness) -> Sheet:
     )
 
 
+def _normal(value) -> str:
+    if isinstance(value, list | tuple | set):
+        return ",".join(sorted(str(item) for item in value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return "" if value is None else str(value)
+
+
 def row_fingerprint(values: dict) -> str:
-    """A short digest of what a row shows (its values as the form cleans them), sent with the row: a posted row whose
-    values digest the same was not changed by the user."""
-    parts = []
-    for key in sorted(values):
-        value = values[key]
-        if isinstance(value, list | tuple | set):
-            value = ",".join(sorted(str(item) for item in value))
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, str):
-            value = value.replace("\r\n", "\n").strip()
-        parts.append(f"{key}={'' if value is None else value}")
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    """What a row shows, as a short digest per field ("ref:1a2b3c4d,text:..."), sent with the row: a posted field
+    whose value digests the same was not changed by the user. Per field, so a row refused as stale can show the
+    other person's values in the fields the user left alone, and theirs where they typed."""
+    return ",".join(f"{key}:{hashlib.sha256(_normal(values[key]).encode()).hexdigest()[:8]}" for key in sorted(values))
+
+
+def changed_fields(values: dict, loaded: str) -> set[str]:
+    """The fields of `values` whose digest differs from the row's `loaded` fingerprint (all, if it is malformed)."""
+    digests = dict(part.split(":", 1) for part in loaded.split(",") if ":" in part)
+    now = dict(part.split(":", 1) for part in row_fingerprint(values).split(",") if part)
+    return {key for key in values if digests.get(key) != now.get(key)}
 
 
 def row_values(action: Action, sheet: Sheet, position: int) -> dict:

@@ -10,6 +10,7 @@ from actions.forms import SheetFormSet
 from actions.models import AreaOfWeakness
 from actions.permissions import can_manage_plans, require_reader
 from actions.sheet import SheetRefused, area_sheet, area_sheet_save, row_fingerprint, row_values
+from sendplan.fields import GovukDateWidget
 
 # The button that adds blank rows without saving (the page works without JavaScript).
 ADD_ROWS_BUTTON = "add_rows"
@@ -92,6 +93,7 @@ def _show_refusal(formset, refused: SheetRefused) -> dict:
             stale_actions = [formset.forms[i].cleaned_data["action"] for i in refused.stale]
             for action_id, values in extension.values(stale_actions).items():
                 current_own.setdefault(action_id, {}).update(values)
+        actions = {action.pk: action for action in formset.sheet.actions}
         for index, error in refused.stale.items():
             form = formset.forms[index]
             if error.current_version is not None:
@@ -99,10 +101,30 @@ def _show_refusal(formset, refused: SheetRefused) -> dict:
             own = current_own.get(form.cleaned_data["action"], {})
             for column in formset.sheet.columns:
                 data[form.add_prefix(f"{column.key}_version")] = str(own.get(column.key, ("", 0))[1])
+            # The fields the user left alone show the action as it is now; theirs stay as typed. The row's
+            # fingerprint is now of the action as it is, so what they typed counts as their change.
+            current = row_values(actions[form.cleaned_data["action"]], formset.sheet, index + 1)
+            for name, value in current.items():
+                if name not in form.changed:
+                    _put(data, form, name, value)
+            data[form.add_prefix("loaded")] = row_fingerprint(current)
         for form in formset.forms:
             form.data = data
         formset.data = data
     return refused.stale
+
+
+def _put(data, form, name: str, value) -> None:
+    """Write `value` into the posted data as field `name` of `form` would be posted."""
+    field = form.fields[name]
+    key = form.add_prefix(name)
+    if isinstance(field.widget, GovukDateWidget):
+        for i, part in enumerate(field.widget.decompress(value)):
+            data[f"{key}_{i}"] = "" if part is None else str(part)
+    elif isinstance(value, list):
+        data.setlist(key, [str(item) for item in value])
+    elif not field.disabled:
+        data[key] = "" if value is None else str(value)
 
 
 def _saved_message(saved) -> str:

@@ -97,6 +97,8 @@ def test_a_stale_row_is_refused_naming_who_changed_what_and_keeping_what_was_typ
     assert manager.post(sheet_url(world.area), again).status_code == 302
     assert Action.objects.get(pk=world.alice_action.pk).text == "My rewording of 1.1"
     assert Action.objects.get(pk=world.colleague_action.pk).due_label == "Spring term 2027"
+    # What the other manager changed, and this one left alone, is kept: the refused row showed it as it is now.
+    assert Action.objects.get(pk=world.alice_action.pk).due_label == "Autumn term 2026"
 
 
 def test_reorder_move_and_close(manager, world):
