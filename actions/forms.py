@@ -408,7 +408,7 @@ class SheetRowForm(forms.Form):
     percent_complete = forms.IntegerField(
         label="% complete", required=False, min_value=0, max_value=100, error_messages=SHEET_PERCENT_ERRORS
     )
-    position = forms.IntegerField(
+    order = forms.IntegerField(
         label="Order",
         required=False,
         min_value=1,
@@ -507,7 +507,7 @@ class BaseSheetFormSet(forms.BaseFormSet):
             action = by_pk.get(data.get("action"))
             if action is None and not form.changed_by_user:
                 continue  # a blank row left blank
-            position = data.get("position")
+            position = data.get("order")
             rows.append(
                 RowInput(
                     index=index,

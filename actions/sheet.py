@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from actions.locking import StaleEditError, claim_version
+from actions.locking import FieldChange, StaleEditError, claim_version, history_user_label, loaded_state
 from actions.models import Action, AreaOfWeakness, Officer, Plan, Stage
 from actions.selectors import plan_post_choices
 
@@ -125,7 +126,7 @@ def row_values(action: Action, sheet: Sheet, position: int) -> dict:
         "due_label": action.due_label,
         "stage": action.stage,
         "percent_complete": action.percent_complete,
-        "position": position,
+        "order": position,
         "area": str(action.area_id),
         "status": action.status,
         "closed_reason": action.closed_reason,
@@ -272,7 +273,7 @@ def area_sheet_save(*, sheet: Sheet, rows: list[RowInput], by) -> SheetSaved:
         try:
             claim_version(row.action, expected_version=row.version)
         except StaleEditError as error:
-            stale[row.index] = error
+            stale[row.index] = _with_post_changes(error, row.action, row.version)
             continue
         if own_changes := _stale_own(sheet, row.action, row):
             stale[row.index] = StaleEditError(own_changes, current_version=row.version)
@@ -329,6 +330,57 @@ def area_sheet_save(*, sheet: Sheet, rows: list[RowInput], by) -> SheetSaved:
             action.order, action.updated_at, action._history_user = number, now, by
             action.save()
     return result
+
+
+# The lists simple-history keeps with each history row of an action (HistoricalRecords(m2m_fields=...)).
+_POST_LISTS = (
+    ("leads", "Leads", "HistoricalAction_leads"),
+    ("accountable", "Accountable", "HistoricalAction_accountable_officers"),
+)
+
+
+def _with_post_changes(error: StaleEditError, action: Action, version: int) -> StaleEditError:
+    """`error` with the changes to the action's leads and accountable officers since `version` too (locking reads
+    only the action's own columns): the lists as the user loaded them against the lists now. Three queries, only for
+    a row refused as stale."""
+    loaded = loaded_state(action, version)
+    latest = (
+        action.history.filter(version__gt=version)
+        .select_related("history_user__officer")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if loaded is None or latest is None:
+        return error
+    changes = []
+    for name, label, model_name in _POST_LISTS:
+        rows = apps.get_model("actions", model_name).objects.filter(
+            history_id__in=[loaded.history_id, latest.history_id]
+        )
+        lists = {loaded.history_id: [], latest.history_id: []}
+        for row in rows.select_related("officer"):
+            lists[row.history_id].append(str(row.officer))
+        before, after = sorted(lists[loaded.history_id]), sorted(lists[latest.history_id])
+        if before != after:
+            changes.append(
+                FieldChange(
+                    object_label="Action",
+                    field=label,
+                    old="; ".join(before) or "(none)",
+                    new="; ".join(after) or "(none)",
+                    who=history_user_label(latest),
+                    when=latest.history_date,
+                    name=name,
+                )
+            )
+    if not changes:
+        return error
+    return StaleEditError(
+        sorted([*error.changes, *changes], key=lambda change: change.when),
+        saved_by=error.saved_by,
+        saved_at=error.saved_at,
+        current_version=error.current_version,
+    )
 
 
 def _keyed(error: ValidationError) -> dict[str, list[str]]:

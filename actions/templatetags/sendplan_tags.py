@@ -322,6 +322,17 @@ def sheet_row(form, n: int, sheet, show_errors: bool, stale: dict):
     }
 
 
+@register.simple_tag
+def sheet_typed(form, name: str) -> str:
+    """What the user typed in a sheet row's field, as people read it (the posts by name), for a stale row's
+    "Yours"."""
+    field = form.fields.get(name)
+    if isinstance(field, forms.MultipleChoiceField):
+        chosen = {str(value) for value in (form.cleaned_data.get(name) or [])}
+        return "; ".join(label.rsplit(", ", 1)[0] for value, label in field.choices if value in chosen) or "(none)"
+    return typed_value(form, name)
+
+
 @register.filter
 def post_choices(bound_field) -> list[tuple[str, str, bool]]:
     """A lead or accountable picker's choices, each with whether it is chosen (as loaded or as typed)."""

@@ -105,7 +105,7 @@ def test_reorder_move_and_close(manager, world):
     other_area = factories.make_area(world.plan, ref="2", title="Joint commissioning")
     data = loaded_sheet(manager, world.area)
     colleague, bob, shared = row_of(data, "1.4"), row_of(data, "1.2"), row_of(data, "1.3")
-    data[f"{colleague}-position"] = "1"  # 1.4 to the top
+    data[f"{colleague}-order"] = "1"  # 1.4 to the top
     data[f"{bob}-area"] = str(other_area.pk)  # 1.2 to area 2
     data[f"{shared}-status"] = "withdrawn"
     data[f"{shared}-closed_reason"] = "Merged into 1.1 by the board in March."
@@ -182,7 +182,7 @@ def test_pickers_offer_only_the_plans_posts_and_the_server_refuses_others(manage
         ({"ref": ""}, "Enter the action&#x27;s reference"),
         ({"ref": "1.2"}, "already has an action 1.2"),
         ({"text": "   "}, "Enter what the action will do."),
-        ({"position": "-3"}, "Enter an order number of 1 or more."),
+        ({"order": "-3"}, "Enter an order number of 1 or more."),
         ({"version": "99999999999999999999"}, "Ensure this value is less than or equal to"),
     ],
 )
@@ -261,3 +261,30 @@ def test_area_and_plan_pages_link_to_the_sheet_for_managers_only(client, world):
     assert sheet_url(world.area) not in client.get(world.area.get_absolute_url()).content.decode()
     assert sheet_url(world.area) not in client.get(world.plan.get_absolute_url()).content.decode()
     assert client.get(sheet_url(world.area)).status_code == 403
+
+
+def test_a_stale_row_names_changed_leads(manager, world):
+    from django.test import Client
+
+    data = loaded_sheet(manager, world.area)
+    other = Client()
+    other.force_login(factories.make_user("otto", factories.Role.PROGRAMME_MANAGER))
+    theirs = loaded_sheet(other, world.area)
+    theirs[f"{row_of(theirs, '1.1')}-leads"] = [str(world.dco.pk)]
+    assert other.post(sheet_url(world.area), theirs).status_code == 302
+
+    data[f"{row_of(data, '1.1')}-ref"] = "1.1a"
+    response = manager.post(sheet_url(world.area), data)
+
+    assert response.status_code == 409
+    stale = response.context["stale"][0]
+    leads = next(change for change in stale.changes if change.name == "leads")
+    assert (leads.old, leads.new, leads.who) == (
+        "Head of SEND (Alice Moreno)",
+        "Designated Clinical Officer (Bob Hale)",
+        "Otto",
+    )
+    html = response.content.decode()
+    assert "Otto changed Leads" in html
+    # The manager left the leads alone, so the row now shows Otto's.
+    assert response.context["formset"].forms[0]["leads"].value() == [str(world.dco.pk)]
