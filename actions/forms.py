@@ -429,7 +429,7 @@ class SheetRowForm(forms.Form):
         error_messages={"invalid_choice": "Choose Open, or Closed (withdrawn) with the reason."},
     )
     closed_reason = forms.CharField(
-        label="Reason closed", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Reason, if closed", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, sheet, **kwargs):

@@ -32,6 +32,12 @@ def test_a_manager_edits_the_sheet_and_a_stale_row_is_refused(page, browser, liv
     page.get_by_role("link", name="Edit these actions as a sheet").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Edit actions")
     look(page, "sheet-1280")
+    # The columns beyond the screen are reached by scrolling the table's own region.
+    region = page.get_by_role("region", name="Actions of Area 1, as a sheet to edit")
+    region.evaluate("region => { region.scrollLeft = region.scrollWidth; }")
+    expect(page.get_by_label("Open or closed, row 1 (action 1.1)", exact=True)).to_be_in_viewport()
+    look(page, "sheet-1280-right")
+    region.evaluate("region => { region.scrollLeft = 0; }")
 
     page.get_by_label("Action, row 1 (action 1.1)", exact=True).fill("Issue every EHC plan within 20 weeks")
     page.get_by_label("Due, as the plan words it, row 1 (action 1.1)", exact=True).fill("Summer term 2026")
@@ -78,12 +84,15 @@ def test_a_manager_edits_the_sheet_and_a_stale_row_is_refused(page, browser, liv
     page.set_viewport_size(PHONE)
     page.goto(f"{base}{sheet_path}")
     assert_fits_a_phone(page)
+    page.locator("#row-1 details summary").first.click()
     look(page, "sheet-390")
 
     # Saving again, having seen Morgan's change, saves what Pam typed.
     other.get_by_role("button", name="Save all changes").click()
     expect(other.locator(".govuk-notification-banner")).to_contain_text("Saved: 2 actions changed.")
     assert Action.objects.get(pk=world.alice_action.pk).due_label == "Autumn term 2026"
-    # Morgan's new wording of 1.1, which Pam left alone, was shown to her as it is now and is kept.
+    # Row 2, which Pam never touched, keeps the lead Morgan added; Morgan's new wording of 1.1, which Pam left
+    # alone, was shown to her as it is now and is kept.
+    assert set(Action.objects.get(pk=world.bob_action.pk).leads.all()) == {world.dco, world.council_colleague}
     assert Action.objects.get(pk=world.alice_action.pk).text == "Issue every EHC plan within 20 weeks"
     other_context.close()
