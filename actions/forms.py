@@ -447,11 +447,13 @@ class SheetRowForm(forms.Form):
             (Action.Status.WITHDRAWN, "Closed (withdrawn)"),
         ]
         self.fields["status"].initial = Action.Status.OPEN
-        current = self.initial.get("status")
+        current = self._action_status()
         if current and current not in (Action.Status.OPEN, Action.Status.WITHDRAWN):
-            # Completed and carried-forward actions are closed by their own journeys: shown, not changed here.
+            # Completed and carried-forward actions are closed by their own journeys: shown, not changed here (a
+            # disabled field ignores what is posted and keeps this).
             self.fields["status"].choices.append((current, statuses[current]))
             self.fields["status"].disabled = True
+            self.fields["status"].initial = current
         for column in sheet.columns:
             widget = forms.Textarea(attrs={"rows": 3}) if column.long else forms.TextInput()
             self.fields[column.key] = forms.CharField(
@@ -460,6 +462,14 @@ class SheetRowForm(forms.Form):
             self.fields[f"{column.key}_version"] = forms.IntegerField(**_HIDDEN_NUMBER)
         self.changed_by_user = False
         self.changed: set[str] = set()  # the fields the user changed in a loaded row
+
+    def _action_status(self) -> str:
+        """The status of the action this row shows, as it is now: from the posted row's action when bound."""
+        if not self.is_bound:
+            return self.initial.get("status", "")
+        posted = str(self.data.get(self.add_prefix("action"), ""))
+        action = next((a for a in self.sheet.actions if str(a.pk) == posted), None)
+        return action.status if action is not None else ""
 
     def clean(self):
         from actions.sheet import changed_fields

@@ -288,3 +288,20 @@ def test_a_stale_row_names_changed_leads(manager, world):
     assert "Otto changed Leads" in html
     # The manager left the leads alone, so the row now shows Otto's.
     assert response.context["formset"].forms[0]["leads"].value() == [str(world.dco.pk)]
+
+
+def test_completed_actions_are_shown_closed_and_stay_so(manager, world):
+    Action.objects.filter(pk=world.bob_action.pk).update(status="completed", completed_on=date(2026, 1, 10))
+    data = loaded_sheet(manager, world.area)
+    bob = row_of(data, "1.2")
+    assert f"{bob}-status" not in data  # a disabled select posts nothing
+    data[f"{bob}-text"] = "Reworded after it was delivered"
+    response = manager.post(sheet_url(world.area), data)
+    assert response.status_code == 302
+    done = Action.objects.get(pk=world.bob_action.pk)
+    assert (done.text, done.status) == ("Reworded after it was delivered", "completed")
+    # Posting a status for it anyway changes nothing.
+    data = loaded_sheet(manager, world.area)
+    data[f"{row_of(data, '1.2')}-status"] = "open"
+    assert manager.post(sheet_url(world.area), data).status_code == 302
+    assert Action.objects.get(pk=world.bob_action.pk).status == "completed"
