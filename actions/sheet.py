@@ -198,9 +198,10 @@ def sheet_row_errors(sheet: Sheet, rows: list[RowInput]) -> dict[int, dict[str, 
             refuse(row, "ref", "Enter the action's reference, for example 1.3.")
         if not row.text.strip():
             refuse(row, "text", "Enter what the action will do.")
-        if outside := [o for o in [*row.leads, *row.accountable] if o.pk not in post_ids]:
-            names = ", ".join(str(o) for o in outside)
-            refuse(row, "leads", f"Choose posts of {sheet.plan.title}'s organisations only (not {names}).")
+        for name, posts in (("leads", row.leads), ("accountable", row.accountable)):
+            if outside := [o for o in posts if o.pk not in post_ids]:
+                names = ", ".join(str(o) for o in outside)
+                refuse(row, name, f"Choose posts of {sheet.plan.title}'s organisations only (not {names}).")
         if row.stage not in ("", *Stage.values):
             refuse(row, "stage", "Select a stage from the list.")
         if row.percent_complete is not None and not 0 <= row.percent_complete <= 100:

@@ -305,3 +305,34 @@ def test_completed_actions_are_shown_closed_and_stay_so(manager, world):
     data[f"{row_of(data, '1.2')}-status"] = "open"
     assert manager.post(sheet_url(world.area), data).status_code == 302
     assert Action.objects.get(pk=world.bob_action.pk).status == "completed"
+
+
+def test_the_service_refuses_posts_outside_the_plan_whoever_calls_it(world):
+    from actions.sheet import RowInput, SheetRefused, area_sheet_save
+
+    elsewhere = factories.make_officer("Head of SEND", "Zed Other", factories.make_organisation("Otherton Council"))
+    sheet = area_sheet(world.area)
+    row = RowInput(
+        index=0,
+        action=None,
+        version=0,
+        ref="1.9",
+        text="Called without the form",
+        leads=[world.head_of_send],
+        accountable=[elsewhere],
+        due_date=None,
+        due_label="",
+        stage="",
+        percent_complete=None,
+        area=world.area,
+        status="open",
+        closed_reason="",
+        position=None,
+        own={},
+        own_versions={},
+    )
+    with pytest.raises(SheetRefused) as refused:
+        area_sheet_save(sheet=sheet, rows=[row], by=world.manager)
+    assert list(refused.value.errors[0]) == ["accountable"]
+    assert "Zed Other" in refused.value.errors[0]["accountable"][0]
+    assert not Action.objects.filter(ref="1.9").exists()
