@@ -467,8 +467,7 @@ class SheetRowForm(forms.Form):
         """The status of the action this row shows, as it is now: from the posted row's action when bound."""
         if not self.is_bound:
             return self.initial.get("status", "")
-        posted = str(self.data.get(self.add_prefix("action"), ""))
-        action = next((a for a in self.sheet.actions if str(a.pk) == posted), None)
+        action = self.sheet.by_pk.get(str(self.data.get(self.add_prefix("action"), "")))
         return action.status if action is not None else ""
 
     def clean(self):

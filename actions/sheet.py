@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.apps import apps
 from django.conf import settings
@@ -65,6 +66,11 @@ class Sheet:
     @property
     def plan(self) -> Plan:
         return self.area.plan
+
+    @cached_property
+    def by_pk(self) -> dict[str, Action]:
+        """The sheet's actions by their id as a form posts it (a string)."""
+        return {str(action.pk): action for action in self.actions}
 
 
 def area_sheet(area: AreaOfWeakness) -> Sheet:

@@ -296,10 +296,8 @@ def _date_parts(bound_field) -> list[dict]:
 
 def _row_ref(form) -> str:
     """The ref of the action a row shows, as it stands (or as typed in a new row): for labels and the summary."""
-    refs = getattr(form.sheet, "refs", None)
-    if refs is None:
-        refs = form.sheet.refs = {str(action.pk): action.ref for action in form.sheet.actions}
-    return refs.get(str(form["action"].value() or ""), "") or str(form["ref"].value() or "")
+    action = form.sheet.by_pk.get(str(form["action"].value() or ""))
+    return action.ref if action is not None else str(form["ref"].value() or "")
 
 
 @register.inclusion_tag("actions/_sheet_row.html")
