@@ -96,3 +96,31 @@ def test_a_manager_edits_the_sheet_and_a_stale_row_is_refused(page, browser, liv
     assert set(Action.objects.get(pk=world.bob_action.pk).leads.all()) == {world.dco, world.council_colleague}
     assert Action.objects.get(pk=world.alice_action.pk).text == "Issue every EHC plan within 20 weeks"
     other_context.close()
+
+
+def test_the_sheet_works_without_javascript(browser, live_server, world):
+    """No script at all: the pickers are native <details> with checkboxes, "Add 3 more blank rows" is a button that
+    keeps what was typed, and saving is a plain form post."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    sign_in(page, live_server.url, "morgan", PASSWORD)
+    page.goto(f"{live_server.url}/areas/{world.area.pk}/actions/edit/")
+    page.get_by_label("Action, row 4 (action 1.4)", exact=True).fill("Typed before adding rows")
+    page.get_by_role("button", name="Add 3 more blank rows").click()
+    expect(page.get_by_label("Ref, row 10", exact=True)).to_be_visible()
+    expect(page.get_by_label("Action, row 4 (action 1.4)", exact=True)).to_have_value("Typed before adding rows")
+    picker = page.locator("#row-4 details").nth(1)  # accountable
+    picker.locator("summary").click()
+    expect(picker.get_by_label("Search posts")).to_have_count(0)  # the search box is JavaScript's
+    picker.get_by_label("Designated Clinical Officer (Bob Hale), Riverside ICB").check()
+    page.get_by_label("Ref, row 9", exact=True).fill("1.6")
+    page.get_by_label("Action, row 9", exact=True).fill("Added without JavaScript")
+    # (axe-core is a script: the page is checked with it in the test above.)
+    page.get_by_role("button", name="Save all changes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved: 1 action changed, 1 added.")
+    colleague = Action.objects.get(pk=world.colleague_action.pk)
+    assert colleague.text == "Typed before adding rows"
+    assert list(colleague.accountable_officers.all()) == [world.dco]
+    assert Action.objects.get(area=world.area, ref="1.6").text == "Added without JavaScript"
+    context.close()
