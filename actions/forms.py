@@ -398,3 +398,200 @@ class OfficerCorrectNameForm(forms.Form):
         self.fields["holder"].label_from_instance = lambda holder: (
             f"{holder.person_name or 'Nobody named'}, from {holder.started_on:%-d %B %Y}"
         )
+
+
+# The sheet of an area's actions (actions.sheet): one row form per action, in a formset.
+SHEET_PERCENT_ERRORS = {
+    "invalid": "Enter the percentage complete as a whole number from 0 to 100.",
+    "min_value": "Enter a percentage complete from 0 to 100.",
+    "max_value": "Enter a percentage complete from 0 to 100.",
+}
+# Hidden numbers are ids and versions: anything outside a database integer is a malformed post, refused as invalid.
+_HIDDEN_NUMBER = {"required": False, "min_value": 0, "max_value": 2**31 - 1, "widget": forms.HiddenInput}
+
+
+def _text(value: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF: stored, and compared, as LF."""
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+class SheetRowForm(forms.Form):
+    """One action's row of an area's sheet, or a blank row for a new action. `action` and `version` say which action
+    and as what version it was loaded; `loaded` is the fingerprint of what the row showed (actions.sheet), so a row
+    the user did not change is left alone."""
+
+    action = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "This row's action is not in this area any more (it may have been moved or removed "
+            "since you opened the page): reload the page."
+        },
+    )
+    version = forms.IntegerField(**_HIDDEN_NUMBER)
+    loaded = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    ref = forms.CharField(
+        label="Ref", max_length=20, error_messages={"required": "Enter the action's reference, for example 1.3."}
+    )
+    text = forms.CharField(
+        label="Action",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what the action will do."},
+    )
+    leads = forms.MultipleChoiceField(
+        label="Leads",
+        required=False,
+        error_messages={"invalid_choice": "Choose leads from the plan's organisations' posts only."},
+    )
+    accountable = forms.MultipleChoiceField(
+        label="Accountable",
+        required=False,
+        error_messages={"invalid_choice": "Choose accountable officers from the plan's organisations' posts only."},
+    )
+    due_date = GovukDateField(label="Due date", required=False)
+    due_label = forms.CharField(label="Due, as the plan words it", max_length=200, required=False)
+    stage = forms.ChoiceField(label="Stage", required=False, error_messages={"invalid_choice": "Select a stage."})
+    percent_complete = forms.IntegerField(
+        label="% complete", required=False, min_value=0, max_value=100, error_messages=SHEET_PERCENT_ERRORS
+    )
+    order = forms.IntegerField(
+        label="Order",
+        required=False,
+        min_value=1,
+        max_value=9999,
+        error_messages={
+            "invalid": "Enter the order as a whole number, for example 3.",
+            "min_value": "Enter an order number of 1 or more.",
+            "max_value": "Enter an order number below 10000.",
+        },
+    )
+    area = forms.TypedChoiceField(
+        label="Area",
+        coerce=int,
+        error_messages={"invalid_choice": "Choose an area of this plan.", "required": "Choose an area of this plan."},
+    )
+    status = forms.ChoiceField(
+        label="Open or closed",
+        error_messages={"invalid_choice": "Choose Open, or Closed (withdrawn) with the reason."},
+    )
+    closed_reason = forms.CharField(
+        label="Reason, if closed", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, sheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet = sheet
+        self.fields["action"].choices = [("", "")] + [(a.pk, a.pk) for a in sheet.actions]
+        posts = [(str(o.pk), f"{o}, {o.organisation}") for o in sheet.posts]
+        self.fields["leads"].choices = self.fields["accountable"].choices = posts
+        self.fields["stage"].choices = [("", "Not recorded"), *sheet.plan.stage_choices]
+        self.fields["area"].choices = [(a.pk, a.label) for a in sheet.areas]
+        self.fields["area"].initial = sheet.area.pk
+        statuses = dict(Action.Status.choices)
+        self.fields["status"].choices = [
+            (Action.Status.OPEN, "Open"),
+            (Action.Status.WITHDRAWN, "Closed (withdrawn)"),
+        ]
+        self.fields["status"].initial = Action.Status.OPEN
+        current = self._action_status()
+        if current and current not in (Action.Status.OPEN, Action.Status.WITHDRAWN):
+            # Completed and carried-forward actions are closed by their own journeys: shown, not changed here (a
+            # disabled field ignores what is posted and keeps this).
+            self.fields["status"].choices.append((current, statuses[current]))
+            self.fields["status"].disabled = True
+            self.fields["status"].initial = current
+        for column in sheet.columns:
+            widget = forms.Textarea(attrs={"rows": 3}) if column.long else forms.TextInput()
+            self.fields[column.key] = forms.CharField(
+                label=column.label, required=False, strip=False, widget=widget, help_text=column.help_text
+            )
+            self.fields[f"{column.key}_version"] = forms.IntegerField(**_HIDDEN_NUMBER)
+        self.changed_by_user = False
+        self.changed: set[str] = set()  # the fields the user changed in a loaded row
+
+    def _action_status(self) -> str:
+        """The status of the action this row shows, as it is now: from the posted row's action when bound."""
+        if not self.is_bound:
+            return self.initial.get("status", "")
+        action = self.sheet.by_pk.get(str(self.data.get(self.add_prefix("action"), "")))
+        return action.status if action is not None else ""
+
+    def clean(self):
+        from actions.sheet import changed_fields
+
+        data = super().clean()
+        for name in ("text", "closed_reason", *(c.key for c in self.sheet.columns)):
+            if name in data:
+                data[name] = _text(data[name])
+        if self.errors:
+            self.changed_by_user = True
+            return data
+        if data.get("action") is None:
+            self.changed_by_user = self.has_changed()
+        else:
+            values = {name: data.get(name) for name in self.fingerprinted}
+            self.changed = changed_fields(values, data.get("loaded") or "")
+            self.changed_by_user = bool(self.changed)
+        return data
+
+    @property
+    def fingerprinted(self) -> list[str]:
+        """The fields a row's fingerprint covers: what the user can change."""
+        hidden = {"action", "version", "loaded"}
+        return [name for name in self.fields if name not in hidden and not name.endswith("_version")]
+
+    def own_versions(self) -> dict[str, int]:
+        return {c.key: self.cleaned_data.get(f"{c.key}_version") or 0 for c in self.sheet.columns}
+
+
+class BaseSheetFormSet(forms.BaseFormSet):
+    def __init__(self, *args, sheet, **kwargs):
+        self.sheet = sheet
+        super().__init__(*args, form_kwargs={"sheet": sheet}, **kwargs)
+
+    def rows(self) -> list:
+        """The valid formset's rows as the sheet service takes them."""
+        from actions.sheet import RowInput
+
+        by_pk = {a.pk: a for a in self.sheet.actions}
+        areas = {a.pk: a for a in self.sheet.areas}
+        posts = {str(o.pk): o for o in self.sheet.posts}
+        rows = []
+        for index, form in enumerate(self.forms):
+            data = form.cleaned_data
+            action = by_pk.get(data.get("action"))
+            if action is None and not form.changed_by_user:
+                continue  # a blank row left blank
+            position = data.get("order")
+            rows.append(
+                RowInput(
+                    index=index,
+                    action=action,
+                    version=data.get("version") or 0,
+                    ref=data.get("ref", ""),
+                    text=data.get("text", ""),
+                    leads=[posts[pk] for pk in data.get("leads", [])],
+                    accountable=[posts[pk] for pk in data.get("accountable", [])],
+                    due_date=data.get("due_date"),
+                    due_label=data.get("due_label", ""),
+                    stage=data.get("stage", ""),
+                    percent_complete=data.get("percent_complete"),
+                    area=areas.get(data.get("area")),
+                    status=data.get("status") or Action.Status.OPEN,
+                    closed_reason=data.get("closed_reason", ""),
+                    position=position,
+                    own={c.key: data.get(c.key, "") for c in self.sheet.columns},
+                    own_versions=form.own_versions(),
+                    changed=form.changed_by_user,
+                    moved_in_order=position is not None and (action is None or position != index + 1),
+                )
+            )
+        return rows
+
+
+SheetFormSet = forms.formset_factory(
+    SheetRowForm, formset=BaseSheetFormSet, extra=3, max_num=1000, absolute_max=1500, validate_max=True
+)

@@ -574,6 +574,8 @@ class Action(VersionedModel):
     revised_due_date = models.DateField(null=True, blank=True)
     revised_due_reason = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Why a programme manager closed (withdrew) the action, said on its page: a withdrawn action takes no updates.
+    closed_reason = models.TextField("reason closed", blank=True)
     completed_on = models.DateField(null=True, blank=True)
     coproduction_level = models.CharField(max_length=20, choices=Coproduction.choices, blank=True)
     coproduction_evidence = models.TextField(blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions import people_views, round_views, views
+from actions import people_views, round_views, sheet_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/<slug:slug>/roll-forward/", views.roll_forward, name="plan-roll-forward"),
     path("areas/<int:pk>/", views.area_detail, name="area-detail"),
     path("areas/<int:pk>/close/", views.area_close_view, name="area-close"),
+    path("areas/<int:pk>/actions/edit/", sheet_views.area_sheet_view, name="area-sheet"),
     path("actions/", views.action_list, name="action-list"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action-update"),

@@ -244,6 +244,9 @@ SENDPLAN_UPDATE_FORM_PARTS = ["evidence.views.UpdateEvidencePart"]
 # and callable(actions queryset) -> (headers, {action id: cells}).
 SENDPLAN_ACTION_LIST_FILTERS = ["planfields.filters.own_field_filters"]
 SENDPLAN_ACTION_CSV_COLUMNS = ["planfields.filters.action_csv_columns"]
+# Columns other apps add to an area's sheet of actions (actions.sheet): each a class built with the plan, whose
+# columns are read, checked and saved with the rows (planfields: the plan's own action fields).
+SENDPLAN_SHEET_COLUMNS = ["planfields.sheet.OwnFieldColumns"]
 # Tasks queued with the new data-version token after every write to plan data, to build cached pages before anyone
 # asks for them (sendplan.page_cache): each plan's board dashboard and scorecard, the pages a board opens after a
 # round of updates.

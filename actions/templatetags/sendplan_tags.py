@@ -296,3 +296,86 @@ def shared_part(parser, token):
     nodelist = parser.parse(("endshared_part",))
     parser.delete_first_token()
     return SharedPartNode(parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+
+
+# The sheet of an area's actions (templates/actions/area_sheet.html, actions.sheet).
+
+
+def _date_parts(bound_field) -> list[dict]:
+    value = bound_field.value()
+    values = value if isinstance(value, list) else bound_field.field.widget.decompress(value)
+    return [
+        {"label": label, "width": width, "name": f"{bound_field.html_name}_{i}", "value": values[i]}
+        for i, (label, width) in enumerate(GovukDateWidget.parts)
+    ]
+
+
+def _row_ref(form) -> str:
+    """The ref of the action a row shows, as it stands (or as typed in a new row): for labels and the summary."""
+    action = form.sheet.by_pk.get(str(form["action"].value() or ""))
+    return action.ref if action is not None else str(form["ref"].value() or "")
+
+
+@register.inclusion_tag("actions/_sheet_row.html")
+def sheet_row(form, n: int, sheet, show_errors: bool, stale: dict):
+    """One row of the sheet: its cells (each labelled with the row and the action's ref for screen readers), the
+    row's own errors (a hidden field's, or the whole row's) and, for a row refused as stale, who changed what."""
+    errors = form.errors if show_errors else {}
+    hidden = [name for name, field in form.fields.items() if isinstance(field.widget, forms.HiddenInput)]
+    return {
+        "form": form,
+        "n": n,
+        "ref": _row_ref(form),
+        "show_errors": show_errors,
+        "errors": errors,
+        "row_errors": [message for name in ["__all__", *hidden] for message in errors.get(name, [])],
+        "own_fields": [form[column.key] for column in sheet.columns],
+        "date_parts": _date_parts(form["due_date"]),
+        "stale_error": stale.get(n - 1),
+        "colspan": 11 + len(sheet.columns),
+    }
+
+
+@register.simple_tag
+def sheet_typed(form, name: str) -> str:
+    """What the user typed in a sheet row's field, as people read it (the posts by name), for a stale row's
+    "Yours"."""
+    field = form.fields.get(name)
+    if isinstance(field, forms.MultipleChoiceField):
+        chosen = {str(value) for value in (form.cleaned_data.get(name) or [])}
+        return "; ".join(label.rsplit(", ", 1)[0] for value, label in field.choices if value in chosen) or "(none)"
+    return typed_value(form, name)
+
+
+@register.filter
+def post_choices(bound_field) -> list[tuple[str, str, bool]]:
+    """A lead or accountable picker's choices, each with whether it is chosen (as loaded or as typed)."""
+    chosen = {str(value) for value in (bound_field.value() or [])}
+    return [(value, label, value in chosen) for value, label in bound_field.field.choices]
+
+
+@register.simple_tag
+def chosen_labels(bound_field) -> list[str]:
+    chosen = {str(value) for value in (bound_field.value() or [])}
+    return [label.rsplit(", ", 1)[0] for value, label in bound_field.field.choices if value in chosen]
+
+
+@register.inclusion_tag("components/error_summary.html")
+def sheet_error_summary(formset, stale: dict):
+    """The sheet's errors, each linking to its field in its row, and each row refused as stale to what changed."""
+    items = [{"anchor": "", "message": message} for message in formset.non_form_errors()]
+    for index, form in enumerate(formset.forms):
+        ref = _row_ref(form)
+        row = f"Row {index + 1}" + (f" (action {ref})" if ref else "")
+        if index in stale:
+            items.append({"anchor": f"row-{index + 1}-stale", "message": f"{row}: {stale[index].message}"})
+        for name, messages in form.errors.items():
+            field = form.fields.get(name)
+            if field is None or isinstance(field.widget, forms.HiddenInput):
+                anchor = f"row-{index + 1}"
+            elif isinstance(field.widget, GovukDateWidget | forms.CheckboxSelectMultiple | forms.SelectMultiple):
+                anchor = f"{form[name].auto_id}_0"
+            else:
+                anchor = form[name].auto_id
+            items.extend({"anchor": anchor, "message": f"{row}: {message}"} for message in messages)
+    return {"items": items}

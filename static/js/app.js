@@ -60,3 +60,43 @@ function followJob(box) {
 }
 
 for (const box of document.querySelectorAll("[data-app-job]")) followJob(box);
+
+// The lead and accountable pickers of an area's sheet (templates/actions/_sheet_posts.html) get a search box that
+// hides the posts whose name does not contain what is typed. Without JavaScript every post is listed, and the
+// summary line above each picker still says who is chosen; it is kept up to date here as boxes are ticked.
+function enhancePicker(picker, number) {
+  const list = picker.querySelector("[data-app-picker-list]");
+  if (!list) return;
+  const items = [...list.querySelectorAll(".govuk-checkboxes__item")];
+  const wrapper = document.createElement("div");
+  wrapper.className = "govuk-form-group app-sheet__filter";
+  const id = `app-picker-filter-${number}`;
+  const label = document.createElement("label");
+  label.className = "govuk-label govuk-label--s";
+  label.htmlFor = id;
+  label.textContent = "Search posts";
+  const input = document.createElement("input");
+  input.className = "govuk-input govuk-input--width-20";
+  input.id = id;
+  input.type = "search";
+  input.autocomplete = "off";
+  wrapper.append(label, input);
+  list.before(wrapper);
+  input.addEventListener("input", () => {
+    const words = input.value.trim().toLowerCase();
+    for (const item of items) item.hidden = words !== "" && !item.textContent.toLowerCase().includes(words);
+  });
+  // Enter in the search box would submit the whole sheet: it only searches.
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  const summary = picker.querySelector(".govuk-details__summary-text");
+  const spoken = summary.querySelector(".govuk-visually-hidden");
+  list.addEventListener("change", () => {
+    const chosen = items
+      .filter((item) => item.querySelector("input").checked)
+      .map((item) => item.querySelector("label").textContent.trim().replace(/, [^,]*$/, ""));
+    summary.firstChild.textContent = chosen.length ? chosen.join("; ") : "None chosen";
+    if (spoken) summary.append(spoken);
+  });
+}
+
+document.querySelectorAll("[data-app-picker]").forEach(enhancePicker);

@@ -146,6 +146,7 @@ PAGES = [
     ("add a field", "morgan", lambda w: f"/plans/{w.world.plan.slug}/fields/add/"),
     ("action's own fields", "alice", lambda w: with_own_fields(w, f"/actions/{w.world.alice_action.pk}/fields/")),
     ("action with own fields", "alice", lambda w: with_own_fields(w, f"/actions/{w.world.alice_action.pk}/")),
+    ("edit actions as a sheet", "morgan", lambda w: with_own_fields(w, f"/areas/{w.world.area.pk}/actions/edit/")),
 ]
 
 

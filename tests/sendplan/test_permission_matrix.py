@@ -63,6 +63,9 @@ MATRIX = [
     ("area-detail", "area", "GET", expect(200)),
     ("area-close", "area", "GET", expect(403, manager=200)),
     ("area-close", "area", "POST", expect(403, manager=302)),
+    # An area's actions as a sheet: the programme manager's alone.
+    ("area-sheet", "area", "GET", expect(403, manager=200)),
+    ("area-sheet", "area", "POST", expect(403, manager=302)),
     ("action-list", None, "GET", expect(200)),
     ("action-detail", "alice_action", "GET", expect(200)),
     ("action-detail", "colleague_action", "GET", expect(200)),
@@ -496,6 +499,15 @@ POST_DATA = {
     "plan-field-remove": {"version": "1"},
     "area-own-fields": {"field_CRITERIA": "Matrix: families heard", "version_CRITERIA": "0"},
     "action-own-fields": {"field_DIRECTORATE": "Matrix: Education", "version_DIRECTORATE": "0"},
+    # The sheet adding one action in a blank row.
+    "area-sheet": {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "0",
+        "form-0-ref": "1.9",
+        "form-0-text": "Matrix: a new action",
+        "form-0-area": "AREA",
+        "form-0-status": "open",
+    },
     "area-close": {
         "closed_on_0": "1",
         "closed_on_1": "12",
