@@ -66,6 +66,10 @@ def _nothing(bench: BenchPlan) -> None:
     pass
 
 
+def _first_area(bench: BenchPlan):
+    return bench.plan.areas.order_by("order").first()
+
+
 def _round_half_done(bench: BenchPlan) -> None:
     """The seeded plan has every action updated in the open period: take back the lead's updates to every other
     action, so that their round is half done, as in the middle of a round."""
@@ -87,7 +91,7 @@ PAGES = [
     Page("My actions", "lead", lambda b: reverse("my-actions")),
     Page("Action list", "chair", lambda b: reverse("action-list")),
     Page("Plan", "chair", lambda b: reverse("plan-detail", args=[b.plan.slug])),
-    Page("Area", "chair", lambda b: reverse("area-detail", args=[b.plan.areas.order_by("order").first().pk])),
+    Page("Area", "chair", lambda b: reverse("area-detail", args=[_first_area(b).pk])),
     # The lead's round (the Head of SEND leads every third action): one action at a time, and every action needing
     # an update on one page; their queries must not grow with the plan (docs/rounds.md).
     Page(
@@ -103,6 +107,8 @@ PAGES = [
         prepare=_round_half_done,
     ),
     Page("Search", "chair", lambda b: reverse("search") + "?q=EHC+plans"),
+    # The programme manager's sheet of an area's actions (docs/editing.md): a picker of the plan's posts per row.
+    Page("Edit an area's actions", "manager", lambda b: reverse("area-sheet", args=[_first_area(b).pk])),
     # The pages below are as a reader gets them between changes to the data: the part of the page every reader
     # with the same rights sees alike is cached ({% shared_part %}, sendplan.page_cache). "built in the request"
     # is the first view after a change of a page that nobody has opened since.
