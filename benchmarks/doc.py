@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.load import LoadResult
-from benchmarks.pages import BUILT, FLOOR, PageTiming
+from benchmarks.pages import BUILT, FLOOR, PER_REQUEST, SEARCH_RESULTS, PageTiming
 from benchmarks.report import ReportTiming
 
 BEGIN = "<!-- bench:begin (written by manage.py bench --write; edit the prose outside these markers) -->"
@@ -180,11 +180,16 @@ def targets(run: Run) -> list[tuple[str, str, bool]]:
         if floor:
             # As readers get them between changes; the "built in the request" rows of the pages table are the
             # first view after a change of a page nobody has opened since, given for comparison.
-            pages = [t for t in timings if t.label != FLOOR and not t.label.endswith(BUILT)]
+            # Forms and search results are built for each request (PER_REQUEST, SEARCH_RESULTS): only their
+            # queries are held, flat with the plan's size, in the line below.
+            pages = [
+                t for t in timings if t.label != FLOOR and not t.label.endswith((BUILT, PER_REQUEST, SEARCH_RESULTS))
+            ]
             worst = max(pages, key=lambda t: t.median_ms)
             rows.append(
                 (
-                    f"Every page's median within {FLOOR_RATIO}x the floor's ({floor:.1f} ms) at {largest} actions",
+                    f"Every page's median (forms and search results aside) within {FLOOR_RATIO}x the floor's "
+                    f"({floor:.1f} ms) at {largest} actions",
                     f"{worst.median_ms / floor:.1f}x at most ({worst.label})",
                     worst.median_ms <= FLOOR_RATIO * floor,
                 )

@@ -83,6 +83,10 @@ def _round_half_done(bench: BenchPlan) -> None:
 FLOOR = "Floor"
 # The label's end for a page measured with nothing cached: the first view after a change that nobody has opened.
 BUILT = ", built in the request"
+# The label's end for a page built for each request by its nature, never cached: a form to fill in, or a search's
+# results. Its queries must not grow with the plan; decision 0016's "near the floor" is for pages read between changes.
+PER_REQUEST = " (form)"
+SEARCH_RESULTS = " (results)"
 # The floor's own URLconf: the site's URLs plus the floor page.
 URLCONF = "benchmarks.urls"
 
@@ -95,20 +99,20 @@ PAGES = [
     # The lead's round (the Head of SEND leads every third action): one action at a time, and every action needing
     # an update on one page; their queries must not grow with the plan (docs/rounds.md).
     Page(
-        "Your round, one action",
+        f"Your round, one action{PER_REQUEST}",
         "lead",
         lambda b: reverse("lead-round", args=[b.plan.slug]),
         prepare=_round_half_done,
     ),
     Page(
-        "Your round, all on one page",
+        f"Your round, all on one page{PER_REQUEST}",
         "lead",
         lambda b: reverse("lead-round-all", args=[b.plan.slug]),
         prepare=_round_half_done,
     ),
-    Page("Search", "chair", lambda b: reverse("search") + "?q=EHC+plans"),
+    Page(f"Search{SEARCH_RESULTS}", "chair", lambda b: reverse("search") + "?q=EHC+plans"),
     # The programme manager's sheet of an area's actions (docs/editing.md): a picker of the plan's posts per row.
-    Page("Edit an area's actions", "manager", lambda b: reverse("area-sheet", args=[_first_area(b).pk])),
+    Page(f"Edit an area's actions{PER_REQUEST}", "manager", lambda b: reverse("area-sheet", args=[_first_area(b).pk])),
     # The pages below are as a reader gets them between changes to the data: the part of the page every reader
     # with the same rights sees alike is cached ({% shared_part %}, sendplan.page_cache). "built in the request"
     # is the first view after a change of a page that nobody has opened since.

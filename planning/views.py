@@ -29,7 +29,7 @@ from planning.services import (
     statement_dependants,
     statement_remove,
 )
-from sendplan.forms import add_service_errors, form_status
+from sendplan.forms import add_service_errors, form_status, save_form
 
 
 def _posted(request):
@@ -79,21 +79,20 @@ def plan_edit(request, slug):
     form = PlanHeaderForm(_posted(request), initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            plan_header_change(
+        saving = save_form(
+            form,
+            lambda: plan_header_change(
                 plan=plan,
                 **form.header(),
                 partners=list(form.cleaned_data["partners"]),
                 by=request.user,
                 expected_version=form.cleaned_data["version"] or 0,
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             messages.success(request, "The plan's details are saved.")
             return redirect(plan)
+        stale = saving.stale
     context = {"plan": plan, "form": form, "stale": stale}
     return render(request, "planning/plan_edit.html", context, status=form_status(form, stale))
 
@@ -105,21 +104,20 @@ def rag_key_edit(request, slug):
     form = RagKeyForm(_posted(request), plan=plan, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            rag_key_change(
+        saving = save_form(
+            form,
+            lambda: rag_key_change(
                 plan=plan,
                 publishes_ratings=form.cleaned_data["ratings"] == "yes",
                 lines=form.lines(),
                 by=request.user,
                 expected_version=form.cleaned_data["version"] or 0,
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             messages.success(request, "The RAG key is saved.")
             return redirect(plan)
+        stale = saving.stale
     context = {"plan": plan, "form": form, "stale": stale}
     return render(request, "planning/rag_key.html", context, status=form_status(form, stale))
 
@@ -156,24 +154,20 @@ def _area_form_page(request, *, plan, area):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in ("ref", "title", "kind", "general_outcomes", "milestone")}
-        try:
-            if area is None:
-                area = area_add(plan=plan, **fields, owners=list(data["owners"]), by=request.user)
-            else:
-                area_change(
-                    area=area,
-                    **fields,
-                    owners=list(data["owners"]),
-                    by=request.user,
-                    expected_version=data["version"] or 0,
-                )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
+        owners = list(data["owners"])
+        if area is None:
+            saving = save_form(form, lambda: area_add(plan=plan, **fields, owners=owners, by=request.user))
         else:
+            expected = data["version"] or 0
+            saving = save_form(
+                form,
+                lambda: area_change(area=area, **fields, owners=owners, by=request.user, expected_version=expected),
+            )
+        if saving.saved:
+            area = saving.result or area
             messages.success(request, f"{area.heading} is saved.")
             return redirect("setup-area", area.pk)
+        stale = saving.stale
     context = {"plan": plan, "area": area, "form": form, "stale": stale}
     return render(request, "planning/area_form.html", context, status=form_status(form, stale))
 
@@ -259,21 +253,20 @@ def statement_edit(request, pk, kind):
     form = StatementForm(_posted(request), initial={"ref": record.ref, "text": record.text, "version": record.version})
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            statement_change(
+        saving = save_form(
+            form,
+            lambda: statement_change(
                 record=record,
                 ref=form.cleaned_data["ref"],
                 text=form.cleaned_data["text"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"] or 0,
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             messages.success(request, f"The {what['name']} is saved.")
             return redirect("setup-area", record.area_id)
+        stale = saving.stale
     context = {"plan": record.area.plan, "area": record.area, "form": form, "what": what, "record": record}
     context["stale"] = stale
     return render(request, "planning/statement_form.html", context, status=form_status(form, stale))
@@ -326,18 +319,18 @@ def _period_form_page(request, *, plan, period):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in ("name", "start", "end", "update_deadline")}
-        try:
-            if period is None:
-                period = period_add(plan=plan, **fields, by=request.user)
-            else:
-                period_change(period=period, **fields, by=request.user, expected_version=data["version"] or 0)
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if period is None:
+            saving = save_form(form, lambda: period_add(plan=plan, **fields, by=request.user))
         else:
+            expected = data["version"] or 0
+            saving = save_form(
+                form, lambda: period_change(period=period, **fields, by=request.user, expected_version=expected)
+            )
+        if saving.saved:
+            period = saving.result or period
             messages.success(request, f"{period.name} is saved.")
             return redirect("round-list", plan.slug)
+        stale = saving.stale
     context = {"plan": plan, "period": period, "form": form, "stale": stale}
     return render(request, "planning/period_form.html", context, status=form_status(form, stale))
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import and_, or_
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -196,61 +198,49 @@ def _actions(*, query, words, ref, plan) -> Group:
     )
 
 
-def _kpis(*, query, words, ref, plan) -> Group:
-    kpis = Kpi.objects.select_related("plan")
+@dataclass(frozen=True)
+class _PlanRecords:
+    """A kind of record that belongs to a plan and is found the same way: by its ref and the words of `fields`."""
+
+    kind: str
+    model: type
+    fields: tuple[str, ...]
+    order: str
+    title: Callable[[Any], str]
+    text: str  # the field shown under the title
+
+
+def _plan_records(spec: _PlanRecords, *, query, words, ref, plan) -> Group:
+    records = spec.model.objects.select_related("plan")
     if plan is not None:
-        kpis = kpis.filter(plan=plan)
-    kpis, text = _text_match(kpis, ["ref", "measure"], query, words)
-    rows = _ranked(kpis, ref, text, "plan__title", "ref")
+        records = records.filter(plan=plan)
+    records, text = _text_match(records, list(spec.fields), query, words)
+    rows = _ranked(records, ref, text, "plan__title", spec.order)
     return _group(
-        Kind.KPIS,
+        spec.kind,
         rows,
-        lambda kpi: Hit(
-            kind=Kind.KPIS,
-            title=f"KPI {kpi.ref}",
-            url=kpi.get_absolute_url(),
-            context=f"{kpi.plan.title} ({kpi.plan.local_area})",
-            text=_short(kpi.measure),
+        lambda record: Hit(
+            kind=spec.kind,
+            title=spec.title(record),
+            url=record.get_absolute_url(),
+            context=f"{record.plan.title} ({record.plan.local_area})",
+            text=_short(getattr(record, spec.text)),
         ),
     )
 
 
-def _risks(*, query, words, ref, plan) -> Group:
-    risks = Risk.objects.select_related("plan")
-    if plan is not None:
-        risks = risks.filter(plan=plan)
-    risks, text = _text_match(risks, ["ref", "risk", "mitigation", "progress"], query, words)
-    rows = _ranked(risks, ref, text, "plan__title", "ref")
-    return _group(
-        Kind.RISKS,
-        rows,
-        lambda risk: Hit(
-            kind=Kind.RISKS,
-            title=f"Risk {risk.ref}",
-            url=risk.get_absolute_url(),
-            context=f"{risk.plan.title} ({risk.plan.local_area})",
-            text=_short(risk.risk),
-        ),
-    )
-
-
-def _areas(*, query, words, ref, plan) -> Group:
-    areas = AreaOfWeakness.objects.select_related("plan")
-    if plan is not None:
-        areas = areas.filter(plan=plan)
-    areas, text = _text_match(areas, ["ref", "title", "general_outcomes", "milestone"], query, words)
-    rows = _ranked(areas, ref, text, "plan__title", "order")
-    return _group(
-        Kind.AREAS,
-        rows,
-        lambda area: Hit(
-            kind=Kind.AREAS,
-            title=area.label,
-            url=area.get_absolute_url(),
-            context=f"{area.plan.title} ({area.plan.local_area})",
-            text=_short(area.title),
-        ),
-    )
+_KPIS = _PlanRecords(Kind.KPIS, Kpi, ("ref", "measure"), "ref", lambda kpi: f"KPI {kpi.ref}", "measure")
+_RISKS = _PlanRecords(
+    Kind.RISKS, Risk, ("ref", "risk", "mitigation", "progress"), "ref", lambda risk: f"Risk {risk.ref}", "risk"
+)
+_AREAS = _PlanRecords(
+    Kind.AREAS,
+    AreaOfWeakness,
+    ("ref", "title", "general_outcomes", "milestone"),
+    "order",
+    lambda area: area.label,
+    "title",
+)
 
 
 def _officers(*, query, words, ref, plan) -> Group:
@@ -275,8 +265,8 @@ def _officers(*, query, words, ref, plan) -> Group:
 
 _SEARCHES = {
     Kind.ACTIONS: _actions,
-    Kind.KPIS: _kpis,
-    Kind.RISKS: _risks,
-    Kind.AREAS: _areas,
+    Kind.KPIS: partial(_plan_records, _KPIS),
+    Kind.RISKS: partial(_plan_records, _RISKS),
+    Kind.AREAS: partial(_plan_records, _AREAS),
     Kind.OFFICERS: _officers,
 }

@@ -1,4 +1,11 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from actions.locking import StaleEditError
 
 
 class GovukAuthenticationForm(AuthenticationForm):
@@ -18,6 +25,29 @@ def add_service_errors(form, error) -> None:
     for name, messages in by_field.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+@dataclass
+class Saving:
+    """How a service's write of a valid form went: `saved` (with the service's `result`), or refused, either as a
+    stale edit (`stale`, shown beside what the user typed: 409) or by a rule (its messages already on the form)."""
+
+    saved: bool
+    result: Any = None
+    stale: StaleEditError | None = None
+
+
+def save_form(form, save: Callable[[], Any]) -> Saving:
+    """Call `save` (a service writing what `form` holds) the way every form page does: a stale edit is kept to
+    show, a rule the service refuses goes on the form beside its field (add_service_errors)."""
+    try:
+        result = save()
+    except StaleEditError as error:
+        return Saving(saved=False, stale=error)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return Saving(saved=False)
+    return Saving(saved=True, result=result)
 
 
 def form_status(form, stale=None, parts=()) -> int:

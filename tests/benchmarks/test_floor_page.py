@@ -59,12 +59,16 @@ def test_every_page_is_given_as_a_multiple_of_the_floor_and_judged_against_the_t
             PageTiming("Scorecard", "/s/", 9, scorecard_ms, 1000),
             PageTiming("Dashboard", "/d/", 7, 12.0, 1000),
             PageTiming("Dashboard, first view after a change", "/d/", 22, 30.0, 1000),
+            # A form is built for each request: its queries are held flat, not its median near the floor.
+            PageTiming("Edit an area's actions (form)", "/e/", 15, 400.0, 1000),
         ]
 
     run = Run(machine="test", sizes=[50, 500], pages={50: timings(20.0), 500: timings(45.0)})
     text = markdown(run)
     assert "| Scorecard | 9 | 9 | 20.0 | 45.0 | 2.0 | 4.5 | 0.0 | 0.0 | yes |" in text
     met = {target: ok for target, _, ok in targets(run)}
-    assert met["Every page's median within 4x the floor's (10.0 ms) at 500 actions"] is False
+    floor_row = "Every page's median (forms and search results aside) within 4x the floor's (10.0 ms) at 500 actions"
+    assert met[floor_row] is False
+    assert dict((target, measured) for target, measured, _ in targets(run))[floor_row] == "4.5x at most (Scorecard)"
     assert met["Scorecard median < 60 ms at 500 actions"] is True
     assert met["Dashboard, first view after a change, median < 60 ms at 500 actions"] is True
