@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,10 +23,9 @@ from accounts import invites, selectors, services
 from accounts.forms import CodeForm, GovukSetPasswordForm, InviteForm
 from accounts.qr import qr_svg
 from accounts.security_log import log_event
-from actions.locking import StaleEditError
 from actions.models import Officer
 from actions.permissions import Role, require_people_manager, user_roles
-from sendplan.forms import add_service_errors, form_status
+from sendplan.forms import form_status, save_form
 
 
 def _next_url(request) -> str:
@@ -150,25 +148,24 @@ def officer_invite(request, pk):
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = invites.officer_invite(
+        saving = save_form(
+            form,
+            lambda: invites.officer_invite(
                 officer=officer,
                 email=data["email"],
                 role=data["role"],
                 by=request.user,
                 expected_version=data["version"],
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             messages.success(
                 request,
-                f"Invitation sent to {user.email}. The link in it works once, for {invite_hours()} hours: they sign in "
-                "with their email address and the password they set.",
+                f"Invitation sent to {saving.result.email}. The link in it works once, for {invite_hours()} hours: "
+                "they sign in with their email address and the password they set.",
             )
             return redirect("officer-detail", pk=officer.pk)
+        stale = saving.stale
     context = {"officer": officer, "form": form, "stale": stale, "hours": invite_hours()}
     return render(request, "accounts/officer_invite.html", context, status=form_status(form, stale))
 

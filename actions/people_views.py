@@ -8,14 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from actions.locking import StaleEditError
 from actions.models import Plan
 from actions.people_forms import OfficerForm, OrganisationForm
 from actions.people_selectors import plan_organisations
 from actions.people_services import officer_add, officer_edit, organisation_add, organisation_edit
 from actions.permissions import require_people_manager
 from actions.selectors import plan_post_choices
-from sendplan.forms import add_service_errors, form_status
+from sendplan.forms import add_service_errors, form_status, save_form
 
 
 def _people_url(plan: Plan) -> str:
@@ -63,22 +62,21 @@ def organisation_change(request, slug, pk):
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            organisation_edit(
+        saving = save_form(
+            form,
+            lambda: organisation_edit(
                 organisation=organisation,
                 name=data["name"],
                 short_name=data["short_name"],
                 kind=data["kind"],
                 by=request.user,
                 expected_version=data["version"],
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             messages.success(request, f"{organisation.name} saved.")
             return redirect(_people_url(plan))
+        stale = saving.stale
     context = {"plan": plan, "form": form, "stale": stale, "organisation": organisation, "adding": False}
     return render(request, "actions/organisation_form.html", context, status=form_status(form, stale))
 
@@ -123,8 +121,9 @@ def officer_change(request, slug, pk):
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            officer_edit(
+        saving = save_form(
+            form,
+            lambda: officer_edit(
                 plan=plan,
                 officer=officer,
                 post_title=data["post_title"],
@@ -134,13 +133,11 @@ def officer_change(request, slug, pk):
                 is_agency_lead=data["is_agency_lead"],
                 by=request.user,
                 expected_version=data["version"],
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             messages.success(request, f"{officer.post_title} saved.")
             return redirect("officer-detail", pk=officer.pk)
+        stale = saving.stale
     context = {"plan": plan, "form": form, "stale": stale, "officer": officer, "adding": False}
     return render(request, "actions/officer_form.html", context, status=form_status(form, stale))
