@@ -75,12 +75,21 @@ class Hit:
     text: str = ""
 
 
+# As the kinds read inside a sentence ("46 results: actions (20+), KPIs (13)"): KPIs stays in capitals.
+KIND_WORDS = {kind: "KPIs" if kind == Kind.KPIS else label.lower() for kind, label in KIND_LABELS.items()}
+
+
 @dataclass
 class Group:
     kind: str
     label: str
     hits: list[Hit] = field(default_factory=list)
     more: bool = False
+
+    @property
+    def words(self) -> str:
+        """The kind as it reads inside a sentence."""
+        return KIND_WORDS[self.kind]
 
 
 @dataclass

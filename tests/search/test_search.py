@@ -146,6 +146,8 @@ def test_the_page_groups_results_by_kind_with_links(client, searchable):
     html = client.get(reverse("search"), {"q": "1"}).content.decode()
     for heading in ("Actions", "KPIs", "Areas"):
         assert f">{heading}</h2>" in html
+    # The count line names each kind as it reads in a sentence, KPIs in capitals.
+    assert 'href="#kpis">KPIs (' in html and 'href="#actions">actions (' in html
     assert searchable.alice_action.get_absolute_url() in html
     assert searchable.kpis.timeliness.get_absolute_url() in html
     html = client.get(reverse("search"), {"q": "R1"}).content.decode()
