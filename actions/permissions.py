@@ -57,10 +57,13 @@ def can_manage_plans(user) -> bool:
     return Role.PROGRAMME_MANAGER in user_roles(user)
 
 
-def require_plan_manager(user) -> None:
+def require_plan_manager(
+    user, why: str = "Only the programme manager can start a new plan. Ask them to roll this plan forward."
+) -> None:
+    """Programme managers only: anyone else with a role is refused (403) with `why`, the page's own reason."""
     require_reader(user)
     if not can_manage_plans(user):
-        raise PermissionDenied("Only the programme manager can start a new plan. Ask them to roll this plan forward.")
+        raise PermissionDenied(why)
 
 
 def user_officer(user):
@@ -151,6 +154,4 @@ def action_write_refusal(user, action: Action) -> str:
 
 def require_people_manager(user) -> None:
     """A plan's people (organisations, posts, their holders' sign-in accounts) are the programme manager's."""
-    require_reader(user)
-    if not can_manage_plans(user):
-        raise PermissionDenied("Only the programme manager can change a plan's organisations, posts and accounts.")
+    require_plan_manager(user, "Only the programme manager can change a plan's organisations, posts and accounts.")

@@ -432,9 +432,7 @@ def _actions_csv(rows) -> HttpResponse:
 
 
 def _require_people_manager(user) -> None:
-    require_reader(user)
-    if not can_manage_plans(user):
-        raise PermissionDenied("Only the programme manager can change who holds a post.")
+    require_plan_manager(user, "Only the programme manager can change who holds a post.")
 
 
 def _officer(pk: int) -> Officer:

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions.locking import StaleEditError
 from actions.models import ProgressUpdate
 from actions.permissions import can_manage_plans
 from evidence import selectors
@@ -24,7 +23,7 @@ from evidence.permissions import (
     require_publishable_marker,
 )
 from evidence.services import evidence_add, evidence_mark_publishable, evidence_remove, evidence_storage
-from sendplan.forms import add_service_errors, form_status
+from sendplan.forms import add_service_errors, form_status, save_form
 
 
 class UpdateEvidencePart:
@@ -116,17 +115,14 @@ def remove(request, pk):
     form = EvidenceVersionForm(posted, initial={"version": evidence.version})
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            evidence_remove(evidence=evidence, by=request.user, expected_version=form.cleaned_data["version"])
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        expected = form.cleaned_data["version"]
+        saving = save_form(form, lambda: evidence_remove(evidence=evidence, by=request.user, expected_version=expected))
+        if saving.saved:
             messages.success(
                 request, f"{evidence.original_name} removed. The action's history records that it was there."
             )
             return redirect(f"{evidence.update.action.get_absolute_url()}#updates")
+        stale = saving.stale
     context = {"evidence": evidence, "action": evidence.update.action, "form": form, "stale": stale}
     return render(request, "evidence/remove.html", context, status=form_status(form, stale))
 
@@ -139,20 +135,19 @@ def publishable(request, pk):
     form = EvidencePublishableForm(request.POST if request.method == "POST" else None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            evidence_mark_publishable(
+        saving = save_form(
+            form,
+            lambda: evidence_mark_publishable(
                 evidence=evidence,
                 publishable=form.cleaned_data["publishable"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except StaleEditError as error:
-            stale = error
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saving.saved:
             said = "may be published" if evidence.publishable else "stays internal"
             messages.success(request, f"{evidence.original_name} {said}.")
             return redirect(f"{evidence.update.action.get_absolute_url()}#updates")
+        stale = saving.stale
     context = {"evidence": evidence, "action": evidence.update.action, "form": form, "stale": stale}
     return render(request, "evidence/publishable.html", context, status=form_status(form, stale))
