@@ -85,11 +85,12 @@ def progress_update_place_errors(
 ) -> dict[str, str]:
     """Whether `action` takes an update (or a draft) for `period` at all, as field -> message. A completed action
     takes no more updates from a lead; history brought in from a tracker may still hold entries after it (a tracker
-    lists a delivered action as Blue term after term), which are kept as written."""
+    lists a delivered action as Blue term after term), which are kept as written, in whichever period they belong
+    to: a lead updates in the open period, history is brought in for past ones."""
     errors: dict[str, str] = {}
     if period.plan_id != action.area.plan_id:
         errors["period"] = "This reporting period belongs to a different plan."
-    elif period.status != ReportingPeriod.Status.OPEN:
+    elif period.status != ReportingPeriod.Status.OPEN and not imported_history:
         errors["period"] = f"{period.name} is not open for updates."
     if action.status != Action.Status.OPEN and not imported_history:
         errors["rag"] = f"This action is {action.get_status_display().lower()}; it takes no more updates."

@@ -38,8 +38,6 @@ from actions.services import (
     UNCHANGED,
     narrative_missing,
     post_holder_record,
-    previous_rating,
-    progress_update_submit,
 )
 from kpis.models import Kpi, Measurement
 from kpis.services import (
@@ -53,6 +51,7 @@ from kpis.services import (
 from risks.models import Risk
 from risks.services import risk_save
 from workbooks import schema
+from workbooks.batch import ActionWrites, StaleImport
 from workbooks.changes import FieldChange, LeadsRead, OfficerRead, RecordChange
 from workbooks.own_fields import OwnFieldsImport
 from workbooks.parsing import (
@@ -259,12 +258,12 @@ def _readable(field, value) -> str:
     return "" if value in (None, "") else readable_value(field, value)
 
 
-def _update_fields(existing: ProgressUpdate | None, **given) -> list[FieldChange]:
+def _update_fields(existing: dict | None, **given) -> list[FieldChange]:
     """A progress update's rating, progress and impact as it was for the period (if it was) and as imported."""
     fields = []
     for name, new in given.items():
         field = ProgressUpdate._meta.get_field(name)
-        old = getattr(existing, name) if existing else ""
+        old = existing[name] if existing else ""
         if old != new:
             fields.append(FieldChange(_field_label(field), _readable(field, old), _readable(field, new)))
     return fields
@@ -296,6 +295,25 @@ _ORGANISATION_KINDS = (
 )
 
 
+# The columns of a progress update's fields, where a refusal names its field (the period's refusal is its rating's).
+UPDATE_COLUMNS = {
+    "period": "rag",
+    "completion_date": "completion date",
+    "recovery_note": "recovery note",
+    "percent_complete": "percent complete",
+}
+
+# The people of an action as the preview names them.
+PEOPLE_LABELS = {"leads": "Leads", "accountable_officers": "Accountable officers", "partners": "Partners"}
+
+
+def _names(records: list) -> str:
+    """Officers (with their organisation) or organisations, as the preview lists them."""
+    return "; ".join(
+        sorted(_readable(None, record) if isinstance(record, Officer) else str(record) for record in records)
+    )
+
+
 # What a rating brought in as history lacks, in the preview's words (narrative_warning).
 LACKING = {"progress": "the progress behind it", "impact": "its impact", "recovery_note": "how it will recover"}
 
@@ -314,6 +332,12 @@ class _Importer:
         self.placeholder_cells: set[tuple[str, int, str]] = set()  # (sheet, row, column) holding only "TBC"s
         self.stage_words: dict[str, str] = {}  # the plan's own words for the stages -> their codes
         self.own_fields = OwnFieldsImport(self)  # the Fields sheet and the value columns it defines
+        self.officers: dict[tuple[str, str, str], Officer] = {}  # each lead as written, read once
+        self.periods: dict[str, ReportingPeriod] = {}  # the plan's periods by name, casefolded
+        self.outcomes: dict[int, list[Outcome]] = {}  # each area's outcomes, read once
+        self.writes: ActionWrites | None = None  # the actions and updates, written together (plan_sheet makes it)
+        # Each action row's own-field values, waiting for the action to be written.
+        self.own_field_values: list[tuple[Row, Action, dict[int, str]]] = []
 
     # --- helpers -----------------------------------------------------------------------------------------
     def problem(self, row: Row, column: str, reason: str, value=None) -> None:
@@ -382,6 +406,12 @@ class _Importer:
     def officer(self, post: str, person: str = "", organisation: str = "") -> Officer:
         """An existing officer with this post (and name, and organisation when the cell names one), or a new one in
         the organisation named with the post ("Head of Inclusion (CFC)"), else in the matching organisation."""
+        key = (post.casefold(), person.casefold(), organisation.casefold())
+        if key not in self.officers:
+            self.officers[key] = self._officer(post, person, organisation)
+        return self.officers[key]
+
+    def _officer(self, post: str, person: str, organisation: str) -> Officer:
         named = self.post_organisation(organisation) if organisation else None
         match = Officer.objects.filter(post_title__iexact=post).select_related("organisation")
         if named is not None:
@@ -595,7 +625,12 @@ class _Importer:
         self.organisations = {schema.normalise(o.short_name or o.name): o for o in organisations}
         self.organisations |= {schema.normalise(o.name): o for o in organisations}
         self.areas = {a.ref: a for a in plan.areas.all()}
+        areas = {area.pk: area for area in self.areas.values()}
         self.actions = {a.ref: a for a in Action.objects.filter(area__plan=plan)}
+        for action in self.actions.values():
+            action.area = areas[action.area_id]  # which knows its plan: no query per action for the rules
+        self.periods = {p.name.casefold(): p for p in plan.periods.all()}
+        self.writes = ActionWrites(plan=plan, actions=self.actions, periods=list(self.periods.values()), by=self.by)
         self.kpis = {k.ref: k for k in plan.kpis.all()}
         return True
 
@@ -700,35 +735,64 @@ class _Importer:
                     continue
             outcome_text = row.text("outcome")
             if outcome_text:
-                # The action's own outcome if the text still fits (outcome texts may repeat under several findings).
-                current = action.outcome if action.pk and action.outcome_id else None
-                outcome = (
-                    (current if current and outcome_text in (current.ref, current.text) else None)
-                    or area.outcomes.filter(ref=outcome_text).first()
-                    or area.outcomes.filter(text=outcome_text).first()
-                )
-                if outcome is None:
-                    outcome = Outcome(area=area, text=outcome_text, order=area.outcomes.count() + 1)
-                    save_versioned(outcome, expected_version=1, by=self.by)
-                values["outcome"] = outcome
-            if not self.save(action, "Action", ref, values, row):
-                continue
-            if {o.pk for o in action.leads.all()} != {o.pk for o in leads}:
-                action.leads.set(leads)
+                values["outcome"] = self.outcome(area, action, outcome_text)
             partners = [self.organisation(name) for name in re.split(r"[;\n]", row.text("partners")) if name.strip()]
-            if {o.pk for o in action.partners.all()} != {o.pk for o in partners}:
-                action.partners.set(partners)
+            people = {"leads": leads, "partners": partners}
             # Jointly accountable officers are listed as leads are ("DCS (A Name) and Chief Nurse, ICB (B Name)");
             # an empty cell leaves the action's as they are.
             if row.get("accountable"):
-                accountable = self.leads(row, "accountable")
-                if accountable is None:
+                people["accountable_officers"] = self.leads(row, "accountable")
+                if people["accountable_officers"] is None:
                     continue
-                if {o.pk for o in action.accountable_officers.all()} != {o.pk for o in accountable}:
-                    action.accountable_officers.set(accountable)
+            if not self.save_action(action, values, row, people=people):
+                continue
             self.actions[ref] = action
             self.action_rows[ref] = row
-            self.own_fields.values(row, action, "action")
+            # Its own fields' values are read now and saved once the action is written (write_actions).
+            self.own_field_values.append((row, action, self.own_fields.texts(row, "action")))
+
+    def outcome(self, area: AreaOfWeakness, action: Action, text: str) -> Outcome:
+        """The outcome an action row names: the action's own if the text still fits (outcome texts may repeat under
+        several findings), else the area's by ref or text, else a new one."""
+        if area.pk not in self.outcomes:
+            self.outcomes[area.pk] = list(area.outcomes.all())
+        outcomes = self.outcomes[area.pk]
+        current = next((o for o in outcomes if o.pk == action.outcome_id), None) if action.outcome_id else None
+        outcome = (
+            (current if current and text in (current.ref, current.text) else None)
+            or next((o for o in outcomes if o.ref == text), None)
+            or next((o for o in outcomes if o.text == text), None)
+        )
+        if outcome is None:
+            outcome = Outcome(area=area, text=text, order=len(outcomes) + 1)
+            save_versioned(outcome, expected_version=1, by=self.by)
+            outcomes.append(outcome)
+        return outcome
+
+    def save_action(self, action: Action, values: dict, row: Row, *, people: dict[str, list] | None = None) -> bool:
+        """Create or change `action` with `values` and `people` (its leads, partners, accountable officers), checked
+        as a save checks it, and held to be written with the others (ActionWrites); record what happened."""
+        new = action.pk is None and action.ref not in self.writes.new
+        changed = _diff(action, values)
+        for name, records in (people or {}).items():
+            held = self.writes.people(action, name)
+            if self.writes.set_people(action, name, records):
+                changed.append(FieldChange(PEOPLE_LABELS[name], _names(held), _names(records)))
+        if not new and not changed:
+            self.result.count("unchanged", "Action")
+            return True
+        try:
+            self.writes.check(action)
+        except ValidationError as error:
+            self.refused(row, error, values=values)
+            return False
+        self.writes.action_changed(action, values)
+        self.writes.action_saved(action)
+        if new:
+            self.result.count("created", "Action", record=action.ref, fields=_given(changed))
+        elif not self.result.created_here("Action", action.ref):  # a new action's later changes are its creation
+            self.result.count("changed", "Action", record=action.ref, fields=changed)
+        return True
 
     def periods_sheet(self) -> None:
         statuses = {s.value: s.value for s in ReportingPeriod.Status} | {"": ReportingPeriod.Status.CLOSED}
@@ -743,12 +807,17 @@ class _Importer:
                 self.problem(row, "status", "should be planned, open or closed.")
             if end is None or status is None:
                 continue
-            period = self.plan.periods.filter(name__iexact=name).first() or ReportingPeriod(plan=self.plan, name=name)
+            period = self.periods.get(name.casefold()) or ReportingPeriod(plan=self.plan, name=name)
             values = {"start": start or end.replace(day=1), "end": end, "update_deadline": deadline, "status": status}
-            self.save(period, "Reporting period", name, values, row)
+            if self.save(period, "Reporting period", name, values, row):
+                self.period_saved(period)
+
+    def period_saved(self, period: ReportingPeriod) -> None:
+        self.periods[period.name.casefold()] = period
+        self.writes.period_added(period)
 
     def period(self, row: Row, name: str, column: str = "period") -> ReportingPeriod | None:
-        period = self.plan.periods.filter(name__iexact=name).first()
+        period = self.periods.get(name.casefold())
         if period:
             return period
         due = self.parsed(row, column, parse_due)
@@ -756,10 +825,11 @@ class _Importer:
             if due is not None:
                 self.problem(row, column, "needs a month we can read, like “Dec 17” or “March 2020”.")
             return None
-        earlier = self.plan.periods.filter(end__lt=due.date).order_by("-end").first()
+        earlier = max((p for p in self.periods.values() if p.end < due.date), key=lambda p: p.end, default=None)
         start = earlier.end + timedelta(days=1) if earlier else due.date.replace(day=1) - timedelta(days=60)
         period = ReportingPeriod(plan=self.plan, name=name, start=start, end=due.date, status="closed")
         save_versioned(period, expected_version=1, by=self.by)
+        self.period_saved(period)
         self.result.count(
             "created", "Reporting period", record=name, fields=[FieldChange("End", "", f"{due.date:%-d %B %Y}")]
         )
@@ -786,7 +856,11 @@ class _Importer:
             # "Completed" (read as Blue) as the fourth status of a plan that publishes no ratings: the stage says it.
             rag, stage = "", Stage.COMPLETE
         # A lead's draft for the period is not part of the plan: the imported update is submitted in its place.
-        existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
+        existing = self.writes.submitted(action, period)
+        # As it was before this row: the update is changed in place.
+        existing_values = (
+            {name: getattr(existing, name) for name in ("rag", "progress", "impact")} if existing else None
+        )
         if evidence is None:  # the Updates sheet has no evidence column: keep what is recorded
             evidence = existing.evidence if existing else ""
         # Trackers have no columns for these (export writes them): a Blue update is complete by its period's end
@@ -824,53 +898,32 @@ class _Importer:
         ):
             self.result.count("unchanged", "Progress update")
             return
-        # Past updates go in through the same rules as today's, which take updates only in the open period: open
-        # this one for the moment (and set aside the plan's open one), then put both back as they were.
-        status = period.status
-        other_open = list(
-            self.plan.periods.filter(status=ReportingPeriod.Status.OPEN)
-            .exclude(pk=period.pk)
-            .values_list("pk", flat=True)
-        )
-        ReportingPeriod.objects.filter(pk__in=other_open).update(status=ReportingPeriod.Status.PLANNED)
-        ReportingPeriod.objects.filter(pk=period.pk).update(status=ReportingPeriod.Status.OPEN)
-        period.status = ReportingPeriod.Status.OPEN
         try:
-            action.refresh_from_db()
-            progress_update_submit(
-                action=action,
-                period=period,
+            self.writes.submit(
+                action,
+                period,
                 rag=rag,
                 progress=progress,
                 impact=impact,
                 evidence=evidence,
-                by=self.by,
-                expected_version=action.version,
                 completion_date=completion_date,
                 recovery_note=recovery_note,
                 stage=stage,
                 percent_complete=percent_complete,
-                # Every imported entry is history brought in from elsewhere: one with no rating (or in a plan that
-                # publishes none), or a rating without the narrative the app asks a lead for (warned about below).
-                imported_history=True,
                 officer=officer,
                 submitted_at=(timezone.make_aware(datetime.combine(submitted_on, time(12))) if submitted_on else None),
             )
         except ValidationError as error:
-            self.refused(row, error, rename={"period": "rag"})
+            self.refused(row, error, rename=UPDATE_COLUMNS)
         else:
             label = "changed" if existing else "created"
             self.result.count(
                 label,
                 "Progress update",
                 record=f"{action.ref} for {period.name}",
-                fields=_update_fields(existing, rag=rag, progress=progress, impact=impact),
+                fields=_update_fields(existing_values, rag=rag, progress=progress, impact=impact),
             )
             self.narrative_warning(row, action, period, rag, progress, impact, recovery_note)
-        finally:
-            ReportingPeriod.objects.filter(pk=period.pk).update(status=status)
-            ReportingPeriod.objects.filter(pk__in=other_open).update(status=ReportingPeriod.Status.OPEN)
-            period.status = status
 
     def narrative_warning(self, row: Row, action, period, rag, progress, impact, recovery_note) -> None:
         """A rating brought in without what a lead would have to say with it in the app: taken as history, and the
@@ -882,7 +935,7 @@ class _Importer:
             progress=progress,
             impact=impact,
             recovery_note=recovery_note or "",
-            previous_rag=previous_rating(action=action, period=period) if not progress.strip() else rag,
+            previous_rag=self.writes.previous_rag(action, period) if not progress.strip() else rag,
         )
         if missing:
             lacking = " or ".join(LACKING[name] for name in missing)
@@ -979,9 +1032,9 @@ class _Importer:
             )
 
     def latest_period(self) -> ReportingPeriod | None:
-        return (
-            self.plan.periods.filter(status=ReportingPeriod.Status.OPEN).first()
-            or self.plan.periods.order_by("-end").first()
+        periods = self.periods.values()
+        return next((p for p in periods if p.status == ReportingPeriod.Status.OPEN), None) or max(
+            periods, key=lambda p: p.end, default=None
         )
 
     def current_ratings(self) -> None:
@@ -1008,7 +1061,7 @@ class _Importer:
                 continue
             if (action.ref, period.name.casefold()) in listed:
                 continue
-            existing = action.updates.filter(period=period, status=ProgressUpdate.Status.SUBMITTED).first()
+            existing = self.writes.submitted(action, period)
             extras = {}
             if rag == "blue" and row.get("completed on"):  # "Completed" with the row's completion date (issue 18)
                 extras["completion_date"] = self.date_of(row, "completed on")
@@ -1050,12 +1103,11 @@ class _Importer:
                 values["completed_on"] = self.date_of(row, "completed on") if row.get("completed on") else None
                 if row.get("completed on") and values["completed_on"] is None:
                     continue
-            action.refresh_from_db()
-            changed = _diff(action, values)
+            changed = _diff(action, values)  # the action as its updates left it, held in memory (ActionWrites)
             if not changed:
                 continue
             try:
-                save_versioned(action, expected_version=action.version, by=self.by)
+                self.writes.check(action)
             except ValidationError as error:
                 rename = {
                     "status": "action status",
@@ -1065,8 +1117,26 @@ class _Importer:
                 }
                 self.refused(row, error, rename=rename)
                 continue
+            self.writes.action_changed(action, values)
+            self.writes.action_saved(action)
             if not self.result.created_here("Action", action.ref):
                 self.result.count("changed", "Action", record=action.ref, fields=changed)
+
+    def write_actions(self) -> None:
+        """Write the actions and updates held (ActionWrites), then the actions' own-field values, which need them.
+        With problems found, nothing is written: the import is refused anyway."""
+        if self.result.problems:
+            return
+        try:
+            self.writes.flush()
+        except StaleImport as refused:
+            for change in refused.changes:
+                self.result.problems.append(
+                    Problem("(workbook)", None, "", "", f"{change}: import the file again to see their change.")
+                )
+            return
+        for row, action, texts in self.own_field_values:
+            self.own_fields.save(row, action, "action", texts)
 
     def kpis_sheet(self) -> None:
         categories = {schema.normalise(c): c.value for c in Kpi.Category} | {
@@ -1368,6 +1438,7 @@ class _Importer:
             ("post holders", self.post_holders_sheet),
             ("current ratings", self.current_ratings),
             ("action states", self.action_states),
+            ("writing actions and updates", self.write_actions),
             ("KPIs", self.kpis_sheet),
             ("KPI milestones", self.milestone_targets),
             ("KPI measurements", self.measurements_sheet),

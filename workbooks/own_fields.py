@@ -124,22 +124,30 @@ class OwnFieldsImport:
 
     def values(self, row: Row, record, applies_to: str) -> None:
         """The row's values under the fields the Fields sheet defined, for the columns the sheet has."""
+        self.save(row, record, applies_to, self.texts(row, applies_to))
+
+    def texts(self, row: Row, applies_to: str) -> dict[int, str]:
+        """The row's values by field, read and checked (a problem for a value its field cannot hold), not saved: an
+        action's are saved once the action is written."""
         fields = self.fields[applies_to]
-        if not fields:
-            return
-        importer = self.importer
         texts: dict[int, str] = {}
-        for header, cell in row.extra.items():
+        for header, cell in row.extra.items() if fields else ():
             field = fields.get(schema.normalise(header))
             if field is None:
                 continue
             text = "" if cell is None else str(cell).strip("\n").rstrip()
             if field.kind == PlanField.Kind.SHORT and "\n" in text.strip():
-                importer.problem(row, header, f"has more than one line, but {field.label} is plain text.", text)
+                self.importer.problem(row, header, f"has more than one line, but {field.label} is plain text.", text)
                 continue
             texts[field.pk] = text
+        return texts
+
+    def save(self, row: Row, record, applies_to: str, texts: dict[int, str]) -> None:
+        """Save the values `texts` read from the row, counting what changed."""
         if not texts:
             return
+        fields = self.fields[applies_to]
+        importer = self.importer
         owner = {"area": record} if applies_to == "area" else {"action": record}
         current = {v.field_id: v for v in PlanFieldValue.objects.filter(field_id__in=list(texts), **owner)}
         fields_by_pk = {f.pk: f for f in fields.values()}

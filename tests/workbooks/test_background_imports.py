@@ -174,5 +174,5 @@ def test_the_importer_says_which_part_it_is_on():
 
     import_workbook(io.BytesIO(content), by=None, dry_run=True, progress=lambda *step: told.append(step))
     assert (
-        told[0] == ("areas", 0, 13) and told[1] == ("actions", 1, 13) and told[-1] == ("partner organisations", 12, 13)
+        told[0] == ("areas", 0, 14) and told[1] == ("actions", 1, 14) and told[-1] == ("partner organisations", 13, 14)
     )

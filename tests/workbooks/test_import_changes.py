@@ -56,11 +56,34 @@ def test_a_new_action_shows_its_values_and_a_new_officer_its_organisation(manage
         "Text": ("", "Use findings from multi-agency audits"),
         "Due date": ("", "1 February 2020"),  # "Immediate": the plan's start
         "Due label": ("", "Immediate"),
+        # Who leads it, with each post's organisation, as a lead's change shows (test_a_change_of_leads_alone...).
+        "Leads": ("", "DCO (Adeline Gibbs), Oxfordshire; Head of SEND (Jayne Howarth), Oxfordshire"),
     }
     assert fields_of(result, "Officer", "DCO (Adeline Gibbs)") == {"Organisation": ("", "Oxfordshire")}
     # Every type is listed with its new records, and nothing is listed as changed in a first import.
     by_type = {label: (len(created), len(changed)) for label, created, changed in result.changes_by_type}
     assert by_type["Action"] == (6, 0) and by_type["Risk"] == (2, 0)
+
+
+def test_a_change_of_leads_alone_shows_old_and_new_and_is_written_with_history(manager):
+    from actions.models import Action
+
+    import_workbook(workbook(oxfordshire_tracker()), by=manager, dry_run=False)
+    sheets = oxfordshire_tracker()
+    sheets["Actions"][3][3] = "Head of SEND (Jayne Howarth) & DCO (Adeline Gibbs)"  # 1.3 gains a second lead
+    result = import_workbook(workbook(sheets), by=manager, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems]
+    assert fields_of(result, "Action", "1.3") == {
+        "Leads": (
+            "Head of SEND (Jayne Howarth), Oxfordshire",
+            "DCO (Adeline Gibbs), Oxfordshire; Head of SEND (Jayne Howarth), Oxfordshire",
+        )
+    }
+    action = Action.objects.get(ref="1.3")
+    assert sorted(o.post_title for o in action.leads.all()) == ["DCO", "Head of SEND"]
+    latest = action.history.order_by("-history_id").first()
+    assert sorted(link.officer.post_title for link in latest.leads.all()) == ["DCO", "Head of SEND"]
+    assert latest.version == action.version == 2  # a change of who leads is a change of the action
 
 
 def test_reimporting_the_same_file_lists_no_changes(manager):
