@@ -28,6 +28,7 @@ from actions.locking import history_user_label
 from actions.models import Action, Officer, Organisation, Plan, ProgressUpdate, ReportingPeriod
 from actions.permissions import user_officer
 from actions.services import _SUBMITTED_UPDATE_FIELDS, UNCHANGED, _apply_submission, progress_update_errors
+from sendplan.bulk import bulk_update_rows
 from sendplan.constraints import failed_checks
 
 BATCH = 1000
@@ -264,13 +265,13 @@ class ActionWrites:
         self._refuse_if_changed_meanwhile()
         Action.objects.bulk_create(list(self.new.values()), batch_size=BATCH)
         if self.changed:
-            Action.objects.bulk_update(list(self.changed.values()), sorted(self.changed_fields), batch_size=BATCH)
+            bulk_update_rows(Action, list(self.changed.values()), sorted(self.changed_fields), batch_size=BATCH)
         links = self._write_people()
         created = [u for u in self.written_updates.values() if u.pk is None]
         revised = [u for u in self.written_updates.values() if u.pk is not None]
         ProgressUpdate.objects.bulk_create(created, batch_size=BATCH)
         if revised:
-            ProgressUpdate.objects.bulk_update(revised, _SUBMITTED_UPDATE_FIELDS, batch_size=BATCH)
+            bulk_update_rows(ProgressUpdate, revised, _SUBMITTED_UPDATE_FIELDS, batch_size=BATCH)
         self._write_history(ProgressUpdate, self.update_history)
         action_rows = self._write_history(Action, self.action_history)
         self._write_people_history(action_rows, links)
