@@ -57,9 +57,6 @@ INSTALLED_APPS = [
     "evidence",
     # Find things: the header's search box (docs/search.md). Reads actions, KPIs and risks; nothing imports it.
     "search",
-    # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
-    # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
-    "benchmarks",
     # Sign-in throttling, two-factor and session rules (accounts app). axes before accounts: its receivers mark a
     # locked-out request before accounts logs the failed sign-in.
     "axes",

@@ -162,3 +162,14 @@ def test_a_bad_log_level_is_refused():
     result = run(["-c", "import sendplan.settings"], production_env(LOG_LEVEL="LOUD"))
     assert result.returncode != 0
     assert "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'LOUD'" in result.stderr
+
+
+def test_production_settings_leave_the_benchmarks_out():
+    # Only the test settings install them (`make bench` runs under those): a server has no bench commands or pages.
+    script = "import django; django.setup(); from django.apps import apps; print(apps.is_installed('benchmarks'))"
+    result = run(["-c", script], production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]
+    result = run(["manage.py", "bench", "--help"], production_env())
+    assert result.returncode != 0
+    assert "Unknown command: 'bench'" in result.stderr
