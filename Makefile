@@ -3,6 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The lock files (docs/decisions/0026-locked-installs.md): every package pinned with its hashes, made by `make lock`
+# from pyproject.toml. Production (`make serve`) installs the runtime one; tests, CI, the demo and benchmarks the other.
+RUNTIME_LOCK := requirements/runtime.txt
+TEST_LOCK := requirements/test.txt
+# The uv that `make lock` runs: a fixed version, so a regenerated lock differs only where pyproject.toml or the index did.
+UV_VERSION := 0.13.9
 # Debian packages the test suite needs: a PostgreSQL server, Chromium for browser tests, poppler for PDF checks.
 TEST_DEBS := postgresql chromium chromium-driver poppler-utils
 # The demo renders PDF reports too: WeasyPrint embeds Liberation Sans (Arial's metrics) and draws with Pango.
@@ -15,7 +21,8 @@ PYTEST_PARALLEL := -n 2 --dist loadgroup
 # the marks honest).
 FAST := not browser and not pdf and not server and not upgrade
 
-.PHONY: demo test test-fast lint check-deploy bench install serve system-deps-demo system-deps-test serve-demo clean
+.PHONY: demo test test-fast lint check-deploy bench install install-runtime lock serve system-deps-demo system-deps-test \
+	serve-demo clean
 
 demo: system-deps-demo install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -34,13 +41,10 @@ test-fast: install
 
 # Benchmarks on a throwaway PostgreSQL (docs/benchmarks.md): figures, not tests. Pages, termly report, import and a
 # 60 s load test with locust against gunicorn, at 50 and 500 actions; the tables are printed and written into the doc.
-bench: system-deps-test install $(VENV)/.installed-bench
+# The benchmarks app is installed by the test settings only (sendplan/settings_test.py), never in production.
+bench: system-deps-test install
 	DJANGO_SETTINGS_MODULE=sendplan.settings_test scripts/with-postgres.sh sh -c \
 	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench --actions 50 500 --write docs/benchmarks.md'
-
-$(VENV)/.installed-bench: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[test,bench]'
-	touch $@
 
 # Django's deployment checks on the production settings (DEBUG off, HTTPS on, a throwaway random key): any warning
 # fails. The check reads settings only, so the SQLite default DATABASE_URL is enough.
@@ -52,24 +56,53 @@ check-deploy: install
 # Production app server: gunicorn on PostgreSQL, static files by whitenoise (docs/deployment.md). Needs
 # DATABASE_URL (postgresql://...) and SECRET_KEY, checked before anything is installed; SENDPLAN_HTTPS=0 to try it
 # over plain http on loopback. The demo's Debian packages are the server's too (npm builds the CSS, Pango and
-# Liberation Sans draw the PDFs).
+# Liberation Sans draw the PDFs). Python packages: the runtime lock only, no test tools.
 serve:
 	@scripts/serve.sh --check
-	@$(MAKE) --no-print-directory system-deps-demo install
-	scripts/serve.sh
+	@$(MAKE) --no-print-directory system-deps-demo install-runtime
+	PY=$(PY) scripts/serve.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Everything the tests, the demo and the benchmarks need: the test lock (runtime + test + bench extras).
 install: $(VENV)/.installed node_modules/.installed static/build/sendplan.css
 
-$(VENV)/.installed: pyproject.toml
+# What a production server needs and nothing more (`make serve`): the runtime lock.
+install-runtime: $(VENV)/.installed-runtime node_modules/.installed static/build/sendplan.css
+
+# Into $(VENV) from lock file $(1), exactly: every package pinned and hash-checked (pip refuses a file whose hash is
+# not in the lock, and any package the lock does not list), then sendplan itself without resolving anything.
+define install_locked
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "sendplan needs Python 3.11 or newer"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(1)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	touch $@
+endef
+
+$(VENV)/.installed: $(TEST_LOCK)
+	$(call install_locked,$(TEST_LOCK))
+
+$(VENV)/.installed-runtime: $(RUNTIME_LOCK)
+	$(call install_locked,$(RUNTIME_LOCK))
+
+# Regenerates both lock files from pyproject.toml (run it after changing a dependency, and commit the result). The
+# test lock is resolved first; the runtime lock takes its versions from it, so both pin a package alike. Pins already
+# in a lock are kept while pyproject.toml allows them: `make lock LOCK_ARGS=--upgrade` moves everything to the newest.
+# uv resolves for every platform (--universal) and every Python from 3.11, against the package index (UV_INDEX_URL to
+# use a mirror).
+LOCK_ARGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command 'make lock' $(LOCK_ARGS)
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(UV_COMPILE) pyproject.toml --extra test --extra bench -o $(TEST_LOCK)
+	$(UV_COMPILE) pyproject.toml -c $(TEST_LOCK) -o $(RUNTIME_LOCK)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

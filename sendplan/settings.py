@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from sendplan.env import env_bool, env_int, env_list, env_str
+from sendplan.log_format import log_format_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,9 +58,6 @@ INSTALLED_APPS = [
     "evidence",
     # Find things: the header's search box (docs/search.md). Reads actions, KPIs and risks; nothing imports it.
     "search",
-    # The benchmarks (seed_bench, bench: docs/benchmarks.md): no models, and one page, the floor, which only the
-    # benchmarks' own URLconf serves (benchmarks/urls.py, switched to by `manage.py bench`), never sendplan.urls.
-    "benchmarks",
     # Sign-in throttling, two-factor and session rules (accounts app). axes before accounts: its receivers mark a
     # locked-out request before accounts logs the failed sign-in.
     "axes",
@@ -332,8 +330,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logs go to standard output (the platform collects them), one key=value line per record in UTC with the request
-# id (sendplan/log_format.py, sendplan/request_id.py). Handlers sit on the root logger so every logger, and
-# pytest's caplog, sees every record.
+# id (sendplan/log_format.py, sendplan/request_id.py), or with LOG_FORMAT=json one JSON object per line with the same
+# fields. Handlers sit on the root logger so every logger, and pytest's caplog, sees every record.
+LOG_FORMAT = log_format_from_env()
 LOG_LEVEL = env_str("LOG_LEVEL", default="INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
@@ -341,13 +340,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "sendplan.request_id.RequestIdFilter"}},
-    "formatters": {"key_value": {"()": "sendplan.log_format.KeyValueFormatter"}},
+    "formatters": {
+        "keyvalue": {"()": "sendplan.log_format.KeyValueFormatter"},
+        "json": {"()": "sendplan.log_format.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "filters": ["request_id"],
-            "formatter": "key_value",
+            "formatter": LOG_FORMAT,
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

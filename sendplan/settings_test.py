@@ -13,7 +13,13 @@ os.environ.setdefault("SENDPLAN_TWO_FACTOR", "0")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from sendplan.settings import *  # noqa: E402,F403
-from sendplan.settings import CACHES, STORAGES  # noqa: E402
+from sendplan.settings import CACHES, INSTALLED_APPS, STORAGES  # noqa: E402
+
+# The benchmarks (seed_bench, bench, bench_weasyprint: docs/benchmarks.md), which `make bench` runs under these
+# settings: no models, and one page, the floor, which only the benchmarks' own URLconf serves (benchmarks/urls.py,
+# switched to by `manage.py bench`), never sendplan.urls. Not in production: a server has no use for them, and their
+# load test needs locust, which the runtime lock leaves out.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 
 # The manifest storage needs collectstatic first; tests serve static files straight from the finders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

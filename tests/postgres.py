@@ -1,12 +1,12 @@
 """The test database as the outside world reaches it: a DATABASE_URL for scripts and app servers run as processes,
-and a direct psycopg2 connection (autocommit) for creating and dropping scratch databases and roles."""
+and a direct psycopg (3) connection (autocommit) for creating and dropping scratch databases and roles."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from urllib.parse import quote
 
-import psycopg2
+import psycopg
 from django.db import connection
 
 
@@ -26,15 +26,16 @@ def server_cursor():
     """A cursor on the test database's server outside Django's connection, in autocommit (CREATE DATABASE cannot
     run in a transaction), closed afterwards."""
     settings = connection.settings_dict
-    conn = psycopg2.connect(
+    # psycopg leaves out the arguments that are None: libpq's defaults (the local socket, the default port) apply.
+    conn = psycopg.connect(
         dbname=settings["NAME"],
         user=settings["USER"],
         password=settings["PASSWORD"] or None,
         host=settings["HOST"] or None,
         port=settings["PORT"] or None,
+        autocommit=True,
     )
     try:
-        conn.autocommit = True
         with conn.cursor() as cursor:
             yield cursor
     finally:

@@ -72,3 +72,14 @@ def test_every_page_is_given_as_a_multiple_of_the_floor_and_judged_against_the_t
     assert dict((target, measured) for target, measured, _ in targets(run))[floor_row] == "4.5x at most (Scorecard)"
     assert met["Scorecard median < 60 ms at 500 actions"] is True
     assert met["Dashboard, first view after a change, median < 60 ms at 500 actions"] is True
+
+
+def test_the_test_settings_install_the_benchmarks_and_their_commands():
+    # `make bench` runs under sendplan.settings_test; the production settings leave the app out
+    # (tests/sendplan/test_deploy_settings.py).
+    from django.apps import apps
+    from django.core.management import get_commands
+
+    assert apps.is_installed("benchmarks")
+    commands = get_commands()
+    assert commands["bench"] == commands["seed_bench"] == commands["bench_weasyprint"] == "benchmarks"

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from types import SimpleNamespace
 
-import psycopg2
+import psycopg
 import pytest
 from django.conf import settings
-from psycopg2 import sql
+from psycopg import sql
 
 from actions.models import Plan
 from reports.models import PublishedFile
@@ -61,9 +61,8 @@ def empty_database():
 
 
 def query(url: str, statement: str) -> list[tuple]:
-    conn = psycopg2.connect(url)
+    conn = psycopg.connect(url, autocommit=True)
     try:
-        conn.autocommit = True
         with conn.cursor() as cursor:
             cursor.execute(statement)
             return cursor.fetchall() if cursor.description else []

@@ -162,3 +162,53 @@ def test_a_bad_log_level_is_refused():
     result = run(["-c", "import sendplan.settings"], production_env(LOG_LEVEL="LOUD"))
     assert result.returncode != 0
     assert "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'LOUD'" in result.stderr
+
+
+def test_a_bad_log_format_is_refused():
+    result = run(["-c", "import sendplan.settings"], production_env(LOG_FORMAT="xml"))
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be keyvalue or json, not 'xml'" in result.stderr
+
+
+LOG_A_RECORD = """
+import django, logging
+django.setup()
+logging.getLogger("sendplan.security").warning("login_failed", extra={"user_id": 12, "reason": 'a "quoted"\\nvalue'})
+"""
+
+
+def test_log_format_json_writes_each_record_as_one_json_object():
+    result = run(["-c", LOG_A_RECORD], production_env(LOG_FORMAT="json"))
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    logged = json.loads(line)
+    assert logged | {"time": "T"} == {
+        "time": "T",
+        "level": "WARNING",
+        "logger": "sendplan.security",
+        "request_id": "-",
+        "message": "login_failed",
+        "reason": 'a "quoted"\nvalue',
+        "user_id": 12,
+    }
+
+
+def test_logs_stay_key_value_lines_by_default():
+    result = run(["-c", LOG_A_RECORD], production_env())
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    assert line.endswith(
+        " level=WARNING logger=sendplan.security request_id=- message=login_failed"
+        ' reason="a \\"quoted\\"\\nvalue" user_id=12'
+    )
+
+
+def test_production_settings_leave_the_benchmarks_out():
+    # Only the test settings install them (`make bench` runs under those): a server has no bench commands or pages.
+    script = "import django; django.setup(); from django.apps import apps; print(apps.is_installed('benchmarks'))"
+    result = run(["-c", script], production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]
+    result = run(["manage.py", "bench", "--help"], production_env())
+    assert result.returncode != 0
+    assert "Unknown command: 'bench'" in result.stderr
