@@ -8,7 +8,6 @@ works once, because setting the password changes what the token was made from.
 from __future__ import annotations
 
 import re
-import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -30,6 +28,7 @@ from actions.locking import save_versioned
 from actions.models import Officer
 from actions.permissions import Role
 from actions.services import current_holder
+from sendplan.mail import EmailNotSent, Kind, Message
 
 User = get_user_model()
 
@@ -133,7 +132,7 @@ def officer_invite(*, officer: Officer, email: str, role: Role | str, by, expect
         holder.save()
     try:
         invite_message(officer, user).send()
-    except (OSError, smtplib.SMTPException) as error:
+    except EmailNotSent as error:
         # Nothing is kept (the transaction rolls back): the manager tries again once email works.
         raise ValidationError(
             {"email": "The invitation could not be sent: the email service did not answer. Try again later."}
@@ -142,23 +141,39 @@ def officer_invite(*, officer: Officer, email: str, role: Role | str, by, expect
     return user
 
 
-def invite_message(officer: Officer, user) -> EmailMultiAlternatives:
+def invite_message(officer: Officer, user) -> Message:
+    link = f"{settings.SENDPLAN_SITE_URL}{invite_path(user)}"
     context = {
         "officer": officer,
         "user": user,
-        "link": f"{settings.SENDPLAN_SITE_URL}{invite_path(user)}",
+        "link": link,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         "brand_name": settings.SENDPLAN_BRAND_NAME,
         "local_area": settings.SENDPLAN_LOCAL_AREA,
     }
-    message = EmailMultiAlternatives(
+    personalisation = {
+        "name": user.first_name or user.get_username(),
+        "brand_name": settings.SENDPLAN_BRAND_NAME,
+        "local_area": settings.SENDPLAN_LOCAL_AREA,
+        "post": officer.post_title,
+        "organisation": officer.organisation.name,
+        "link": link,
+        "hours": str(context["hours"]),
+        "username": user.get_username(),
+    }
+    return Message(
+        kind=Kind.INVITE,
+        to=user.email,
+        personalisation=personalisation,
         subject=f"{settings.SENDPLAN_BRAND_NAME}: set your password to sign in",
-        body=re.sub(r"\n{3,}", "\n\n", render_to_string("accounts/email/invite.txt", context)).strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        body=email_text("accounts/email/invite.txt", context),
+        html=render_to_string("accounts/email/invite.html", context),
     )
-    message.attach_alternative(render_to_string("accounts/email/invite.html", context), "text/html")
-    return message
+
+
+def email_text(template: str, context: dict) -> str:
+    # The text templates keep their tags on their own lines for legibility; squeeze the blank lines that leaves.
+    return re.sub(r"\n{3,}", "\n\n", render_to_string(template, context)).strip() + "\n"
 
 
 @transaction.atomic

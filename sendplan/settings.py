@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from sendplan.env import env_bool, env_int, env_list, env_str
+from sendplan.mail import CHANNELS, notify_settings_errors, template_setting
+from sendplan.mail import Kind as MessageKind
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -266,7 +268,18 @@ SENDPLAN_DEMO_AFTER_USERS = [
     "evidence.demo.load_demo_evidence",
 ]
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Which channel every email goes out on (sendplan/mail.py): console (printed, for development), smtp (Django's
+# EMAIL_BACKEND, an SMTP server by default) or notify (GOV.UK Notify's API, with a template per kind of message).
+SENDPLAN_EMAIL_CHANNEL = env_str("SENDPLAN_EMAIL_CHANNEL", default="console").strip().lower()
+if SENDPLAN_EMAIL_CHANNEL not in CHANNELS:
+    raise ImproperlyConfigured(f"SENDPLAN_EMAIL_CHANNEL is console, smtp or notify, not {SENDPLAN_EMAIL_CHANNEL!r}")
+# An EMAIL_BACKEND set in the environment wins, as before the channel setting existed (docs/reminders.md).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if SENDPLAN_EMAIL_CHANNEL == "smtp"
+    else "django.core.mail.backends.console.EmailBackend",
+)
 # For the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); see docs/reminders.md.
 EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = int(env_str("EMAIL_PORT", default="25"))
@@ -274,6 +287,17 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
+# GOV.UK Notify (SENDPLAN_EMAIL_CHANNEL=notify; docs/deployment.md, "Email through GOV.UK Notify"): the API key, the
+# API's address (a test's local fake points it elsewhere) and the template for each kind of message.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk").rstrip("/")
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", default=10)
+NOTIFY_TEMPLATES = {kind.value: env_str(template_setting(kind), default="").strip() for kind in MessageKind}
+if SENDPLAN_EMAIL_CHANNEL == "notify":
+    # Refused at start-up, not hours later when the reminders run and every email fails.
+    _notify_errors = notify_settings_errors(api_key=NOTIFY_API_KEY, templates=NOTIFY_TEMPLATES)
+    if _notify_errors:
+        raise ImproperlyConfigured("GOV.UK Notify is not set up: " + "; ".join(_notify_errors))
 # Emails (reminders) carry absolute links: the address people reach this instance at, without a trailing slash.
 SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A workbook with more data rows than this is checked and imported by background jobs, with a progress page, rather
