@@ -48,13 +48,24 @@ invite_tokens = InviteTokenGenerator()
 
 
 def invite_path(user) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("set-password", args=[uid, invite_tokens.make_token(user)])
+    return link_path(user, "set-password", invite_tokens)
 
 
 def invited_user(uidb64: str, token: str):
     """The account a set-password link is for, or None when the link is garbled, used, run out or for an account
     that has since been deactivated."""
+    return link_user(uidb64, token, invite_tokens)
+
+
+def link_path(user, url_name: str, tokens: PasswordResetTokenGenerator) -> str:
+    """The path of a one-time link for `user` to the page `url_name` (an invitation's, a password reset's)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(url_name, args=[uid, tokens.make_token(user)])
+
+
+def link_user(uidb64: str, token: str, tokens: PasswordResetTokenGenerator):
+    """The active account a one-time link made by `tokens` is for, or None when the link is garbled, used, run
+    out, made by another generator or for an account since deactivated."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
@@ -62,7 +73,7 @@ def invited_user(uidb64: str, token: str):
     if not 0 < pk < 2**63:
         return None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not invite_tokens.check_token(user, token):
+    if user is None or not tokens.check_token(user, token):
         return None
     return user
 

@@ -173,6 +173,10 @@ CACHES = {
         "TIMEOUT": env_int("SENDPLAN_PAGE_CACHE_SECONDS", default=3600),
         "OPTIONS": {"MAX_ENTRIES": env_int("SENDPLAN_PAGE_CACHE_SHARED_ENTRIES", default=5000)},
     },
+    # Counts of recent requests that are limited per hour (forgotten-password links: accounts.password_reset), in a
+    # table every app process shares, so a limit holds however many processes and servers there are. Also made by
+    # migrate (createcachetable).
+    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendplan_throttle"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -318,7 +322,8 @@ if SENDPLAN_REMINDERS_AT != "off" and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d
 # Hardening (docs/security.md, "Settings and headers"). SENDPLAN_HTTPS says the site is reached over HTTPS: on by
 # default outside DEBUG; off only to serve plain http on loopback (tests, benchmarks, `make serve` on a laptop).
 SENDPLAN_HTTPS = env_bool("SENDPLAN_HTTPS", default=not DEBUG)
-if env_bool("SENDPLAN_BEHIND_PROXY", default=False):
+SENDPLAN_BEHIND_PROXY = env_bool("SENDPLAN_BEHIND_PROXY", default=False)
+if SENDPLAN_BEHIND_PROXY:
     # TLS ends at the proxy or load balancer, which must set this header (and strip any the client sent).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = SENDPLAN_HTTPS
@@ -418,6 +423,18 @@ AXES_VERBOSE = False
 # (tests/accounts/test_sign_in_throttling.py checks it); adding the address would lock out a whole council behind its
 # proxy.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Forgotten passwords (accounts.password_reset): a reset link runs out after SENDPLAN_PASSWORD_RESET_HOURS, and each
+# email address, and each client address, may ask for so many links an hour. The per-address limit is higher: a
+# council's staff may all reach the service from one proxy address.
+SENDPLAN_PASSWORD_RESET_HOURS = env_int("SENDPLAN_PASSWORD_RESET_HOURS", default=2)
+SENDPLAN_PASSWORD_RESETS_PER_EMAIL = env_int("SENDPLAN_PASSWORD_RESETS_PER_EMAIL", default=3)
+SENDPLAN_PASSWORD_RESETS_PER_ADDRESS = env_int("SENDPLAN_PASSWORD_RESETS_PER_ADDRESS", default=30)
+if min(SENDPLAN_PASSWORD_RESET_HOURS, SENDPLAN_PASSWORD_RESETS_PER_EMAIL, SENDPLAN_PASSWORD_RESETS_PER_ADDRESS) < 1:
+    raise ImproperlyConfigured(
+        "SENDPLAN_PASSWORD_RESET_HOURS, SENDPLAN_PASSWORD_RESETS_PER_EMAIL and SENDPLAN_PASSWORD_RESETS_PER_ADDRESS "
+        "must be 1 or more"
+    )
 
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however busy
 # (accounts/middleware.py). The cookie lasts as long as the longest session.
