@@ -88,7 +88,8 @@ def password_reset_request(*, email: str, address: str) -> ResetRequest:
     the client `address` has asked too often in the last hour. A failed send is logged, not shown: showing it would
     say the account exists."""
     email = email.strip()
-    # Both counters move on every request, so a refusal by either says nothing about the other.
+    # Both limits are checked on every request (not the second only when the first allows), so each counts all the
+    # requests it let through, whatever the other said.
     by_email = _count_request("email", email, settings.SENDPLAN_PASSWORD_RESETS_PER_EMAIL)
     by_address = _count_request("address", address, settings.SENDPLAN_PASSWORD_RESETS_PER_ADDRESS)
     users = [

@@ -176,7 +176,12 @@ CACHES = {
     # Counts of recent requests that are limited per hour (forgotten-password links: accounts.password_reset), in a
     # table every app process shares, so a limit holds however many processes and servers there are. Also made by
     # migrate (createcachetable).
-    "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendplan_throttle"},
+    # Room for many thousands of addresses: past MAX_ENTRIES Django deletes a third of the rows, counts included.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sendplan_throttle",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
