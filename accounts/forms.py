@@ -91,3 +91,18 @@ class GovukSetPasswordForm(SetPasswordForm):
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
         return forms.Form.clean(self)
+
+
+class PasswordResetRequestForm(forms.Form):
+    """The address to send a reset link to. Only its shape is checked: whether an account has it is never said."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you sign in with.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+            "max_length": "Enter an email address of 254 characters or fewer.",
+        },
+    )

@@ -8,7 +8,6 @@ works once, because setting the password changes what the token was made from.
 from __future__ import annotations
 
 import re
-import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -30,6 +28,7 @@ from actions.locking import save_versioned
 from actions.models import Officer
 from actions.permissions import Role
 from actions.services import current_holder
+from sendplan.mail import EmailNotSent, Kind, Message
 
 User = get_user_model()
 
@@ -49,13 +48,24 @@ invite_tokens = InviteTokenGenerator()
 
 
 def invite_path(user) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("set-password", args=[uid, invite_tokens.make_token(user)])
+    return link_path(user, "set-password", invite_tokens)
 
 
 def invited_user(uidb64: str, token: str):
     """The account a set-password link is for, or None when the link is garbled, used, run out or for an account
     that has since been deactivated."""
+    return link_user(uidb64, token, invite_tokens)
+
+
+def link_path(user, url_name: str, tokens: PasswordResetTokenGenerator) -> str:
+    """The path of a one-time link for `user` to the page `url_name` (an invitation's, a password reset's)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(url_name, args=[uid, tokens.make_token(user)])
+
+
+def link_user(uidb64: str, token: str, tokens: PasswordResetTokenGenerator):
+    """The active account a one-time link made by `tokens` is for, or None when the link is garbled, used, run
+    out, made by another generator or for an account since deactivated."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
@@ -63,7 +73,7 @@ def invited_user(uidb64: str, token: str):
     if not 0 < pk < 2**63:
         return None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not invite_tokens.check_token(user, token):
+    if user is None or not tokens.check_token(user, token):
         return None
     return user
 
@@ -133,7 +143,7 @@ def officer_invite(*, officer: Officer, email: str, role: Role | str, by, expect
         holder.save()
     try:
         invite_message(officer, user).send()
-    except (OSError, smtplib.SMTPException) as error:
+    except EmailNotSent as error:
         # Nothing is kept (the transaction rolls back): the manager tries again once email works.
         raise ValidationError(
             {"email": "The invitation could not be sent: the email service did not answer. Try again later."}
@@ -142,23 +152,39 @@ def officer_invite(*, officer: Officer, email: str, role: Role | str, by, expect
     return user
 
 
-def invite_message(officer: Officer, user) -> EmailMultiAlternatives:
+def invite_message(officer: Officer, user) -> Message:
+    link = f"{settings.SENDPLAN_SITE_URL}{invite_path(user)}"
     context = {
         "officer": officer,
         "user": user,
-        "link": f"{settings.SENDPLAN_SITE_URL}{invite_path(user)}",
+        "link": link,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         "brand_name": settings.SENDPLAN_BRAND_NAME,
         "local_area": settings.SENDPLAN_LOCAL_AREA,
     }
-    message = EmailMultiAlternatives(
+    personalisation = {
+        "name": user.first_name or user.get_username(),
+        "brand_name": settings.SENDPLAN_BRAND_NAME,
+        "local_area": settings.SENDPLAN_LOCAL_AREA,
+        "post": officer.post_title,
+        "organisation": officer.organisation.name,
+        "link": link,
+        "hours": str(context["hours"]),
+        "username": user.get_username(),
+    }
+    return Message(
+        kind=Kind.INVITE,
+        to=user.email,
+        personalisation=personalisation,
         subject=f"{settings.SENDPLAN_BRAND_NAME}: set your password to sign in",
-        body=re.sub(r"\n{3,}", "\n\n", render_to_string("accounts/email/invite.txt", context)).strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        body=email_text("accounts/email/invite.txt", context),
+        html=render_to_string("accounts/email/invite.html", context),
     )
-    message.attach_alternative(render_to_string("accounts/email/invite.html", context), "text/html")
-    return message
+
+
+def email_text(template: str, context: dict) -> str:
+    # The text templates keep their tags on their own lines for legibility; squeeze the blank lines that leaves.
+    return re.sub(r"\n{3,}", "\n\n", render_to_string(template, context)).strip() + "\n"
 
 
 @transaction.atomic

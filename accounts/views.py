@@ -1,4 +1,5 @@
-"""Your account, and the two-factor pages: enter a code, set up an authenticator app (docs/security.md)."""
+"""Your account, the two-factor pages (enter a code, set up an authenticator app), invitations and forgotten
+passwords (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 
 from accounts import invites, selectors, services
-from accounts.forms import CodeForm, GovukSetPasswordForm, InviteForm
+from accounts.forms import CodeForm, GovukSetPasswordForm, InviteForm, PasswordResetRequestForm
+from accounts.password_reset import client_address, password_reset_complete, password_reset_request, reset_user
 from accounts.qr import qr_svg
 from accounts.security_log import log_event
 from actions.models import Officer
@@ -205,3 +207,49 @@ def set_password(request, uidb64, token):
         return redirect("login")
     context = {"form": form, "invited": user}
     return render(request, "accounts/set_password.html", context, status=400 if form.errors else 200)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Ask for a link to set a new password. Whatever the address, the next page says the same; only asking too
+    often is refused (429), on this page, with the address kept."""
+    form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        asked = password_reset_request(email=form.cleaned_data["email"], address=client_address(request))
+        if not asked.throttled:
+            return redirect("password-reset-sent")
+        context = {"form": form, "throttled": True}
+        return render(request, "accounts/password_reset.html", context, status=429)
+    context = {"form": form, "throttled": False}
+    return render(request, "accounts/password_reset.html", context, status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_GET
+def password_reset_sent(request):
+    return render(request, "accounts/password_reset_sent.html", {"hours": settings.SENDPLAN_PASSWORD_RESET_HOURS})
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request, uidb64, token):
+    """The page a reset link opens: set a new password, then sign in (with a code too, for two-factor). A link
+    that is garbled, used or run out says so (410) and offers a new one."""
+    user = reset_user(uidb64, token)
+    if user is None:
+        return render(request, "accounts/password_reset_invalid.html", status=410)
+    form = GovukSetPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_complete(user=user, password=form.cleaned_data["new_password1"])
+        messages.success(
+            request,
+            f"Your password is changed, and you are signed out everywhere else. Sign in with your email address, "
+            f"{user.get_username()}, and the new password.",
+        )
+        return redirect("login")
+    context = {"form": form, "account": user}
+    return render(request, "accounts/password_reset_confirm.html", context, status=400 if form.errors else 200)

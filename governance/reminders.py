@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 
 from actions.models import Action, AreaOfWeakness, Officer, ReportingPeriod
@@ -29,6 +30,7 @@ from governance.models import Challenge, ReminderLog
 from kpis.selectors import CommentaryDue, commentary_due_by_owner
 from risks.models import Risk
 from risks.selectors import overdue_reviews_by_owner
+from sendplan.mail import Kind, Message
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -223,18 +225,37 @@ def reminders_due(today: date | None = None) -> Reminders:
     )
 
 
-def digest_message(digest: Digest, *, connection=None) -> EmailMultiAlternatives:
-    subject = f"{settings.SENDPLAN_BRAND_NAME}: {_plural(digest.item_count, 'item')} waiting for you"
-    return _message(digest.officer, subject, "governance/email/digest", {"digest": digest}, connection)
+def digest_message(digest: Digest) -> Message:
+    items = _plural(digest.item_count, "item")
+    subject = f"{settings.SENDPLAN_BRAND_NAME}: {items} waiting for you"
+    fields = {"item_count": items, "summary": ", ".join(digest.counts()), "my_actions_link": _link("my-actions")}
+    context = {"digest": digest}
+    return _message(Kind.DIGEST, digest.officer, digest.today, subject, "governance/email/digest", context, fields)
 
 
-def escalation_message(escalation: Escalation, *, connection=None) -> EmailMultiAlternatives:
+def escalation_message(escalation: Escalation) -> Message:
     count = _plural(escalation.item_count, "action")
     subject = f"{settings.SENDPLAN_BRAND_NAME}: {count} in your areas still without an update"
-    return _message(escalation.officer, subject, "governance/email/escalation", {"escalation": escalation}, connection)
+    context = {"escalation": escalation}
+    fields = {"action_count": count}
+    template = "governance/email/escalation"
+    return _message(Kind.ESCALATION, escalation.officer, escalation.today, subject, template, context, fields)
 
 
-def _message(officer: Officer, subject: str, template: str, context: dict, connection) -> EmailMultiAlternatives:
+def _link(name: str) -> str:
+    return f"{settings.SENDPLAN_SITE_URL}{reverse(name)}"
+
+
+def _text(template: str, context: dict) -> str:
+    # The text templates keep their tags on their own lines for legibility; squeeze the blank lines that leaves.
+    return re.sub(r"\n{3,}", "\n\n", render_to_string(template, context)).strip() + "\n"
+
+
+def _message(
+    kind: Kind, officer: Officer, today: date, subject: str, template: str, context: dict, fields: dict
+) -> Message:
+    """The email to `officer`: the text and HTML bodies from `template`, and for a Notify template the same facts
+    as fields (docs/deployment.md lists them): `details` is the body's list of items, as plain text."""
     context = {
         **context,
         "officer": officer,
@@ -242,16 +263,22 @@ def _message(officer: Officer, subject: str, template: str, context: dict, conne
         "brand_name": settings.SENDPLAN_BRAND_NAME,
         "local_area": settings.SENDPLAN_LOCAL_AREA,
     }
-    message = EmailMultiAlternatives(
+    personalisation = {
+        "name": officer.person_name or officer.post_title,
+        "brand_name": settings.SENDPLAN_BRAND_NAME,
+        "local_area": settings.SENDPLAN_LOCAL_AREA,
+        "date": date_format(today, "j F Y"),
+        **fields,
+        "details": _text(f"{template}_items.txt", context).strip(),
+    }
+    return Message(
+        kind=kind,
+        to=officer.email,
+        personalisation=personalisation,
         subject=subject,
-        # The text templates keep their tags on their own lines for legibility; squeeze the blank lines that leaves.
-        body=re.sub(r"\n{3,}", "\n\n", render_to_string(f"{template}.txt", context)).strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[officer.email],
-        connection=connection,
+        body=_text(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 @dataclass
@@ -298,7 +325,6 @@ def reminders_send(
     due = reminders_due(today)
     run = ReminderRun(dry_run=dry_run, nothing_due=due.nothing_due)
     logged = set(ReminderLog.objects.filter(sent_on=today).values_list("officer_id", "kind"))
-    connection = None if dry_run else get_connection()
     no_email: dict[int, Officer] = {}
 
     def report(line: str) -> None:
@@ -329,11 +355,11 @@ def reminders_send(
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(officer=officer, kind=kind, sent_on=today, item_count=reminder.item_count)
-                build(reminder, connection=connection).send()
+                build(reminder).send()
         except IntegrityError:
             run.already_sent += 1
             report(f"Skipped {label}: already sent today (by another run)")
-        except Exception as error:  # whatever the mail backend raises: report it and go on with the others
+        except Exception as error:  # EmailNotSent, or whatever else went wrong: report it and go on with the others
             run.failed += 1
             report(f"Failed {label}: {error}")
         else:

@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sendplan.env import env_bool, env_int, env_list, env_str
 from sendplan.log_format import log_format_from_env
+from sendplan.mail import CHANNELS, notify_settings_errors, template_setting
+from sendplan.mail import Kind as MessageKind
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -169,6 +171,15 @@ CACHES = {
         "TIMEOUT": env_int("SENDPLAN_PAGE_CACHE_SECONDS", default=3600),
         "OPTIONS": {"MAX_ENTRIES": env_int("SENDPLAN_PAGE_CACHE_SHARED_ENTRIES", default=5000)},
     },
+    # Counts of recent requests that are limited per hour (forgotten-password links: accounts.password_reset), in a
+    # table every app process shares, so a limit holds however many processes and servers there are. Also made by
+    # migrate (createcachetable).
+    # Room for many thousands of addresses: past MAX_ENTRIES Django deletes a third of the rows, counts included.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sendplan_throttle",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -264,7 +275,18 @@ SENDPLAN_DEMO_AFTER_USERS = [
     "evidence.demo.load_demo_evidence",
 ]
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Which channel every email goes out on (sendplan/mail.py): console (printed, for development), smtp (Django's
+# EMAIL_BACKEND, an SMTP server by default) or notify (GOV.UK Notify's API, with a template per kind of message).
+SENDPLAN_EMAIL_CHANNEL = env_str("SENDPLAN_EMAIL_CHANNEL", default="console").strip().lower()
+if SENDPLAN_EMAIL_CHANNEL not in CHANNELS:
+    raise ImproperlyConfigured(f"SENDPLAN_EMAIL_CHANNEL is console, smtp or notify, not {SENDPLAN_EMAIL_CHANNEL!r}")
+# An EMAIL_BACKEND set in the environment wins, as before the channel setting existed (docs/reminders.md).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if SENDPLAN_EMAIL_CHANNEL == "smtp"
+    else "django.core.mail.backends.console.EmailBackend",
+)
 # For the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); see docs/reminders.md.
 EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = int(env_str("EMAIL_PORT", default="25"))
@@ -272,6 +294,17 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="sendplan <noreply@localhost>")
+# GOV.UK Notify (SENDPLAN_EMAIL_CHANNEL=notify; docs/deployment.md, "Email through GOV.UK Notify"): the API key, the
+# API's address (a test's local fake points it elsewhere) and the template for each kind of message.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk").rstrip("/")
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", default=10)
+NOTIFY_TEMPLATES = {kind.value: env_str(template_setting(kind), default="").strip() for kind in MessageKind}
+if SENDPLAN_EMAIL_CHANNEL == "notify":
+    # Refused at start-up, not hours later when the reminders run and every email fails.
+    _notify_errors = notify_settings_errors(api_key=NOTIFY_API_KEY, templates=NOTIFY_TEMPLATES)
+    if _notify_errors:
+        raise ImproperlyConfigured("GOV.UK Notify is not set up: " + "; ".join(_notify_errors))
 # Emails (reminders) carry absolute links: the address people reach this instance at, without a trailing slash.
 SENDPLAN_SITE_URL = env_str("SENDPLAN_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A workbook with more data rows than this is checked and imported by background jobs, with a progress page, rather
@@ -292,7 +325,8 @@ if SENDPLAN_REMINDERS_AT != "off" and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d
 # Hardening (docs/security.md, "Settings and headers"). SENDPLAN_HTTPS says the site is reached over HTTPS: on by
 # default outside DEBUG; off only to serve plain http on loopback (tests, benchmarks, `make serve` on a laptop).
 SENDPLAN_HTTPS = env_bool("SENDPLAN_HTTPS", default=not DEBUG)
-if env_bool("SENDPLAN_BEHIND_PROXY", default=False):
+SENDPLAN_BEHIND_PROXY = env_bool("SENDPLAN_BEHIND_PROXY", default=False)
+if SENDPLAN_BEHIND_PROXY:
     # TLS ends at the proxy or load balancer, which must set this header (and strip any the client sent).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = SENDPLAN_HTTPS
@@ -396,6 +430,18 @@ AXES_VERBOSE = False
 # (tests/accounts/test_sign_in_throttling.py checks it); adding the address would lock out a whole council behind its
 # proxy.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Forgotten passwords (accounts.password_reset): a reset link runs out after SENDPLAN_PASSWORD_RESET_HOURS, and each
+# email address, and each client address, may ask for so many links an hour. The per-address limit is higher: a
+# council's staff may all reach the service from one proxy address.
+SENDPLAN_PASSWORD_RESET_HOURS = env_int("SENDPLAN_PASSWORD_RESET_HOURS", default=2)
+SENDPLAN_PASSWORD_RESETS_PER_EMAIL = env_int("SENDPLAN_PASSWORD_RESETS_PER_EMAIL", default=3)
+SENDPLAN_PASSWORD_RESETS_PER_ADDRESS = env_int("SENDPLAN_PASSWORD_RESETS_PER_ADDRESS", default=30)
+if min(SENDPLAN_PASSWORD_RESET_HOURS, SENDPLAN_PASSWORD_RESETS_PER_EMAIL, SENDPLAN_PASSWORD_RESETS_PER_ADDRESS) < 1:
+    raise ImproperlyConfigured(
+        "SENDPLAN_PASSWORD_RESET_HOURS, SENDPLAN_PASSWORD_RESETS_PER_EMAIL and SENDPLAN_PASSWORD_RESETS_PER_ADDRESS "
+        "must be 1 or more"
+    )
 
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however busy
 # (accounts/middleware.py). The cookie lasts as long as the longest session.

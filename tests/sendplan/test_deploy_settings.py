@@ -212,3 +212,30 @@ def test_production_settings_leave_the_benchmarks_out():
     result = run(["manage.py", "bench", "--help"], production_env())
     assert result.returncode != 0
     assert "Unknown command: 'bench'" in result.stderr
+def notify_env(**overrides: str) -> dict[str, str]:
+    from tests.fake_notify import API_KEY, TEMPLATES
+
+    templates = {f"NOTIFY_TEMPLATE_{kind.upper()}": template_id for kind, template_id in TEMPLATES.items()}
+    return production_env(SENDPLAN_EMAIL_CHANNEL="notify", NOTIFY_API_KEY=API_KEY, **templates, **overrides)
+
+
+def test_deploy_check_passes_with_gov_uk_notify_set_up():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], notify_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_notify_without_an_api_key_refuses_to_start_saying_what_to_set():
+    env = notify_env()
+    del env["NOTIFY_API_KEY"], env["NOTIFY_TEMPLATE_INVITE"]
+    result = run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: GOV.UK Notify is not set up: SENDPLAN_EMAIL_CHANNEL=notify needs NOTIFY_API_KEY (an API "
+        "key from your Notify service); SENDPLAN_EMAIL_CHANNEL=notify needs NOTIFY_TEMPLATE_INVITE"
+    ) in result.stderr
+
+
+def test_an_unknown_email_channel_is_refused():
+    result = run(["-c", "import sendplan.settings"], production_env(SENDPLAN_EMAIL_CHANNEL="pigeon"))
+    assert result.returncode != 0
+    assert "SENDPLAN_EMAIL_CHANNEL is console, smtp or notify, not 'pigeon'" in result.stderr

@@ -183,6 +183,15 @@ MATRIX = [
     ("set-password", "invite_link", "GET", everyone(200)),
     ("set-password", "garbled_link", "GET", everyone(410)),
     ("set-password", "garbled_link", "POST", everyone(410)),
+    # Forgotten passwords: no sign-in needed, the same for everyone. An empty request is refused (400) and counts
+    # for nothing (tests/accounts/test_password_reset.py sends real ones); a good reset link shows the form, a
+    # garbled one is refused (410) and changes nothing.
+    ("password-reset", None, "GET", everyone(200)),
+    ("password-reset", None, "POST", everyone(400)),
+    ("password-reset-sent", None, "GET", everyone(200)),
+    ("password-reset-confirm", "reset_link", "GET", everyone(200)),
+    ("password-reset-confirm", "garbled_link", "GET", everyone(410)),
+    ("password-reset-confirm", "garbled_link", "POST", everyone(410)),
     # Find things: everyone with a role searches (what each finds is theirs to read: tests/search).
     ("search", None, "GET", expect(200)),
     ("search", None, "POST", expect(405, nobody=405)),
@@ -338,6 +347,7 @@ ARGS = {
     "plan_organisation": lambda w: [w.plan.slug, w.council.pk],
     "invite_link": lambda w: invite_link_args(),
     "garbled_link": lambda w: ["MQ", "not-a-token"],
+    "reset_link": lambda w: reset_link_args(),
     "own_field": lambda w: [w.own_fields.directorate.pk],
     "alice_action": lambda w: [w.alice_action.pk],
     "bob_action": lambda w: [w.bob_action.pk],
@@ -615,6 +625,18 @@ def invite_link_args() -> list[str]:
         invitee.set_unusable_password()
         invitee.save()
     return invite_path(invitee).strip("/").split("/")[-2:]
+
+
+def reset_link_args() -> list[str]:
+    """A good reset link's arguments, for the invited account (no role's request signs in as it)."""
+    from django.contrib.auth.models import User
+
+    from accounts.invites import link_path
+    from accounts.password_reset import reset_tokens
+
+    invite_link_args()
+    invitee = User.objects.get(username="matrix-invitee")
+    return link_path(invitee, "password-reset-confirm", reset_tokens).strip("/").split("/")[-2:]
 
 
 def checked_upload(world):
