@@ -328,6 +328,20 @@ MATRIX = [
     ("two-factor-verify", None, "POST", expect(404, nobody=404)),
     ("two-factor-setup", None, "GET", expect(404, nobody=404)),
     ("two-factor-setup", None, "POST", expect(404, nobody=404)),
+    # Sign in with your organisation: reached without signing in. The test settings configure no provider, so a
+    # provider's key is missing for everyone (tests/accounts/test_organisation_sign_in.py signs in through a real
+    # one); signing out of the provider is offered once, after signing out, and otherwise leads to signing in.
+    ("organisation-sign-in", "provider_key", "GET", everyone(404)),
+    ("organisation-sign-in", "provider_key", "POST", everyone(405)),
+    ("organisation-sign-in-callback", "provider_key", "GET", everyone(404)),
+    ("organisation-sign-in-callback", "provider_key", "POST", everyone(405)),
+    ("signed-out", None, "GET", everyone(302)),
+    ("signed-out", None, "POST", everyone(405)),
+    # Organisation sign-ins waiting for a link to an account: programme managers only.
+    ("organisation-sign-ins", None, "GET", expect(403, manager=200)),
+    ("organisation-sign-ins", None, "POST", expect(405, nobody=405)),
+    ("organisation-sign-in-decide", "pending_identity", "GET", expect(403, manager=200)),
+    ("organisation-sign-in-decide", "pending_identity", "POST", expect(403, manager=302)),
 ]
 
 ARGS = {
@@ -338,6 +352,8 @@ ARGS = {
     "plan_organisation": lambda w: [w.plan.slug, w.council.pk],
     "invite_link": lambda w: invite_link_args(),
     "garbled_link": lambda w: ["MQ", "not-a-token"],
+    "provider_key": lambda w: ["council"],
+    "pending_identity": lambda w: [pending_identity().pk],
     "own_field": lambda w: [w.own_fields.directorate.pk],
     "alice_action": lambda w: [w.alice_action.pk],
     "bob_action": lambda w: [w.bob_action.pk],
@@ -492,6 +508,7 @@ POST_DATA = {
     "plan-organisation-edit": {"name": "Riverside Council", "short_name": "RC", "kind": "council", "version": "1"},
     "officer-invite": {"email": "matrix@riverside.example", "role": "SEND lead", "version": "OFFICER_VERSION"},
     "officer-deactivate": {},
+    "organisation-sign-in-decide": {"decision": "refuse", "version": "1"},
     "set-password": {"new_password1": "ripe-plum-tandem-42", "new_password2": "ripe-plum-tandem-42"},
     "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short", "public": "no"},
     "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "yes", "version": "1"},
@@ -615,6 +632,15 @@ def invite_link_args() -> list[str]:
         invitee.set_unusable_password()
         invitee.save()
     return invite_path(invitee).strip("/").split("/")[-2:]
+
+
+def pending_identity():
+    """An organisation sign-in waiting for a programme manager to link or refuse it."""
+    from accounts.models import OrganisationIdentity
+
+    return OrganisationIdentity.objects.get_or_create(
+        provider="council", subject="matrix-subject", defaults={"email": "sam@riverside.gov.uk", "name": "Sam Lee"}
+    )[0]
 
 
 def checked_upload(world):
