@@ -3,13 +3,19 @@ oidc_provider fixture): first sign-ins matched by a vouched-for email address, o
 manager who links or refuses them; groups as roles; refused domains; the organisation's multi-factor check as the
 second factor; signing out of the provider too."""
 
+import base64
+import json
 import logging
 
+import jwt
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from jwcrypto.jwk import JWK
 
 from accounts.models import OrganisationIdentity
+from accounts.oidc.client import SignInRefused, verify_id_token
+from accounts.oidc.views import SIGNED_IN_WITH
 from actions.permissions import Role, user_roles
 from tests.accounts.oidc import sign_in_through_provider
 
@@ -247,3 +253,30 @@ def test_signing_out_offers_the_providers_sign_out_which_ends_that_session_too(c
     start = client.get(reverse("organisation-sign-in", args=["council"]))
     again = at_provider.get(start["Location"], allow_redirects=False, timeout=10)
     assert again.status_code == 302 and "/accounts/login/" in again.headers["Location"]  # asked to sign in anew
+
+
+def test_the_providers_own_tokens_are_refused_once_expired_or_tampered_with(client, world, council):
+    world.alice.email = "alice.moreno@riverside.gov.uk"
+    world.alice.save()
+    council.person("amoreno4", email="alice.moreno@riverside.gov.uk", email_verified=True)
+    sign_in_through_provider(client, "amoreno4")
+    real = client.session[SIGNED_IN_WITH]["id_token"]
+    nonce = jwt.decode(real, options={"verify_signature": False})["nonce"]
+    provider = council.config()
+    assert verify_id_token(provider, real, nonce=nonce)["email"] == "alice.moreno@riverside.gov.uk"
+
+    header, payload, signature = real.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = base64.urlsafe_b64encode(json.dumps({**claims, "email": "morgan@riverside.gov.uk"}).encode())
+    with pytest.raises(SignInRefused) as tampered:
+        verify_id_token(provider, f"{header}.{forged.rstrip(b'=').decode()}.{signature}", nonce=nonce)
+    assert tampered.value.reason == "bad_signature"
+
+    # Signed with the provider's own key (the kid it publishes), but run out an hour ago.
+    kid = JWK.from_pem(council.key_pem).thumbprint()
+    expired = jwt.encode(
+        {**claims, "iat": claims["iat"] - 7200, "exp": claims["iat"] - 3600}, council.key_pem, "RS256", {"kid": kid}
+    )
+    with pytest.raises(SignInRefused) as refused:
+        verify_id_token(provider, expired, nonce=nonce)
+    assert refused.value.reason == "expired_token"
