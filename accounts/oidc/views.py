@@ -219,7 +219,9 @@ def organisation_sign_in_decide(request, pk):
     if identity.status != OrganisationIdentity.Status.PENDING:
         status = 409 if request.method == "POST" else 200
         return render(request, "accounts/organisation_sign_in_decide.html", {"identity": identity}, status=status)
-    form = IdentityDecisionForm(request.POST or None, identity=identity, initial={"version": identity.version})
+    # Bound for every POST, an empty one included: it is told what is missing.
+    data = request.POST if request.method == "POST" else None
+    form = IdentityDecisionForm(data, identity=identity, initial={"version": identity.version})
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
