@@ -47,6 +47,7 @@ def test_a_first_sign_in_with_a_verified_email_is_linked_to_that_account(client,
     (login,) = events(caplog, "login_succeeded")
     assert (login.user_id, login.provider, login.organisation_mfa) == (world.alice.pk, "council", False)
     assert client.get(reverse("my-actions")).status_code == 200
+    assert "Riverside Council" in client.get(reverse("account")).content.decode()  # "Signs in with"
 
     # Later sign-ins use the link (provider and sub), not the address: a renamed address still signs in as alice.
     client.logout()
