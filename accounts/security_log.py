@@ -13,7 +13,14 @@ logger = logging.getLogger("sendplan.security")
 
 # Events that mean someone was stopped: WARNING, so an alert can watch for them without reading every sign-in.
 WARNING_EVENTS = frozenset(
-    {"locked_out", "authorisation_refused", "two_factor_failed", "password_reset_throttled", "password_reset_not_sent"}
+    {
+        "locked_out",
+        "authorisation_refused",
+        "two_factor_failed",
+        "password_reset_throttled",
+        "password_reset_not_sent",
+        "organisation_sign_in_refused",
+    }
 )
 # A call site that passes one of these has a bug: refuse it rather than write personal data to the log.
 FORBIDDEN_FIELDS = frozenset({"username", "password", "email", "ip", "ip_address", "remote_addr", "token"})

@@ -31,7 +31,9 @@ def _user_id_for(username) -> int | None:
 def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_start(request.session, now=time.time())
-    log_event("login_succeeded", user_id=user.pk)
+    # An organisation sign-in (accounts.oidc.views) says which provider, and whether its multi-factor check counted.
+    how = getattr(request, "accounts_sign_in", None) or {}
+    log_event("login_succeeded", user_id=user.pk, **how)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.login_failed")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from accounts.oidc import views as organisation
 
 urlpatterns = [
     path("accounts/", views.account, name="account"),
@@ -18,4 +19,19 @@ urlpatterns = [
     ),
     path("officers/<int:pk>/invite/", views.officer_invite, name="officer-invite"),
     path("officers/<int:pk>/deactivate/", views.officer_deactivate, name="officer-deactivate"),
+    # Sign in with your organisation (OpenID Connect): reached without signing in.
+    path("accounts/organisation/<slug:key>/", organisation.organisation_sign_in, name="organisation-sign-in"),
+    path(
+        "accounts/organisation/<slug:key>/callback/",
+        organisation.organisation_sign_in_callback,
+        name="organisation-sign-in-callback",
+    ),
+    path("accounts/signed-out/", organisation.signed_out, name="signed-out"),
+    # Organisation sign-ins waiting for a programme manager to link them to an account.
+    path("accounts/organisation-sign-ins/", organisation.organisation_sign_ins, name="organisation-sign-ins"),
+    path(
+        "accounts/organisation-sign-ins/<int:pk>/",
+        organisation.organisation_sign_in_decide,
+        name="organisation-sign-in-decide",
+    ),
 ]

@@ -68,6 +68,7 @@ def account(request):
         "two_factor_enabled": selectors.two_factor_enabled(),
         "two_factor_required": selectors.two_factor_required(user),
         "device": selectors.confirmed_device(user),
+        "organisation_sign_ins": user.organisation_identities.all(),
     }
     return render(request, "accounts/account.html", context)
 

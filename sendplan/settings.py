@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.oidc.config import providers_from_env
 from sendplan.env import env_bool, env_int, env_list, env_str
 from sendplan.log_format import log_format_from_env
 from sendplan.mail import CHANNELS, notify_settings_errors, template_setting
@@ -457,3 +458,8 @@ SENDPLAN_TWO_FACTOR = env_bool("SENDPLAN_TWO_FACTOR", default=not DEBUG)
 OTP_TOTP_ISSUER = SENDPLAN_BRAND_NAME  # the name authenticator apps show beside the code
 OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 ... seconds before the next try (django-otp)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key or QR code
+
+# Sign in with your organisation (OpenID Connect: a council's or ICB's Microsoft Entra ID, NHSmail), each provider
+# named in SENDPLAN_OIDC_PROVIDERS and set by SENDPLAN_OIDC_<KEY>_* (README; docs/decisions/0027). None by default:
+# the sign-in page then offers the password form alone.
+SENDPLAN_OIDC_PROVIDERS = providers_from_env()

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts.oidc.views import SignOutView
 from sendplan import health
 from sendplan.forms import GovukAuthenticationForm
 
@@ -20,7 +21,8 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's sign-out, offering the provider's sign-out after an organisation sign-in (accounts.oidc.views).
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("kpis.urls")),

@@ -337,6 +337,20 @@ MATRIX = [
     ("two-factor-verify", None, "POST", expect(404, nobody=404)),
     ("two-factor-setup", None, "GET", expect(404, nobody=404)),
     ("two-factor-setup", None, "POST", expect(404, nobody=404)),
+    # Sign in with your organisation: reached without signing in. The test settings configure no provider, so a
+    # provider's key is missing for everyone (tests/accounts/test_organisation_sign_in.py signs in through a real
+    # one); signing out of the provider is offered once, after signing out, and otherwise leads to signing in.
+    ("organisation-sign-in", "provider_key", "GET", everyone(404)),
+    ("organisation-sign-in", "provider_key", "POST", everyone(405)),
+    ("organisation-sign-in-callback", "provider_key", "GET", everyone(404)),
+    ("organisation-sign-in-callback", "provider_key", "POST", everyone(405)),
+    ("signed-out", None, "GET", everyone(302)),
+    ("signed-out", None, "POST", everyone(405)),
+    # Organisation sign-ins waiting for a link to an account: programme managers only.
+    ("organisation-sign-ins", None, "GET", expect(403, manager=200)),
+    ("organisation-sign-ins", None, "POST", expect(405, nobody=405)),
+    ("organisation-sign-in-decide", "pending_identity", "GET", expect(403, manager=200)),
+    ("organisation-sign-in-decide", "pending_identity", "POST", expect(403, manager=302)),
 ]
 
 ARGS = {
@@ -348,6 +362,8 @@ ARGS = {
     "invite_link": lambda w: invite_link_args(),
     "garbled_link": lambda w: ["MQ", "not-a-token"],
     "reset_link": lambda w: reset_link_args(),
+    "provider_key": lambda w: ["council"],
+    "pending_identity": lambda w: [pending_identity().pk],
     "own_field": lambda w: [w.own_fields.directorate.pk],
     "alice_action": lambda w: [w.alice_action.pk],
     "bob_action": lambda w: [w.bob_action.pk],
@@ -502,6 +518,7 @@ POST_DATA = {
     "plan-organisation-edit": {"name": "Riverside Council", "short_name": "RC", "kind": "council", "version": "1"},
     "officer-invite": {"email": "matrix@riverside.example", "role": "SEND lead", "version": "OFFICER_VERSION"},
     "officer-deactivate": {},
+    "organisation-sign-in-decide": {"decision": "refuse", "version": "1"},
     "set-password": {"new_password1": "ripe-plum-tandem-42", "new_password2": "ripe-plum-tandem-42"},
     "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short", "public": "no"},
     "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "yes", "version": "1"},
@@ -637,6 +654,13 @@ def reset_link_args() -> list[str]:
     invite_link_args()
     invitee = User.objects.get(username="matrix-invitee")
     return link_path(invitee, "password-reset-confirm", reset_tokens).strip("/").split("/")[-2:]
+def pending_identity():
+    """An organisation sign-in waiting for a programme manager to link or refuse it."""
+    from accounts.models import OrganisationIdentity
+
+    return OrganisationIdentity.objects.get_or_create(
+        provider="council", subject="matrix-subject", defaults={"email": "sam@riverside.gov.uk", "name": "Sam Lee"}
+    )[0]
 
 
 def checked_upload(world):
@@ -944,7 +968,9 @@ def test_admin_is_for_programme_managers_only(client, matrix_world, db, role):
 
 # Sign-in records (django-axes' failed attempts, django-otp's authenticator apps) stay with superusers too: a
 # programme manager who could add an app to another account, or clear its lockouts, could take it over.
-SIGN_IN_ADMIN_MODELS = [model._meta for model in admin.site._registry if model._meta.app_label in ("axes", "otp_totp")]
+SIGN_IN_ADMIN_MODELS = [
+    model._meta for model in admin.site._registry if model._meta.app_label in ("axes", "otp_totp", "accounts")
+]
 
 
 @pytest.mark.parametrize("role", [*ALL, "superuser"])
@@ -960,7 +986,12 @@ def test_sign_in_records_are_for_superusers_only(client, matrix_world, db, role)
         client.force_login(User.objects.create_superuser("matrix-root", password="matrix-root-password"))
     else:
         login(client, world, role)
-    assert {meta.label for meta in SIGN_IN_ADMIN_MODELS} >= {"axes.AccessAttempt", "otp_totp.TOTPDevice"}
+    pending_identity()  # an organisation sign-in, linked to no one yet
+    assert {meta.label for meta in SIGN_IN_ADMIN_MODELS} >= {
+        "axes.AccessAttempt",
+        "otp_totp.TOTPDevice",
+        "accounts.OrganisationIdentity",
+    }
     for meta in SIGN_IN_ADMIN_MODELS:
         prefix = f"admin:{meta.app_label}_{meta.model_name}"
         urls = [reverse(f"{prefix}_changelist")]
