@@ -44,7 +44,7 @@ test-fast: install
 # The benchmarks app is installed by the test settings only (sendplan/settings_test.py), never in production.
 bench: system-deps-test install
 	DJANGO_SETTINGS_MODULE=sendplan.settings_test scripts/with-postgres.sh sh -c \
-	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench --actions 50 500 --write docs/benchmarks.md'
+	  '$(PY) manage.py migrate -v0 && $(PY) manage.py bench --actions 50 500 --import-actions 500 5000 --write docs/benchmarks.md'
 
 # Django's deployment checks on the production settings (DEBUG off, HTTPS on, a throwaway random key): any warning
 # fails. The check reads settings only, so the SQLite default DATABASE_URL is enough.

@@ -212,6 +212,8 @@ def test_production_settings_leave_the_benchmarks_out():
     result = run(["manage.py", "bench", "--help"], production_env())
     assert result.returncode != 0
     assert "Unknown command: 'bench'" in result.stderr
+
+
 def notify_env(**overrides: str) -> dict[str, str]:
     from tests.fake_notify import API_KEY, TEMPLATES
 

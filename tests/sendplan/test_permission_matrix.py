@@ -654,6 +654,8 @@ def reset_link_args() -> list[str]:
     invite_link_args()
     invitee = User.objects.get(username="matrix-invitee")
     return link_path(invitee, "password-reset-confirm", reset_tokens).strip("/").split("/")[-2:]
+
+
 def pending_identity():
     """An organisation sign-in waiting for a programme manager to link or refuse it."""
     from accounts.models import OrganisationIdentity
