@@ -61,7 +61,7 @@ def test_saving_two_rows_changed_and_one_added(manager, world, count, django_ass
     # changed row 11: its area and ref uniqueness, its constraints (in a savepoint: 3), the update, its history row
     # and the leads' and accountable officers' rows of that history (2 each); for the new row 18: the same, reading
     # and setting its leads (4) and the history row that records them (4). Unchanged rows cost nothing.
-    with django_assert_num_queries(64):
+    with django_assert_num_queries(55):
         response = manager.post(sheet_url(area), data)
     assert response.status_code == 302
     assert Action.objects.filter(area=area).count() == count + 1

@@ -208,9 +208,12 @@ def test_the_preview_of_a_corrected_file_shows_each_changed_field_old_and_new(pa
             page.get_by_role("button", name="Confirm and import").click()
             expect(page.get_by_text("Imported oxfordshire.xlsx")).to_be_visible()
 
-    # Only what changes is listed, under its type: one action changed.
-    page.get_by_text("Action: 1 changed").click()
+    # Only what changes is listed, under its type: two actions changed, 1.2 in who leads it.
+    page.get_by_text("Action: 2 changed").click()
     table = page.get_by_role("table", name="Action: changed")
+    leads_changed = table.get_by_role("row").filter(has_text="Leads")
+    expect(leads_changed).to_contain_text("JSNA Team")
+    expect(leads_changed).to_contain_text("Head of SEND (Jayne Howarth), Oxfordshire")
     due = table.get_by_role("row").filter(has_text="Due date")
     expect(due).to_contain_text("31 March 2020")
     expect(due).to_contain_text("30 June 2020")
