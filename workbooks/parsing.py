@@ -496,6 +496,10 @@ PLACEHOLDER_LEADS = frozenset(
 # Organisations known by their kind alone: "ICB" leading an action is the ICB, not a person called ICB.
 _ORGANISATIONS_BY_KIND = {"icb", "ccg"}
 
+# How a tracker names the local area's own council without its name: "Head of SEND (Council)" is the council's Head
+# of SEND, not a person called Council. The importer reads these as the plan's home organisation.
+HOME_ORGANISATION_WORDS = frozenset({"council", "thecouncil", "localauthority", "thelocalauthority", "la"})
+
 
 def is_placeholder_lead(text) -> bool:
     """Whether a lead cell (or one lead in it) says that nobody leads yet: "TBC", "to be confirmed", "Post vacant"."""
@@ -503,10 +507,15 @@ def is_placeholder_lead(text) -> bool:
 
 
 def _names_organisation(text: str, orgs: dict[str, str]) -> bool:
-    """An organisation the plan knows (by name or short name), "ICB" or "CCG", or a name ending as NHS and council
-    bodies' names end ("Northgate NHS Trust")."""
+    """An organisation the plan knows (by name or short name), "ICB" or "CCG", the council without its name
+    ("Council", "LA"), or a name ending as NHS and council bodies' names end ("Northgate NHS Trust")."""
     key = normalise(text)
-    return key in orgs or key in _ORGANISATIONS_BY_KIND or bool(_ORGANISATION_NAME.fullmatch(text))
+    return (
+        key in orgs
+        or key in _ORGANISATIONS_BY_KIND
+        or key in HOME_ORGANISATION_WORDS
+        or bool(_ORGANISATION_NAME.fullmatch(text))
+    )
 
 
 def organisation_lead(text: str, organisations=frozenset()) -> Lead | None:

@@ -739,3 +739,8 @@ def test_percent_complete_fractions_typed_as_text_are_percentages(percent):
 def test_rag_reads_letters_and_words_in_any_case_and_spacing(spelling, case, pad):
     spaced = pad + case(spelling).replace(" ", "   ") + pad
     assert parse_rag(spaced) == RAG_ACCEPTED[spelling]
+
+
+@pytest.mark.parametrize("written", ["Council", "the Council", "LA", "Local Authority"])
+def test_the_council_unnamed_in_brackets_is_the_posts_organisation_not_a_person(written):
+    assert parse_leads(f"Head of SEND ({written})") == [Lead("Head of SEND", "", written)]

@@ -47,3 +47,14 @@ def test_posts_go_into_the_organisation_named_with_them(manager):
 
     again = import_workbook(workbook(sheets), by=manager, dry_run=False)
     assert again.ok and Officer.objects.filter(post_title="Head of Inclusion").count() == 1  # matched, not doubled
+
+
+@pytest.mark.parametrize("written", ["Council", "the Council", "LA", "Local Authority"])
+def test_a_post_of_the_council_unnamed_is_the_local_areas_own(manager, written):
+    sheets = tracker_with_leads(f"Head of Inclusion ({written}) & Designated Clinical Officer (ICB)")
+    result = import_workbook(workbook(sheets), by=manager, dry_run=False)
+    assert result.ok, [str(p) for p in result.problems]
+    head = Officer.objects.get(post_title="Head of Inclusion")
+    assert (head.person_name, head.organisation.name) == ("", "Oxfordshire")  # not a person called Council
+    assert not Organisation.objects.filter(name__iexact=written).exists()
+    assert not any(written in warning for warning in result.warnings)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from workbooks.parsing import parse_due
 from workbooks.tracker.columns import Field, PeriodGuess, period_named_in, propose_column, propose_columns
 
 
@@ -77,8 +78,11 @@ def test_a_heading_in_a_councils_own_words_proposes_its_field(header, field):
             Field.PROGRESS,
             PeriodGuess("Summer term 2026", date(2026, 4, 1), date(2026, 8, 31)),
         ),
-        ("Q1 2025 update", Field.PROGRESS, PeriodGuess("Q1 2025", date(2025, 4, 1), date(2025, 6, 30))),
-        ("Q4 2024/25 commentary", Field.PROGRESS, PeriodGuess("Q4 2024", date(2025, 1, 1), date(2025, 3, 31))),
+        # Quarters as a due date reads them: a year alone is the calendar's, a span or "FY" the financial year's.
+        ("Q1 2025 update", Field.PROGRESS, PeriodGuess("Q1 2025", date(2025, 1, 1), date(2025, 3, 31))),
+        ("Q4 2024/25 commentary", Field.PROGRESS, PeriodGuess("Q4 2024/25", date(2025, 1, 1), date(2025, 3, 31))),
+        ("Q1 2025/26 update", Field.PROGRESS, PeriodGuess("Q1 2025/26", date(2025, 4, 1), date(2025, 6, 30))),
+        ("Q3 FY 2024 progress", Field.PROGRESS, PeriodGuess("Q3 FY 2024", date(2024, 10, 1), date(2024, 12, 31))),
         ("RAG Jan 2025", Field.RAG, PeriodGuess("January 2025", date(2025, 1, 1), date(2025, 1, 31))),
         ("Status June 2025", Field.RAG, PeriodGuess("June 2025", date(2025, 6, 1), date(2025, 6, 30))),
     ],
@@ -197,3 +201,10 @@ def test_a_status_column_of_narrative_is_told_from_one_of_ratings(values, narrat
     from workbooks.tracker.columns import narrative_column
 
     assert narrative_column(values) is narrative
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4])
+@pytest.mark.parametrize("written", ["Q{q} {y}", "Q{q} {y}/{n}", "Q{q} FY {y}", "q{q} {y}-{n}"])
+def test_a_quarter_heading_ends_where_the_same_words_as_a_due_date_end(quarter, written):
+    words = written.format(q=quarter, y=2024, n=25)
+    assert period_named_in(f"{words} update").end == parse_due(words).date

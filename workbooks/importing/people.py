@@ -13,7 +13,7 @@ from actions.selectors import plan_organisation_ids
 from actions.services import post_holder_record
 from workbooks import schema
 from workbooks.changes import FieldChange
-from workbooks.parsing import Lead, is_placeholder_lead, organisation_lead, parse_leads
+from workbooks.parsing import HOME_ORGANISATION_WORDS, Lead, is_placeholder_lead, organisation_lead, parse_leads
 from workbooks.reader import Row
 
 # "Post (Person)": the person is the last bracket, so a post may carry its own ("Designated Clinical Officer (DCO)").
@@ -83,6 +83,8 @@ class PeopleRows:
     def post_organisation(self, name: str) -> Organisation:
         """The organisation a post is written with, matched on name or short name; one the plan does not know yet
         is added (its kind read from its name) and the preview warns, as for a new partner."""
+        if schema.normalise(name) in HOME_ORGANISATION_WORDS:  # "Head of SEND (Council)": the area's own council
+            return self.home_organisation()
         known = self.organisations.get(schema.normalise(name)) or Organisation.objects.filter(name=name).first()
         if known is not None:
             return known

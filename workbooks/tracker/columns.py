@@ -164,7 +164,10 @@ OWN_BLOCK_HEADINGS = {
 
 _MONTH_YEAR = re.compile(rf"{_mon('month')}[\s'’,/-]*(?P<year>\d{{4}}|\d{{2}})\b")
 _TERM_YEAR = re.compile(r"\b(?P<term>autumn|spring|summer)(?:\s+term)?[\s'’,/-]*(?P<year>\d{4}|\d{2})\b")
-_QUARTER = re.compile(r"\bq(?P<quarter>[1-4])[\s'’,/-]*(?P<year>\d{4}|\d{2}(?:/\d{2})?)\b")
+_QUARTER = re.compile(
+    r"\bq(?P<quarter>[1-4])[\s'’,/-]*(?P<fy>(?:fy|financial\s+year)\s*)?"
+    r"(?P<year>(?P<first>\d{4}|\d{2})(?P<span>\s*[/-]\s*\d{2}(?:\d{2})?)?)\b"
+)
 # School terms as the demo plans date them: autumn September to December, spring January to March, summer April
 # to August (a tracker's "Summer term update" is written in July, after the term's last round).
 _TERMS = SCHOOL_TERMS  # shared with due dates, so that "Summer 2025" is due at the end of that round
@@ -206,7 +209,8 @@ def _year(text: str) -> int:
 
 def period_named_in(header) -> PeriodGuess | None:
     """The reporting period a heading names: a month and year ("Update Jan 2025", "Dec 24", "Mar-25"), a school
-    term ("Spring term 2024 update", "Autumn 25") or a financial-year quarter ("Q1 2025/26": April to June);
+    term ("Spring term 2024 update", "Autumn 25") or a quarter, read as a due date reads it ("Q1 2025/26": the
+    financial year's, April to June; "Q1 2025": the calendar year's, January to March);
     None when it names none. A day or a bare year is not a period: "Target date 31/03/2025" is a due date."""
     text = normalise(header)
     raw = str(header or "").strip()
@@ -216,15 +220,18 @@ def period_named_in(header) -> PeriodGuess | None:
         name = f"{match['term'].capitalize()} term {year}"
         return PeriodGuess(name, date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]))
     if match := _QUARTER.search(raw.lower()):
-        year = _year(match["year"])
+        year = _year(match["first"])
         quarter = int(match["quarter"])
-        # Councils and the NHS count quarters from April: Q1 is April to June, Q4 January to March of the next year.
-        first_month = 4 + 3 * (quarter - 1)
+        # As a due date reads them (workbooks/parsing.py): "Q4 2024/25" or "Q4 FY 2024" is a financial-year quarter,
+        # counted from April (Q1 April to June, Q4 January to March of the next year); "Q1 2025" a calendar one.
+        financial = bool(match["span"] or match["fy"])
+        first_month = 4 + 3 * (quarter - 1) if financial else 1 + 3 * (quarter - 1)
         start_year = year + (first_month - 1) // 12
         first_month = (first_month - 1) % 12 + 1
         last_month = first_month + 2
         end = date(start_year, last_month, calendar.monthrange(start_year, last_month)[1])
-        return PeriodGuess(f"Q{quarter} {match['year']}", date(start_year, first_month, 1), end)
+        name = f"Q{quarter} {'FY ' if match['fy'] else ''}{' '.join(match['year'].split())}"
+        return PeriodGuess(name, date(start_year, first_month, 1), end)
     if match := _MONTH_YEAR.search(text):
         month, year = MONTH_NUMBERS[match["month"][:3]], _year(match["year"])
         if re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}", raw):
