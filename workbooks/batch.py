@@ -104,7 +104,7 @@ class ActionWrites:
         self._load(plan)
 
     def _load(self, plan: Plan) -> None:
-        """The plan's updates and who leads, is accountable for and partners each action: three queries and one."""
+        """The plan's updates (one query) and who leads, is accountable for and partners each action (two each)."""
         for update in ProgressUpdate.objects.filter(action__area__plan=plan):
             action = self.by_pk[update.action_id]
             update.action = action
@@ -329,10 +329,8 @@ class ActionWrites:
         rows = []
         for record, values, kind, when in history:
             values = {**values, "id": record.pk}
-            if model is ProgressUpdate:
+            if model is ProgressUpdate:  # a new action's id is known only now
                 values["action_id"] = record.action.pk
-            elif model is Action:
-                values["area_id"] = record.area_id
             rows.append(
                 historical(
                     history_date=when, history_user=self.by, history_change_reason="", history_type=kind, **values
