@@ -185,32 +185,17 @@ class ActionWrites:
         action: Action,
         period: ReportingPeriod,
         *,
-        rag: str,
-        progress: str,
-        impact: str,
-        evidence: str,
-        recovery_note: str,
-        completion_date,
-        stage=UNCHANGED,
-        percent_complete=UNCHANGED,
         officer: Officer | None = None,
         submitted_at: datetime | None = None,
+        **entry,
     ) -> ProgressUpdate:
         """As progress_update_submit, for an entry brought in as history: the same rules, the update and action
-        moved on the same way. Raises ValidationError, leaving both as they were, when a rule refuses it."""
+        moved on the same way. `entry` is the update as written: rag, progress, impact, evidence, recovery_note,
+        completion_date, and stage and percent_complete (UNCHANGED when the row gives none). Raises ValidationError,
+        leaving both as they were, when a rule refuses it."""
+        entry = {"stage": UNCHANGED, "percent_complete": UNCHANGED, **entry, "imported_history": True}
         errors = progress_update_errors(
-            action=action,
-            period=period,
-            rag=rag,
-            progress=progress,
-            impact=impact,
-            recovery_note=recovery_note,
-            completion_date=completion_date,
-            evidence=evidence,
-            previous_rag=self.previous_rag(action, period),
-            stage=stage,
-            percent_complete=percent_complete,
-            imported_history=True,
+            action=action, period=period, previous_rag=self.previous_rag(action, period), **entry
         )
         if errors:
             raise ValidationError(errors)
@@ -218,21 +203,7 @@ class ActionWrites:
         held = self.updates[action.ref].get(period.pk)
         update = held if held is not None else ProgressUpdate(action=action, period=period)
         before = (self._values(action), self._values(update))
-        _apply_submission(
-            action=action,
-            update=update,
-            rag=rag,
-            progress=progress,
-            impact=impact,
-            recovery_note=recovery_note,
-            completion_date=completion_date,
-            evidence=evidence,
-            coproduction_level=None,
-            coproduction_evidence=None,
-            stage=stage,
-            percent_complete=percent_complete,
-            imported_history=True,
-        )
+        _apply_submission(action=action, update=update, coproduction_level=None, coproduction_evidence=None, **entry)
         when = submitted_at or self.now
         update.submitted_by, update.submitted_by_officer = self.by, officer or self.officer
         update.submitted_at = update.updated_at = when
