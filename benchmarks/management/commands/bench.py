@@ -84,6 +84,7 @@ class Command(BaseCommand):
                 run.import_figures.append(figures)
                 self.stdout.write(
                     f"import: {figures.kind} of {n} actions: preview {figures.first_preview.seconds:.2f} s "
+                    f"(its page {figures.preview_page.seconds:.2f} s) "
                     f"({figures.first_preview.queries} queries), import {figures.first_import.seconds:.2f} s "
                     f"({figures.first_import.queries} queries), next term {figures.next_import.seconds:.2f} s "
                     f"({figures.next_import.queries} queries)"
