@@ -323,6 +323,28 @@ MATRIX = [
     ("public-report-pdf", "public_draft", "GET", everyone(404)),
     ("public-report-pdf", "public_approved", "GET", everyone(404)),
     ("public-report", "public_published", "POST", everyone(405)),
+    # Open data, feeds and the chair's published updates (docs/open-data.md): the same rule, and GET only.
+    ("public-report-json", "public_published", "GET", everyone(200)),
+    ("public-report-json", "public_draft", "GET", everyone(404)),
+    ("public-report-json", "public_approved", "GET", everyone(404)),
+    ("public-report-json", "public_published", "POST", everyone(405)),
+    ("public-report-actions-csv", "public_published", "GET", everyone(200)),
+    ("public-report-actions-csv", "public_draft", "GET", everyone(404)),
+    ("public-report-actions-csv", "public_approved", "GET", everyone(404)),
+    ("public-report-actions-csv", "public_published", "POST", everyone(405)),
+    ("public-report-kpis-csv", "public_published", "GET", everyone(200)),
+    ("public-report-kpis-csv", "public_draft", "GET", everyone(404)),
+    ("public-report-kpis-csv", "public_approved", "GET", everyone(404)),
+    ("public-report-kpis-csv", "public_published", "POST", everyone(405)),
+    ("public-open-data-schema", None, "GET", everyone(200)),
+    ("public-open-data-schema", None, "POST", everyone(405)),
+    ("public-feed", None, "GET", everyone(200)),
+    ("public-feed", None, "POST", everyone(405)),
+    ("public-plan-feed", "plan", "GET", everyone(200)),
+    ("public-plan-feed", "plan", "POST", everyone(405)),
+    ("public-chair-update", "public_chair_update", "GET", everyone(200)),
+    ("public-chair-update", "unpublished_chair_update", "GET", everyone(404)),
+    ("public-chair-update", "public_chair_update", "POST", everyone(405)),
     # The load balancers' health check: no login, GET only.
     ("healthz", None, "GET", everyone(200)),
     ("healthz", None, "POST", everyone(405)),
@@ -401,6 +423,8 @@ ARGS = {
     "public_published": lambda w: [w.plan.slug, w.reports.published.pk],
     "public_draft": lambda w: [w.plan.slug, w.reports.draft.pk],
     "public_approved": lambda w: [w.plan.slug, w.reports.approved.pk],
+    "public_chair_update": lambda w: [w.plan.slug, w.chair_updates.published.pk],
+    "unpublished_chair_update": lambda w: [w.plan.slug, w.chair_updates.unpublished.pk],
     "alice_update": lambda w: [w.evidence.update.pk],
     "bob_draft": lambda w: [w.evidence.draft.pk],
     "evidence": lambda w: [w.evidence.file.pk],
@@ -764,7 +788,12 @@ def termly_reports(world):
         pdf_size=len(FAKE_PDF),
     )
     PublishedFile.objects.create(
-        report=published, pdf=FAKE_PDF, html="<h1>Matrix: published</h1>", sha256=digest, created_at=now
+        report=published,
+        pdf=FAKE_PDF,
+        html="<h1>Matrix: published</h1>",
+        data={"attribution": "Matrix: attribution.", "actions": [], "kpis": []},
+        sha256=digest,
+        created_at=now,
     )
     rendered = RenderedPdf.objects.create(report=draft, key="0" * 64, pdf=FAKE_PDF, created_at=now, rendered_at=now)
     preview_job = job_enqueue(
@@ -783,6 +812,18 @@ def termly_reports(world):
         preview_job=preview_job,
         failed_job=failed_job,
     )
+
+
+def chair_updates(world):
+    """Two earlier meetings of the board overseeing the plan: one chair's update published, one written only."""
+    from boards.models import Meeting
+
+    board, day = world.boards.improvement, date(2025, 10, 1)
+    published = Meeting.objects.create(
+        board=board, date=day, chair_update="Matrix: published update.", chair_update_published_at=timezone.now()
+    )
+    unpublished = Meeting.objects.create(board=board, date=day, chair_update="Matrix: not published.")
+    return SimpleNamespace(published=published, unpublished=unpublished)
 
 
 def evidence_files(world):
@@ -879,6 +920,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
             kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice
         )
         world.reports = termly_reports(world)
+        world.chair_updates = chair_updates(world)
         world.own_fields = own_fields(world)
         world.finding, world.outcome, world.spare_period = setup_records(world)
         world.evidence = evidence_files(world)
