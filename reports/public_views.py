@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from evidence.services import evidence_storage
 from reports import selectors
 from reports.open_data import ACTION_COLUMNS, KPI_COLUMNS, action_rows, kpi_rows, to_csv
 
@@ -37,7 +38,12 @@ def public_report_json(request, slug, pk):
         "kpis_csv": request.build_absolute_uri(reverse("public-report-kpis-csv", args=[slug, pk])),
         "schema": request.build_absolute_uri(reverse("public-open-data-schema")),
     }
-    body = json.dumps({**data, "links": links}, ensure_ascii=False, indent=2).encode("utf-8")
+    files = [
+        {**entry, "url": request.build_absolute_uri(reverse("public-evidence", args=[slug, pk, entry["id"]]))}
+        for entry in data.get("evidence_files", [])
+    ]
+    served = {**data, "evidence_files": files, "links": links}
+    body = json.dumps(served, ensure_ascii=False, indent=2).encode("utf-8")
     return _download(body, "application/json; charset=utf-8", f"{report.file_stem}.json", attachment=False)
 
 
@@ -63,6 +69,23 @@ def public_open_data_schema(request):
     return _download(
         SCHEMA_FILE.read_bytes(), "application/schema+json", "sendplan-open-data.schema.json", attachment=False
     )
+
+
+@login_not_required
+@require_GET
+def public_evidence(request, slug, pk, file_pk):
+    """A publishable evidence file the published report lists, as an attachment (never inline: a browser saves it
+    rather than running it), with the content type its checked kind has."""
+    evidence = selectors.get_public_evidence(slug, pk, file_pk)
+    try:
+        handle = evidence_storage().open(evidence.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file's content is missing from storage") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_not_required

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from actions.models import Officer, Plan
+from actions.models import Officer, Plan, ProgressUpdate
 from actions.permissions import Role, user_roles
 from boards.models import Meeting
+from evidence.models import EvidenceFile
 from governance.reminders import DigestSection
 from jobs.models import Job
 from jobs.selectors import latest_job
@@ -257,3 +258,49 @@ def get_public_chair_update(plan: Plan, pk: int) -> Meeting:
         return meetings.exclude(chair_update="").distinct().get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404("No published chair's update here.") from None
+
+
+def publishable_evidence_of(content) -> list[dict]:
+    """The evidence files a report may list, frozen with it at publication: only files of the updates the report
+    shows (each action's published update, submitted, never a draft), marked publishable and not removed when it is
+    published, and added by the report's moment. One query."""
+    shown = {
+        line.update.pk: line
+        for section in content.areas
+        for group in section.groups
+        for line in group.lines
+        if line.update is not None
+    }
+    files = (
+        EvidenceFile.objects.filter(
+            update_id__in=list(shown),
+            update__status=ProgressUpdate.Status.SUBMITTED,
+            publishable=True,
+            removed_at__isnull=True,
+            uploaded_at__lte=content.as_at,
+        )
+        .select_related("update__period")
+        .order_by("update__action__area__order", "update__action__order", "uploaded_at", "pk")
+    )
+    return [
+        {
+            "id": evidence.pk,
+            "name": evidence.original_name,
+            "content_type": evidence.content_type,
+            "size": evidence.size,
+            "action_ref": shown[evidence.update_id].action.ref,
+            "period": evidence.update.period.name,
+        }
+        for evidence in files
+    ]
+
+
+def get_public_evidence(slug: str, pk: int, file_pk: int):
+    """A file the published report `pk` lists, still publishable and not removed; else 404."""
+    _report, data = get_public_report_data(slug, pk)
+    if file_pk not in {entry["id"] for entry in data.get("evidence_files", [])}:
+        raise Http404("This report lists no such file.")
+    try:
+        return EvidenceFile.objects.get(pk=file_pk, publishable=True, removed_at__isnull=True)
+    except EvidenceFile.DoesNotExist:
+        raise Http404("This file is no longer published.") from None

@@ -23,6 +23,7 @@ from reports.content import period_closed_at, report_content
 from reports.models import PublishedFile, RenderedPdf, TermlyReport
 from reports.open_data import open_data_of
 from reports.rendering import document_key, render_body, render_pdf, render_pdf_document
+from reports.selectors import publishable_evidence_of
 
 Status = TermlyReport.Status
 
@@ -177,7 +178,7 @@ def report_publish_finish(*, report_id: int, version: int, by, progress=None) ->
             report=report,
             pdf=pdf,
             html=render_body(content, report, draft=False),
-            data=open_data_of(content, report),
+            data={**open_data_of(content, report), "evidence_files": publishable_evidence_of(content)},
             sha256=digest,
             created_at=now,
         )

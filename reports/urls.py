@@ -35,6 +35,11 @@ urlpatterns = [
         "local-offer/<slug:slug>/<int:pk>/kpis.csv", public_views.public_report_kpis_csv, name="public-report-kpis-csv"
     ),
     path(
+        "local-offer/<slug:slug>/<int:pk>/evidence/<int:file_pk>/",
+        public_views.public_evidence,
+        name="public-evidence",
+    ),
+    path(
         "local-offer/<slug:slug>/chair-updates/<int:pk>/",
         public_views.public_chair_update,
         name="public-chair-update",

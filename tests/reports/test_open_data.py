@@ -16,11 +16,14 @@ from datetime import date, timedelta
 
 import jsonschema
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from boards.models import Board, Meeting
+from evidence.models import EvidenceFile
 from kpis.models import Measurement, Milestone
 from reports.models import PublishedFile, TermlyReport
 from reports.open_data import ACTION_COLUMNS, KPI_COLUMNS
@@ -43,7 +46,12 @@ SECRETS = [
     "UNPUBLISHED CHAIR UPDATE",
     "DRAFT REPORT SUMMARY",
     "LIVE TEXT CHANGED AFTER PUBLICATION",
+    "INTERNAL-panel-minutes",  # evidence not marked publishable
+    "REMOVED-audit",  # publishable, but removed
+    "DRAFT-evidence",  # publishable, on a draft update
+    "OLDER-TERM",  # publishable, on an update the report does not show
 ]
+PDF = b"%PDF-1.7\n% evidence\n%%EOF\n"
 
 
 @pytest.fixture
@@ -52,9 +60,39 @@ def stand_in_pdf(monkeypatch):
     monkeypatch.setattr("reports.services.render_pdf", lambda content, report=None, **kwargs: b"%PDF-1.7\n%%EOF\n")
 
 
+def attach(update, name, *, publishable=True, removed=False, when):
+    """An evidence file written directly: the round is closed, so evidence_add (rightly) refuses new files."""
+    stored = default_storage.save(f"evidence/test/{name}", ContentFile(PDF))
+    return EvidenceFile.objects.create(
+        update=update,
+        file=stored,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_at=when,
+        publishable=publishable,
+        removed_at=when if removed else None,
+    )
+
+
 @pytest.fixture
-def published(world, stand_in_pdf):
+def published(world, stand_in_pdf, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     world = build_term(world)
+    before = world.closed_at - timedelta(minutes=5)
+    spring = ProgressUpdate.objects.get(action=world.alice_action, period=world.period)
+    world.evidence = attach(spring, "published-audit.pdf", when=before)
+    attach(spring, "INTERNAL-panel-minutes.pdf", publishable=False, when=before)
+    attach(spring, "REMOVED-audit.pdf", removed=True, when=before)
+    draft = ProgressUpdate.objects.get(action=world.colleague_action, period=world.period)
+    world.hidden = [
+        attach(draft, "DRAFT-evidence.pdf", when=before),
+        attach(
+            ProgressUpdate.objects.get(action=world.bob_action, period=world.closed_period),
+            "OLDER-TERM.pdf",
+            when=before,
+        ),
+    ]
     ProgressUpdate.objects.filter(action=world.alice_action, period=world.period).update(
         evidence="INTERNAL EVIDENCE NOTE: https://intranet.example/panel-minutes"
     )
@@ -280,3 +318,29 @@ def test_chair_update_page_shows_only_published_updates(client, published):
     assert client.get(reverse("public-chair-update", args=[slug, elsewhere.pk])).status_code == 404
     Meeting.objects.filter(pk=published.meeting.pk).update(chair_update_published_at=None)
     assert client.get(address).status_code == 404
+
+
+def test_publishable_evidence_of_the_published_updates_is_listed_and_served(client, published):
+    report, slug = published.report, published.plan.slug
+    evidence = published.evidence
+    address = reverse("public-evidence", args=[slug, report.pk, evidence.pk])
+    page = client.get(url("public-report", report)).content.decode()
+    assert f'href="{address}"' in page
+    assert "Evidence published with this report" in page
+    data = json.loads(client.get(url("public-report-json", report)).content)
+    assert [(f["name"], f["action_ref"]) for f in data["evidence_files"]] == [("published-audit.pdf", "1.1")]
+    assert data["evidence_files"][0]["url"].endswith(address)
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="published-audit.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    # Files the report does not list are missing, even asked for by id under the published report.
+    for hidden in EvidenceFile.objects.exclude(pk=evidence.pk):
+        assert client.get(reverse("public-evidence", args=[slug, report.pk, hidden.pk])).status_code == 404
+    # Unmarked (or removed) after publication: no longer served, though the frozen list named it.
+    EvidenceFile.objects.filter(pk=evidence.pk).update(publishable=False)
+    assert client.get(address).status_code == 404
+    # Not under a draft report either.
+    assert client.get(reverse("public-evidence", args=[slug, published.draft.pk, evidence.pk])).status_code == 404

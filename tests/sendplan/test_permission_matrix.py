@@ -342,6 +342,10 @@ MATRIX = [
     ("public-feed", None, "POST", everyone(405)),
     ("public-plan-feed", "plan", "GET", everyone(200)),
     ("public-plan-feed", "plan", "POST", everyone(405)),
+    # An evidence file the published report lists (publishable when it was published); one it does not list is missing.
+    ("public-evidence", "public_evidence", "GET", everyone(200)),
+    ("public-evidence", "public_evidence_unlisted", "GET", everyone(404)),
+    ("public-evidence", "public_evidence", "POST", everyone(405)),
     ("public-chair-update", "public_chair_update", "GET", everyone(200)),
     ("public-chair-update", "unpublished_chair_update", "GET", everyone(404)),
     ("public-chair-update", "public_chair_update", "POST", everyone(405)),
@@ -424,6 +428,8 @@ ARGS = {
     "public_draft": lambda w: [w.plan.slug, w.reports.draft.pk],
     "public_approved": lambda w: [w.plan.slug, w.reports.approved.pk],
     "public_chair_update": lambda w: [w.plan.slug, w.chair_updates.published.pk],
+    "public_evidence": lambda w: [w.plan.slug, w.reports.published.pk, w.evidence.published.pk],
+    "public_evidence_unlisted": lambda w: [w.plan.slug, w.reports.published.pk, w.evidence.file.pk],
     "unpublished_chair_update": lambda w: [w.plan.slug, w.chair_updates.unpublished.pk],
     "alice_update": lambda w: [w.evidence.update.pk],
     "bob_draft": lambda w: [w.evidence.draft.pk],
@@ -835,7 +841,14 @@ def evidence_files(world):
     )
     (file,) = evidence_add(update=update, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.alice)
     (draft_file,) = evidence_add(update=draft, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.bob)
-    return SimpleNamespace(update=update, draft=draft, file=file, draft_file=draft_file)
+    # A publishable file the published report lists (its frozen data names it, as publication would have).
+    (published,) = evidence_add(update=update, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.alice)
+    published.publishable = True
+    published.save()
+    stored = PublishedFile.objects.get(report=world.reports.published)
+    stored.data["evidence_files"] = [{"id": published.pk, "name": published.original_name, "size": published.size}]
+    stored.save()
+    return SimpleNamespace(update=update, draft=draft, file=file, draft_file=draft_file, published=published)
 
 
 def own_fields(world):
