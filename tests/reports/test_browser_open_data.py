@@ -1,7 +1,7 @@
 """The Local Offer's new links and page in headless Chromium, as an anonymous visitor: the published report's open
 data links and feed, the plan page's chair's updates, and a chair's update page; axe-core on each, at desktop width
 and at a phone's (where nothing scrolls sideways). The world is tests/reports/test_open_data.py's, with everything
-that must stay inside present."""
+that must stay inside present (evidence files not publishable, removed or on a draft among them)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -34,6 +34,9 @@ def test_public_pages_link_open_data_feeds_and_chair_updates(page, live_server, 
         expect(section.get_by_role("link", name="Everything in the report's tables (JSON)")).to_be_visible()
         expect(section.get_by_role("link", name="Open Government Licence v3.0")).to_be_visible()
         expect(page.locator("head link[rel=alternate][type='application/atom+xml']")).to_have_count(1)
+        evidence = page.locator("section.app-report-evidence")
+        expect(evidence.get_by_role("link", name="published-audit.pdf")).to_be_visible()
+        expect(evidence.locator("li")).to_have_count(1)
         expect(page.locator("body")).not_to_contain_text("Bob Hale")
         look(page, f"open-data-report-{suffix}")
         if width == PHONE:
