@@ -45,7 +45,8 @@ class EvidenceUploadForm(forms.Form):
         field.error_messages["required"] = "Choose a file to attach."
         field.help_text = (
             f"{ALLOWED_WORDS}, up to {filesizeformat(max_bytes())} each, up to {MAX_FILES_AT_ONCE} at a time. "
-            "Everyone who reads the plan can open them once the update is submitted; they are never published."
+            "Everyone who reads the plan can open them once the update is submitted; the public sees one only if a "
+            "programme manager marks it publishable."
         )
         field.widget.attrs.update(accept=ACCEPT)
 
@@ -83,6 +84,9 @@ class EvidencePublishableForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether this file may be published."},
-        help_text="Only records your decision: no page publishes evidence files yet.",
+        help_text=(
+            "Yes lists it, for anyone to download, beside the next termly report published with this update; "
+            "No takes it down from reports already published."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

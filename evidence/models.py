@@ -27,7 +27,8 @@ class EvidenceFile(VersionedModel):
     size = models.PositiveBigIntegerField(help_text="In bytes.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField()
-    # Marked by a programme manager: may one day be listed with the published report. Nothing publishes files yet.
+    # Marked by a programme manager: listed and served with a published report that shows its update
+    # (reports.selectors.publishable_evidence_of, docs/open-data.md).
     publishable = models.BooleanField(default=False)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(

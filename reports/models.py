@@ -85,10 +85,15 @@ class TermlyReport(VersionedModel):
         return self.status == self.Status.PUBLISHED
 
     @property
-    def filename(self) -> str:
+    def file_stem(self) -> str:
+        """The name its downloads share ("...-summer-2025-v2"), before ".pdf", ".csv" or ".json"."""
         version = f"-v{self.number}" if self.number > 1 else ""
         # Slugified: a period's name is typed by people and goes into a Content-Disposition header.
-        return f"{self.plan.slug}-{slugify(self.period.name)}{version}.pdf"
+        return f"{self.plan.slug}-{slugify(self.period.name)}{version}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.file_stem}.pdf"
 
 
 class PublishedFile(models.Model):
@@ -99,6 +104,9 @@ class PublishedFile(models.Model):
     report = models.OneToOneField(TermlyReport, on_delete=models.PROTECT, related_name="published_file")
     pdf = models.BinaryField()
     html = models.TextField(help_text="The public page's report body, as published.")
+    # The figures of the same content as open data (reports/open_data.py), frozen with the page. Empty for reports
+    # published before open data existed: those have no CSV or JSON (docs/open-data.md).
+    data = models.JSONField("open data", null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from actions.models import Officer, Plan
+from actions.models import Officer, Plan, ProgressUpdate
 from actions.permissions import Role, user_roles
+from boards.models import Meeting
+from evidence.models import EvidenceFile
 from governance.reminders import DigestSection
 from jobs.models import Job
 from jobs.selectors import latest_job
@@ -203,3 +205,102 @@ def report_publish_job(report: TermlyReport) -> Job | None:
     if job is None or job.status == Job.Status.DONE:
         return None
     return job_fail_if_lost(job)
+
+
+def get_public_report_data(slug: str, pk: int) -> tuple[TermlyReport, dict]:
+    """A published report with its frozen open data, or 404: unpublished reports, and reports published before
+    open data existed (nothing was frozen for them, and rebuilding it now could differ from their page)."""
+    reports = TermlyReport.objects.select_related("plan", "period", "published_file").defer(
+        "published_file__pdf", "published_file__html"
+    )
+    try:
+        report = reports.get(pk=pk, plan__slug=slug, status=Status.PUBLISHED)
+    except TermlyReport.DoesNotExist:
+        raise Http404("No published report here.") from None
+    if report.published_file.data is None:
+        raise Http404("This report was published before its figures were kept as open data.")
+    return report, report.published_file.data
+
+
+def public_feed_reports(plan: Plan | None = None, *, limit: int = 50) -> list[TermlyReport]:
+    """Published reports for an Atom feed, the latest published first: a plan's, or every plan's."""
+    reports = TermlyReport.objects.select_related("plan", "period").filter(status=Status.PUBLISHED)
+    if plan is not None:
+        reports = reports.filter(plan=plan)
+    return list(reports.order_by("-published_at", "-pk")[:limit])
+
+
+def public_plan_or_404(slug: str) -> Plan:
+    """A plan on the Local Offer: one with a published report (a plan with nothing published has no page)."""
+    published = Plan.objects.filter(termly_reports__status=Status.PUBLISHED).distinct()
+    try:
+        return published.get(slug=slug)
+    except Plan.DoesNotExist:
+        raise Http404("No published reports here.") from None
+
+
+def public_chair_updates(plan: Plan) -> list[Meeting]:
+    """The published chair's updates of the boards overseeing `plan`, the latest meeting first."""
+    return list(
+        Meeting.objects.select_related("board")
+        .filter(board__plans=plan, chair_update_published_at__isnull=False)
+        .exclude(chair_update="")
+        .order_by("-date", "-pk")
+    )
+
+
+def get_public_chair_update(plan: Plan, pk: int) -> Meeting:
+    """A published chair's update of a board overseeing `plan`, or 404 (unpublished, taken down, another plan's)."""
+    meetings = Meeting.objects.select_related("board").filter(
+        board__plans=plan, chair_update_published_at__isnull=False
+    )
+    try:
+        return meetings.exclude(chair_update="").distinct().get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No published chair's update here.") from None
+
+
+def publishable_evidence_of(content) -> list[dict]:
+    """The evidence files a report may list, frozen with it at publication: only files of the updates the report
+    shows (each action's published update, submitted, never a draft), marked publishable and not removed when it is
+    published, and added by the report's moment. One query."""
+    shown = {
+        line.update.pk: line
+        for section in content.areas
+        for group in section.groups
+        for line in group.lines
+        if line.update is not None
+    }
+    files = (
+        EvidenceFile.objects.filter(
+            update_id__in=list(shown),
+            update__status=ProgressUpdate.Status.SUBMITTED,
+            publishable=True,
+            removed_at__isnull=True,
+            uploaded_at__lte=content.as_at,
+        )
+        .select_related("update__period")
+        .order_by("update__action__area__order", "update__action__order", "uploaded_at", "pk")
+    )
+    return [
+        {
+            "id": evidence.pk,
+            "name": evidence.original_name,
+            "content_type": evidence.content_type,
+            "size": evidence.size,
+            "action_ref": shown[evidence.update_id].action.ref,
+            "period": evidence.update.period.name,
+        }
+        for evidence in files
+    ]
+
+
+def get_public_evidence(slug: str, pk: int, file_pk: int):
+    """A file the published report `pk` lists, still publishable and not removed; else 404."""
+    _report, data = get_public_report_data(slug, pk)
+    if file_pk not in {entry["id"] for entry in data.get("evidence_files", [])}:
+        raise Http404("This report lists no such file.")
+    try:
+        return EvidenceFile.objects.get(pk=file_pk, publishable=True, removed_at__isnull=True)
+    except EvidenceFile.DoesNotExist:
+        raise Http404("This file is no longer published.") from None

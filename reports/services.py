@@ -21,7 +21,9 @@ from jobs.models import Job
 from jobs.services import job_enqueue
 from reports.content import period_closed_at, report_content
 from reports.models import PublishedFile, RenderedPdf, TermlyReport
+from reports.open_data import open_data_of
 from reports.rendering import document_key, render_body, render_pdf, render_pdf_document
+from reports.selectors import publishable_evidence_of
 
 Status = TermlyReport.Status
 
@@ -173,7 +175,12 @@ def report_publish_finish(*, report_id: int, version: int, by, progress=None) ->
     with transaction.atomic():
         _still_as_claimed(TermlyReport.objects.select_for_update().get(pk=report_id), version)
         PublishedFile.objects.create(
-            report=report, pdf=pdf, html=render_body(content, report, draft=False), sha256=digest, created_at=now
+            report=report,
+            pdf=pdf,
+            html=render_body(content, report, draft=False),
+            data={**open_data_of(content, report), "evidence_files": publishable_evidence_of(content)},
+            sha256=digest,
+            created_at=now,
         )
         report.pdf_sha256, report.pdf_size = digest, len(pdf)
         report.updated_at = now

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import feeds, public_views, views
 
 urlpatterns = [
     path("reports/", views.report_index, name="report-index"),
@@ -18,7 +18,30 @@ urlpatterns = [
     path("reports/<int:pk>/correct/", views.report_correct_view, name="report-correct"),
     # The public Local Offer pages (no login).
     path("local-offer/", views.public_index, name="public-index"),
+    # Names with a dot never match a plan's slug, so no plan can hide them.
+    path("local-offer/reports.atom", feeds.all_reports_feed, name="public-feed"),
+    path("local-offer/open-data.schema.json", public_views.public_open_data_schema, name="public-open-data-schema"),
     path("local-offer/<slug:slug>/", views.public_plan, name="public-plan"),
     path("local-offer/<slug:slug>/<int:pk>/", views.public_report, name="public-report"),
     path("local-offer/<slug:slug>/<int:pk>/pdf/", views.public_report_pdf, name="public-report-pdf"),
+    path("local-offer/<slug:slug>/reports.atom", feeds.plan_reports_feed, name="public-plan-feed"),
+    path("local-offer/<slug:slug>/<int:pk>/data.json", public_views.public_report_json, name="public-report-json"),
+    path(
+        "local-offer/<slug:slug>/<int:pk>/actions.csv",
+        public_views.public_report_actions_csv,
+        name="public-report-actions-csv",
+    ),
+    path(
+        "local-offer/<slug:slug>/<int:pk>/kpis.csv", public_views.public_report_kpis_csv, name="public-report-kpis-csv"
+    ),
+    path(
+        "local-offer/<slug:slug>/<int:pk>/evidence/<int:file_pk>/",
+        public_views.public_evidence,
+        name="public-evidence",
+    ),
+    path(
+        "local-offer/<slug:slug>/chair-updates/<int:pk>/",
+        public_views.public_chair_update,
+        name="public-chair-update",
+    ),
 ]

@@ -261,7 +261,12 @@ def public_plan(request, slug):
     # A plan with nothing published yet has no Local Offer page.
     published = Plan.objects.filter(termly_reports__status=TermlyReport.Status.PUBLISHED).distinct()
     plan = get_object_or_404(published, slug=slug)
-    context = {"plan": plan, "reports": selectors.public_reports(plan), "public": True}
+    context = {
+        "plan": plan,
+        "reports": selectors.public_reports(plan),
+        "chair_updates": selectors.public_chair_updates(plan),
+        "public": True,
+    }
     return render(request, "reports/public_plan.html", context)
 
 

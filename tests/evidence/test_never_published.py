@@ -1,5 +1,6 @@
-"""Evidence files are never published: the termly report's body (its web page on the Local Offer and the HTML its
-PDF is made from) names none, even one a programme manager has marked publishable."""
+"""Evidence files are never part of a termly report's body (its web page on the Local Offer and the HTML its PDF is
+made from), even one a programme manager has marked publishable: such a file is listed beside the published report,
+outside its stored body (tests/reports/test_open_data.py)."""
 
 from django.urls import reverse
 

@@ -89,7 +89,7 @@ def test_a_programme_manager_marks_a_file_publishable(client, world):
     evidence = attached(submitted_update(world), by=world.alice)
     client.force_login(world.manager)
     url = reverse("evidence-publishable", args=[evidence.pk])
-    assert "no page publishes evidence files yet" in client.get(url).content.decode()
+    assert "beside the next termly report published with this update" in client.get(url).content.decode()
     response = client.post(url, {"publishable": "yes", "version": evidence.version})
     assert response.status_code == 302
     assert EvidenceFile.objects.get(pk=evidence.pk).publishable

@@ -323,6 +323,32 @@ MATRIX = [
     ("public-report-pdf", "public_draft", "GET", everyone(404)),
     ("public-report-pdf", "public_approved", "GET", everyone(404)),
     ("public-report", "public_published", "POST", everyone(405)),
+    # Open data, feeds and the chair's published updates (docs/open-data.md): the same rule, and GET only.
+    ("public-report-json", "public_published", "GET", everyone(200)),
+    ("public-report-json", "public_draft", "GET", everyone(404)),
+    ("public-report-json", "public_approved", "GET", everyone(404)),
+    ("public-report-json", "public_published", "POST", everyone(405)),
+    ("public-report-actions-csv", "public_published", "GET", everyone(200)),
+    ("public-report-actions-csv", "public_draft", "GET", everyone(404)),
+    ("public-report-actions-csv", "public_approved", "GET", everyone(404)),
+    ("public-report-actions-csv", "public_published", "POST", everyone(405)),
+    ("public-report-kpis-csv", "public_published", "GET", everyone(200)),
+    ("public-report-kpis-csv", "public_draft", "GET", everyone(404)),
+    ("public-report-kpis-csv", "public_approved", "GET", everyone(404)),
+    ("public-report-kpis-csv", "public_published", "POST", everyone(405)),
+    ("public-open-data-schema", None, "GET", everyone(200)),
+    ("public-open-data-schema", None, "POST", everyone(405)),
+    ("public-feed", None, "GET", everyone(200)),
+    ("public-feed", None, "POST", everyone(405)),
+    ("public-plan-feed", "plan", "GET", everyone(200)),
+    ("public-plan-feed", "plan", "POST", everyone(405)),
+    # An evidence file the published report lists (publishable when it was published); one it does not list is missing.
+    ("public-evidence", "public_evidence", "GET", everyone(200)),
+    ("public-evidence", "public_evidence_unlisted", "GET", everyone(404)),
+    ("public-evidence", "public_evidence", "POST", everyone(405)),
+    ("public-chair-update", "public_chair_update", "GET", everyone(200)),
+    ("public-chair-update", "unpublished_chair_update", "GET", everyone(404)),
+    ("public-chair-update", "public_chair_update", "POST", everyone(405)),
     # The load balancers' health check: no login, GET only.
     ("healthz", None, "GET", everyone(200)),
     ("healthz", None, "POST", everyone(405)),
@@ -401,6 +427,10 @@ ARGS = {
     "public_published": lambda w: [w.plan.slug, w.reports.published.pk],
     "public_draft": lambda w: [w.plan.slug, w.reports.draft.pk],
     "public_approved": lambda w: [w.plan.slug, w.reports.approved.pk],
+    "public_chair_update": lambda w: [w.plan.slug, w.chair_updates.published.pk],
+    "public_evidence": lambda w: [w.plan.slug, w.reports.published.pk, w.evidence.published.pk],
+    "public_evidence_unlisted": lambda w: [w.plan.slug, w.reports.published.pk, w.evidence.file.pk],
+    "unpublished_chair_update": lambda w: [w.plan.slug, w.chair_updates.unpublished.pk],
     "alice_update": lambda w: [w.evidence.update.pk],
     "bob_draft": lambda w: [w.evidence.draft.pk],
     "evidence": lambda w: [w.evidence.file.pk],
@@ -764,7 +794,12 @@ def termly_reports(world):
         pdf_size=len(FAKE_PDF),
     )
     PublishedFile.objects.create(
-        report=published, pdf=FAKE_PDF, html="<h1>Matrix: published</h1>", sha256=digest, created_at=now
+        report=published,
+        pdf=FAKE_PDF,
+        html="<h1>Matrix: published</h1>",
+        data={"attribution": "Matrix: attribution.", "actions": [], "kpis": []},
+        sha256=digest,
+        created_at=now,
     )
     rendered = RenderedPdf.objects.create(report=draft, key="0" * 64, pdf=FAKE_PDF, created_at=now, rendered_at=now)
     preview_job = job_enqueue(
@@ -785,6 +820,18 @@ def termly_reports(world):
     )
 
 
+def chair_updates(world):
+    """Two earlier meetings of the board overseeing the plan: one chair's update published, one written only."""
+    from boards.models import Meeting
+
+    board, day = world.boards.improvement, date(2025, 10, 1)
+    published = Meeting.objects.create(
+        board=board, date=day, chair_update="Matrix: published update.", chair_update_published_at=timezone.now()
+    )
+    unpublished = Meeting.objects.create(board=board, date=day, chair_update="Matrix: not published.")
+    return SimpleNamespace(published=published, unpublished=unpublished)
+
+
 def evidence_files(world):
     """A file on alice's update (given in rated_and_challenged), and a draft of bob's with a file of his. The draft
     is written directly, so bob's action keeps version 1, which the action-update rows post."""
@@ -794,7 +841,14 @@ def evidence_files(world):
     )
     (file,) = evidence_add(update=update, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.alice)
     (draft_file,) = evidence_add(update=draft, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.bob)
-    return SimpleNamespace(update=update, draft=draft, file=file, draft_file=draft_file)
+    # A publishable file the published report lists (its frozen data names it, as publication would have).
+    (published,) = evidence_add(update=update, files=[PLACEHOLDERS["PDF_FILE"](world)], by=world.alice)
+    published.publishable = True
+    published.save()
+    stored = PublishedFile.objects.get(report=world.reports.published)
+    stored.data["evidence_files"] = [{"id": published.pk, "name": published.original_name, "size": published.size}]
+    stored.save()
+    return SimpleNamespace(update=update, draft=draft, file=file, draft_file=draft_file, published=published)
 
 
 def own_fields(world):
@@ -879,6 +933,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
             kpi=world.kpis.timeliness, period_date=date(2025, 11, 30), value=Decimal("41"), by=world.alice
         )
         world.reports = termly_reports(world)
+        world.chair_updates = chair_updates(world)
         world.own_fields = own_fields(world)
         world.finding, world.outcome, world.spare_period = setup_records(world)
         world.evidence = evidence_files(world)
