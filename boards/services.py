@@ -206,21 +206,6 @@ def board_action_progress_record(
     return _save_board_action(board_action, by=by, expected_version=expected_version)
 
 
-def board_pack_produce(*, meeting: Meeting, by, progress=None) -> BoardPack:
-    """Render the meeting's board pack (PDF and HTML twin, from the same content) and store it, replacing the one
-    before. Runs in a background job (boards/tasks.py): WeasyPrint takes seconds."""
-    from boards.pack import pack_content, render_pack_body, render_pack_pdf
-
-    content = pack_content(meeting)
-    html = render_pack_body(content)
-    pdf = render_pack_pdf(content, progress=progress)
-    pack, _ = BoardPack.objects.update_or_create(
-        meeting=meeting,
-        defaults={"html": html, "pdf": pdf, "as_at": content.as_at, "produced_at": timezone.now(), "produced_by": by},
-    )
-    return pack
-
-
 @dataclass
 class PackEmailed:
     sent: list[Officer] = field(default_factory=list)

@@ -13,9 +13,5 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/new/", views.agenda_item_new, name="agenda-item-new"),
     path("meetings/<int:pk>/decisions/new/", views.decision_new, name="decision-new"),
     path("meetings/<int:pk>/board-actions/new/", views.board_action_new, name="board-action-new"),
-    path("meetings/<int:pk>/pack/", views.meeting_pack, name="meeting-pack"),
-    path("meetings/<int:pk>/pack/pdf/", views.meeting_pack_pdf, name="meeting-pack-pdf"),
-    path("meetings/<int:pk>/pack/produce/", views.meeting_pack_produce, name="meeting-pack-produce"),
-    path("meetings/<int:pk>/pack/email/", views.meeting_pack_email, name="meeting-pack-email"),
     path("board-actions/<int:pk>/edit/", views.board_action_edit, name="board-action-edit"),
 ]

@@ -1,17 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Length
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.locking import StaleEditError
 from actions.permissions import require_reader
 from boards import selectors
 from boards.forms import AgendaItemForm, BoardActionForm, BoardForm, DecisionForm, MeetingForm
 from boards.models import Board, BoardPack, Meeting
-from boards.pack import PACK_COVER_END
 from boards.permissions import (
     can_edit_board_action,
     can_manage_boards,
@@ -19,7 +15,6 @@ from boards.permissions import (
     can_read_pack,
     can_record_meetings,
     get_board_action_for_user,
-    get_meeting_for_pack,
     require_board_manager,
     require_meeting_recorder,
 )
@@ -27,15 +22,10 @@ from boards.services import (
     agenda_item_save,
     board_action_progress_record,
     board_action_save,
-    board_pack_email,
     board_save,
     decision_save,
     meeting_save,
-    pack_recipients,
 )
-from boards.tasks import render_board_pack
-from jobs.selectors import latest_job
-from jobs.services import job_enqueue
 from sendplan.forms import add_service_errors, form_status
 
 
@@ -234,69 +224,3 @@ def board_action_edit(request, pk):
         template="boards/board_action_form.html",
         context={"meeting": meeting, "board_action": board_action},
     )
-
-
-@require_GET
-def meeting_pack(request, pk):
-    """The pack's HTML twin: the stored page, exactly as produced with its PDF."""
-    meeting = get_meeting_for_pack(request.user, pk)
-    pack = BoardPack.objects.filter(meeting=meeting).defer("pdf").first()
-    context = {
-        "meeting": meeting,
-        "pack": pack,
-        "job": latest_job(f"boardpack:{meeting.pk}"),
-        "can_produce": can_produce_pack(request.user, meeting.board),
-        "pdf_size": BoardPack.objects.filter(meeting=meeting).values_list(Length("pdf"), flat=True).first(),
-    }
-    if pack is not None:
-        # The page's heading first, then when it was produced and what to do with it, then the rest of the pack.
-        context["cover"], _, context["rest"] = pack.html.partition(PACK_COVER_END)
-    return render(request, "boards/meeting_pack.html", context)
-
-
-@require_GET
-def meeting_pack_pdf(request, pk):
-    meeting = get_meeting_for_pack(request.user, pk)
-    pack = get_object_or_404(BoardPack.objects.only("pdf", "meeting_id"), meeting=meeting)
-    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="board-pack-{meeting.date:%Y-%m-%d}-{meeting.pk}.pdf"'
-    return response
-
-
-@require_POST
-def meeting_pack_produce(request, pk):
-    """Queue the pack's render; two clicks (or two people) share one job."""
-    meeting = get_meeting_for_pack(request.user, pk, produce=True)
-    job = job_enqueue(
-        render_board_pack,
-        label=f"Produce the board pack for {meeting}",
-        subject=f"boardpack:{meeting.pk}",
-        key=f"boardpack:{meeting.pk}",
-        by=request.user,
-        args={"meeting": meeting.pk},
-    )
-    return redirect(job)
-
-
-@require_http_methods(["GET", "POST"])
-def meeting_pack_email(request, pk):
-    """Who will be sent the link (GET), then send it (POST)."""
-    meeting = get_meeting_for_pack(request.user, pk, produce=True)
-    pack = BoardPack.objects.filter(meeting=meeting).defer("pdf", "html").first()
-    if request.method == "POST":
-        try:
-            result = board_pack_email(meeting=meeting, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("meeting-pack", pk=meeting.pk)
-        if result.sent:
-            messages.success(request, f"Board pack emailed to {len(result.sent)} member{pluralize(len(result.sent))}.")
-        if result.failed:
-            names = ", ".join(str(officer) for officer in result.failed)
-            messages.error(request, f"The email to {names} could not be sent. Try again later.")
-        if not result.sent and not result.failed:
-            messages.error(request, "No member of the board has an email address, so nobody was emailed.")
-        return redirect("meeting-pack", pk=meeting.pk)
-    recipients, no_email = pack_recipients(meeting.board)
-    context = {"meeting": meeting, "pack": pack, "recipients": recipients, "no_email": no_email}
-    return render(request, "boards/meeting_pack_email.html", context)

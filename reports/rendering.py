@@ -108,7 +108,7 @@ def pdf_from_document(html: str, *, draft: bool, progress: Progress | None = Non
 
 def tagged_pdf(html: str, *, stylesheets: list, progress: Progress | None = None) -> bytes:
     """Any standalone HTML document as a tagged PDF/UA-1 file, as the termly report is drawn (a meeting's board
-    pack is drawn the same way: boards/pack.py)."""
+    pack is drawn the same way: governance/board_pack.py)."""
     from weasyprint import HTML
 
     with _weasyprint_progress(progress), _without_cyclic_gc():

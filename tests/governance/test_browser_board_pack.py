@@ -4,10 +4,10 @@ the email page and a pack not yet produced; axe-core on each, and the phone page
 import pytest
 from playwright.sync_api import expect
 
-from boards.services import board_pack_produce
-from tests.boards.test_board_pack_pdf import build_story
+from governance.services import board_pack_produce
 from tests.browser import PHONE, assert_fits_a_phone, look, sign_in
 from tests.factories import PASSWORD
+from tests.governance.test_board_pack_pdf import build_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.pdf]
 

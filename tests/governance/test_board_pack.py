@@ -15,8 +15,8 @@ from boards.models import BoardPack, Meeting
 from boards.services import meeting_save
 from jobs.models import Job
 from tests import factories
-from tests.boards.test_board_pack_pdf import MEETING_DAY
 from tests.conftest import BoardWorld
+from tests.governance.test_board_pack_pdf import MEETING_DAY
 from tests.jobs import run_queued_jobs
 
 

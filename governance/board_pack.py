@@ -1,5 +1,7 @@
 """A meeting's board pack: one paper for the meeting, as a tagged PDF/UA-1 file and its HTML twin, both drawn from
-the same content (`pack_content`) by the same templates, as the termly report is (reports/rendering.py).
+the same content (`pack_content`) by the same templates, as the termly report is (reports/rendering.py). It is
+governance's, not boards', because it reads the chair's dashboard; the boards app stores it (boards.BoardPack) and
+shows it on the meeting's page.
 
 The pack reads every plan the board oversees through the chair's dashboard (governance.dashboard.plan_dashboard)
 as at the end of the meeting's day, or as at the moment it is produced if the meeting is still to come: so no
@@ -25,7 +27,7 @@ from governance.dashboard import Dashboard, plan_dashboard
 from reports.rendering import Progress, tagged_pdf
 from sendplan.timezones import end_of_day
 
-PACK_CSS = "boards/pack-print.css"
+PACK_CSS = "governance/pack-print.css"
 # Where the cover ends in the pack's body: the web page shows when the pack was produced, and its buttons, there.
 PACK_COVER_END = "<!-- pack-cover-end -->"
 
@@ -108,13 +110,13 @@ def _actions_due(meeting: Meeting) -> list[BoardAction]:
 
 def render_pack_body(content: PackContent) -> str:
     """The pack's body as HTML: the web page shows it inside the site's layout."""
-    return render_to_string("boards/_pack_document.html", {"content": content})
+    return render_to_string("governance/_pack_document.html", {"content": content})
 
 
 def render_pack_pdf(content: PackContent, *, progress: Progress | None = None) -> bytes:
     from weasyprint import CSS
 
-    document = render_to_string("boards/pack_pdf.html", {"content": content, "pdf": True})
+    document = render_to_string("governance/pack_pdf.html", {"content": content, "pdf": True})
     return tagged_pdf(document, stylesheets=[CSS(string=_pack_css_text())], progress=progress)
 
 

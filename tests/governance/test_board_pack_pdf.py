@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from actions.models import Action, AreaOfWeakness, Officer, Plan, Rag, ReportingPeriod
 from boards.models import AgendaItem, BoardAction, Meeting
-from boards.services import agenda_item_save, board_action_save, board_pack_produce, meeting_save
-from governance.services import challenge_raise, challenge_respond
+from boards.services import agenda_item_save, board_action_save, meeting_save
+from governance.services import board_pack_produce, challenge_raise, challenge_respond
 from kpis.models import Kpi, Milestone
 from tests.conftest import BoardWorld, KpiWorld, RiskWorld, World
 from tests.governance.test_dashboard import ACCEPTED, CHALLENGED, SPRING_RATED, at, backdate_setup, rate_in
