@@ -145,5 +145,6 @@ def test_bad_posts_never_answer_500(board_world, client, data):
     assert client.post(reverse("meeting-pack-produce", args=[meeting.pk]), data).status_code == 302
     assert client.post(reverse("meeting-pack-produce", args=[999999]), data).status_code == 404
     assert client.post(reverse("meeting-pack-email", args=[999999]), data).status_code == 404
+    assert client.post(reverse("meeting-pack-produce", args=[10**20]), data).status_code == 404  # beyond an integer
     assert client.get(reverse("meeting-pack-pdf", args=[meeting.pk])).status_code == 404  # no pack yet
     assert client.post(reverse("meeting-pack", args=[meeting.pk]), data).status_code == 405
