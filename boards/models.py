@@ -162,3 +162,33 @@ class BoardAction(VersionedModel):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class BoardPack(models.Model):
+    """A meeting's board pack as it was last produced: the tagged PDF and its HTML twin, drawn from the same
+    content at one moment (`as_at`: the end of the meeting's day, or the moment it was produced if that was
+    earlier). Producing it again replaces both; it is a rendering of records kept elsewhere, so it has no history
+    of its own and no version (the job that renders it is the one writer)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="pack")
+    html = models.TextField(help_text="The pack's body, shown inside the site's layout.")
+    pdf = models.BinaryField()
+    as_at = models.DateTimeField(help_text="The moment the pack's figures are read as at.")
+    produced_at = models.DateTimeField()
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Board pack: {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-pack", args=[self.meeting_id])
+
+    @property
+    def size(self) -> int:
+        return len(self.pdf)

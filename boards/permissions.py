@@ -7,6 +7,10 @@
 
 As for actions (actions/permissions.py): a board action outside the user's write scope answers 404, exactly like a
 missing one; a user who can never write a board action (a read-only role with no officer) gets 403.
+
+A meeting's board pack is the board's own paper, per board: the board's chair (the user linked to its chair
+officer) and programme managers produce it and email it to the members; the members read it. Anyone else with an
+officer gets 404, as if there were no such meeting; a user no officer links to can never be a member, so 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from actions.permissions import Role, log_out_of_scope, require_reader, user_officer, user_roles
-from boards.models import BoardAction
+from boards.models import Board, BoardAction, Meeting
 
 
 def can_manage_boards(user) -> bool:
@@ -59,3 +63,36 @@ def get_board_action_for_user(user, pk: int, *, write: bool = False, queryset: Q
         log_out_of_scope(user, BoardAction, pk)
         raise Http404("No such board action")
     return board_action
+
+
+def can_produce_pack(user, board: Board) -> bool:
+    if Role.PROGRAMME_MANAGER in user_roles(user):
+        return True
+    officer = user_officer(user)
+    return officer is not None and board.chair_id == officer.pk
+
+
+def can_read_pack(user, board: Board) -> bool:
+    if can_produce_pack(user, board):
+        return True
+    officer = user_officer(user)
+    return officer is not None and board.members.filter(pk=officer.pk).exists()
+
+
+def get_meeting_for_pack(user, pk: int, *, produce: bool = False) -> Meeting:
+    """The one access check for a meeting's board pack: the meeting if the user may read its pack (or, with
+    `produce`, produce and send it); a member asking to produce gets 403 (they read it), anyone else 404 or 403."""
+    require_reader(user)
+    meeting = Meeting.objects.select_related("board__chair").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    if can_produce_pack(user, meeting.board):
+        return meeting
+    if can_read_pack(user, meeting.board):
+        if produce:
+            raise PermissionDenied("Only the board's chair and programme managers produce and send its pack.")
+        return meeting
+    if user_officer(user) is None:
+        raise PermissionDenied("Board packs are for the board's chair and members.")
+    log_out_of_scope(user, Meeting, pk)
+    raise Http404("No such meeting")

@@ -7,6 +7,7 @@ locking and records the user in history. Who may call which service is checked b
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from actions.locking import save_versioned
 from actions.models import Officer, Plan
-from boards.models import AgendaItem, Board, BoardAction, Decision, Meeting
+from boards.models import AgendaItem, Board, BoardAction, BoardPack, Decision, Meeting
 
 REPORTS_TO_CYCLE = "{parent} already reports to {board}, directly or through other boards. Choose a board above it."
 
@@ -203,3 +204,62 @@ def board_action_progress_record(
     due date are the meeting's to set, so this changes nothing else."""
     board_action.status, board_action.progress_note, board_action.completed_on = status, progress_note, completed_on
     return _save_board_action(board_action, by=by, expected_version=expected_version)
+
+
+@dataclass
+class PackEmailed:
+    sent: list[Officer] = field(default_factory=list)
+    failed: list[Officer] = field(default_factory=list)
+    no_email: list[Officer] = field(default_factory=list)
+
+
+def pack_recipients(board: Board) -> tuple[list[Officer], list[Officer]]:
+    """The board's chair and members who have an email address (each address once), and those who have none."""
+    officers = list(board.members.select_related("organisation").order_by("post_title", "person_name"))
+    if board.chair is not None and board.chair_id not in {o.pk for o in officers}:
+        officers.insert(0, board.chair)
+    with_email, seen = [], set()
+    for officer in officers:
+        address = officer.email.strip().casefold()
+        if address and address not in seen:
+            seen.add(address)
+            with_email.append(officer)
+    return with_email, [o for o in officers if not o.email.strip()]
+
+
+def board_pack_email(*, meeting: Meeting, by) -> PackEmailed:
+    """Email the board's chair and members a link to the meeting's pack (the link, not the file: the pack stays
+    behind sign-in, readable by the members alone). One email per address; a failed send is reported, not retried."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from sendplan.mail import EmailNotSent, Kind, send
+
+    pack = BoardPack.objects.filter(meeting=meeting).first()
+    if pack is None:
+        raise ValidationError("Produce the board pack before emailing it.")
+    recipients, no_email = pack_recipients(meeting.board)
+    link = settings.SENDPLAN_SITE_URL + reverse("meeting-pack", args=[meeting.pk])
+    result = PackEmailed(no_email=no_email)
+    meeting_words = f"{meeting.title or 'Meeting'}, {meeting.date:%-d %B %Y}"
+    for officer in recipients:
+        fields = {
+            "name": officer.person_name or officer.post_title,
+            "brand_name": settings.SENDPLAN_BRAND_NAME,
+            "board": meeting.board.name,
+            "meeting": meeting_words,
+            "produced": f"{timezone.localtime(pack.produced_at):%-d %B %Y}",
+            "pack_link": link,
+        }
+        subject = f"{meeting.board.name}: board pack for {meeting_words}"
+        body = render_to_string("boards/email/pack.txt", fields)
+        try:
+            send(Kind.BOARD_PACK, officer.email, fields, subject, body)
+        except EmailNotSent:
+            result.failed.append(officer)
+        else:
+            result.sent.append(officer)
+    if result.sent:
+        BoardPack.objects.filter(pk=pack.pk).update(emailed_at=timezone.now(), emailed_by=by)
+    return result

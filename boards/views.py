@@ -7,10 +7,12 @@ from actions.locking import StaleEditError
 from actions.permissions import require_reader
 from boards import selectors
 from boards.forms import AgendaItemForm, BoardActionForm, BoardForm, DecisionForm, MeetingForm
-from boards.models import Board, Meeting
+from boards.models import Board, BoardPack, Meeting
 from boards.permissions import (
     can_edit_board_action,
     can_manage_boards,
+    can_produce_pack,
+    can_read_pack,
     can_record_meetings,
     get_board_action_for_user,
     require_board_manager,
@@ -55,6 +57,10 @@ def meeting_detail(request, pk):
     page = selectors.meeting_page(meeting)
     editable = {a.pk for a in page.board_actions if can_edit_board_action(request.user, a)}
     context = {"page": page, "can_record": can_record_meetings(request.user), "editable": editable}
+    if can_read_pack(request.user, meeting.board):
+        context["pack"] = BoardPack.objects.filter(meeting=meeting).only("produced_at", "as_at", "emailed_at").first()
+        context["can_read_pack"] = True
+        context["can_produce_pack"] = can_produce_pack(request.user, meeting.board)
     return render(request, "boards/meeting_detail.html", context)
 
 

@@ -1,4 +1,4 @@
-"""Every write in governance: reporting rounds, challenges to ratings and co-production comments."""
+"""Every write in governance: reporting rounds, challenges to ratings, co-production comments and board packs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from actions.locking import claim_version, save_versioned
 from actions.models import Action, ProgressUpdate, Rag, ReportingPeriod
 from actions.permissions import user_officer
 from actions.services import progress_update_submit
+from boards.models import BoardPack, Meeting
 from governance.models import Challenge, CoproductionComment
 from governance.selectors import latest_update
 
@@ -240,3 +241,18 @@ def comment_respond(
         comment._history_date = at  # So the termly report, read as at the term's end, has the answer.
     save_versioned(comment, expected_version=expected_version, by=by)
     return comment
+
+
+def board_pack_produce(*, meeting: Meeting, by, progress=None) -> BoardPack:
+    """Render the meeting's board pack (PDF and HTML twin, from the same content) and store it, replacing the one
+    before. Runs in a background job (governance/tasks.py): WeasyPrint takes seconds."""
+    from governance.board_pack import pack_content, render_pack_body, render_pack_pdf
+
+    content = pack_content(meeting)
+    html = render_pack_body(content)
+    pdf = render_pack_pdf(content, progress=progress)
+    pack, _ = BoardPack.objects.update_or_create(
+        meeting=meeting,
+        defaults={"html": html, "pdf": pdf, "as_at": content.as_at, "produced_at": timezone.now(), "produced_by": by},
+    )
+    return pack

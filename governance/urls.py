@@ -15,4 +15,9 @@ urlpatterns = [
     path("challenges/<int:pk>/respond/", views.challenge_respond_view, name="challenge-respond"),
     path("actions/<int:pk>/comments/new/", views.comment_new, name="comment-new"),
     path("comments/<int:pk>/respond/", views.comment_respond_view, name="comment-respond"),
+    # A meeting's board pack (boards hold the meeting and the stored pack; governance reads the dashboard into it).
+    path("meetings/<int:pk>/pack/", views.meeting_pack, name="meeting-pack"),
+    path("meetings/<int:pk>/pack/pdf/", views.meeting_pack_pdf, name="meeting-pack-pdf"),
+    path("meetings/<int:pk>/pack/produce/", views.meeting_pack_produce, name="meeting-pack-produce"),
+    path("meetings/<int:pk>/pack/email/", views.meeting_pack_email, name="meeting-pack-email"),
 ]

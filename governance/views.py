@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Length
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, lazy
@@ -9,7 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.locking import StaleEditError
 from actions.models import Plan, ReportingPeriod
 from actions.permissions import get_action_for_user, require_reader
+from boards.models import BoardPack
+from boards.permissions import can_produce_pack, get_meeting_for_pack
+from boards.services import board_pack_email, pack_recipients
 from governance import selectors
+from governance.board_pack import PACK_COVER_END
 from governance.dashboard import dashboard_body, dashboard_filters
 from governance.forms import (
     ChallengeForm,
@@ -39,6 +46,9 @@ from governance.services import (
     round_close,
     round_open,
 )
+from governance.tasks import render_board_pack
+from jobs.selectors import latest_job
+from jobs.services import job_enqueue
 from sendplan.forms import add_service_errors, form_status
 
 
@@ -278,3 +288,69 @@ def action_tab(request, action) -> dict:
         # What the tab shows depends on, besides the data: part of the cached page's key.
         "vary_on": rights,
     }
+
+
+@require_GET
+def meeting_pack(request, pk):
+    """The pack's HTML twin: the stored page, exactly as produced with its PDF."""
+    meeting = get_meeting_for_pack(request.user, pk)
+    pack = BoardPack.objects.filter(meeting=meeting).defer("pdf").first()
+    context = {
+        "meeting": meeting,
+        "pack": pack,
+        "job": latest_job(f"boardpack:{meeting.pk}"),
+        "can_produce": can_produce_pack(request.user, meeting.board),
+        "pdf_size": BoardPack.objects.filter(meeting=meeting).values_list(Length("pdf"), flat=True).first(),
+    }
+    if pack is not None:
+        # The page's heading first, then when it was produced and what to do with it, then the rest of the pack.
+        context["cover"], _, context["rest"] = pack.html.partition(PACK_COVER_END)
+    return render(request, "governance/meeting_pack.html", context)
+
+
+@require_GET
+def meeting_pack_pdf(request, pk):
+    meeting = get_meeting_for_pack(request.user, pk)
+    pack = get_object_or_404(BoardPack.objects.only("pdf", "meeting_id"), meeting=meeting)
+    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="board-pack-{meeting.date:%Y-%m-%d}-{meeting.pk}.pdf"'
+    return response
+
+
+@require_POST
+def meeting_pack_produce(request, pk):
+    """Queue the pack's render; two clicks (or two people) share one job."""
+    meeting = get_meeting_for_pack(request.user, pk, produce=True)
+    job = job_enqueue(
+        render_board_pack,
+        label=f"Produce the board pack for {meeting}",
+        subject=f"boardpack:{meeting.pk}",
+        key=f"boardpack:{meeting.pk}",
+        by=request.user,
+        args={"meeting": meeting.pk},
+    )
+    return redirect(job)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_pack_email(request, pk):
+    """Who will be sent the link (GET), then send it (POST)."""
+    meeting = get_meeting_for_pack(request.user, pk, produce=True)
+    pack = BoardPack.objects.filter(meeting=meeting).defer("pdf", "html").first()
+    if request.method == "POST":
+        try:
+            result = board_pack_email(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("meeting-pack", pk=meeting.pk)
+        if result.sent:
+            messages.success(request, f"Board pack emailed to {len(result.sent)} member{pluralize(len(result.sent))}.")
+        if result.failed:
+            names = ", ".join(str(officer) for officer in result.failed)
+            messages.error(request, f"The email to {names} could not be sent. Try again later.")
+        if not result.sent and not result.failed:
+            messages.error(request, "No member of the board has an email address, so nobody was emailed.")
+        return redirect("meeting-pack", pk=meeting.pk)
+    recipients, no_email = pack_recipients(meeting.board)
+    context = {"meeting": meeting, "pack": pack, "recipients": recipients, "no_email": no_email}
+    return render(request, "governance/meeting_pack_email.html", context)

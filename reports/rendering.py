@@ -100,9 +100,17 @@ class _ProgressHandler(logging.Handler):
 def pdf_from_document(html: str, *, draft: bool, progress: Progress | None = None) -> bytes:
     """WeasyPrint's part alone (the benchmarks time it apart from assembling and templates). `progress` is told
     each step and each page laid out."""
-    from weasyprint import CSS, HTML  # Imported here: loading WeasyPrint's fonts costs every other request time.
+    from weasyprint import CSS  # Imported here: loading WeasyPrint's fonts costs every other request time.
 
     stylesheets = [_print_css()] + ([CSS(string=DRAFT_CSS)] if draft else [])
+    return tagged_pdf(html, stylesheets=stylesheets, progress=progress)
+
+
+def tagged_pdf(html: str, *, stylesheets: list, progress: Progress | None = None) -> bytes:
+    """Any standalone HTML document as a tagged PDF/UA-1 file, as the termly report is drawn (a meeting's board
+    pack is drawn the same way: governance/board_pack.py)."""
+    from weasyprint import HTML
+
     with _weasyprint_progress(progress), _without_cyclic_gc():
         return HTML(string=html, base_url=".").write_pdf(
             pdf_variant="pdf/ua-1", stylesheets=stylesheets, finisher=_scope_table_headers

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 class Kind(enum.StrEnum):
     """What a message is: each kind is one Notify template (NOTIFY_TEMPLATE_<KIND>)."""
 
+    BOARD_PACK = "board_pack"
     DIGEST = "digest"
     ESCALATION = "escalation"
     INVITE = "invite"

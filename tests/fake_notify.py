@@ -26,6 +26,7 @@ TEMPLATES = {
     "escalation": "8e7c39dc-4b1f-4e84-a2a4-3f4a4b1a2c11",
     "invite": "0b2f7a8e-6f4c-4a61-9c0d-1d5e3c9b7a22",
     "password_reset": "5c1e9d33-7a2b-4c8e-8f1a-6b4d2e0c9f33",
+    "board_pack": "9a4c2e71-3b5d-4f68-8e2a-7c1d0b9f5e44",
 }
 
 

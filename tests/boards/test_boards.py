@@ -464,8 +464,9 @@ def test_meeting_page_query_budget(client, board_world, django_assert_num_querie
     grow(board_world, count)
     client.force_login(board_world.world.alice)
     # 1 session, 2 user, 3 role groups, 4 meeting with board and publisher, 5 agenda with linked records,
-    # 6 decisions, 7 board actions with owners and decisions, 8 present, 9 apologies, 10 alice's officer.
-    with django_assert_num_queries(10):
+    # 6 decisions, 7 board actions with owners and decisions, 8 present, 9 apologies, 10 alice's officer,
+    # 11 whether she sits on the board (members read its pack), 12 the board pack's dates.
+    with django_assert_num_queries(12):
         response = client.get(reverse("meeting-detail", args=[board_world.meeting.pk]))
     page = response.context["page"]
     assert (len(page.agenda), len(page.present), len(page.board_actions)) == (count + 1, count + 2, count + 1)

@@ -280,6 +280,17 @@ MATRIX = [
     ("board-list", None, "POST", expect(405, nobody=405)),
     ("board-detail", "board", "POST", expect(405, nobody=405)),
     ("meeting-detail", "meeting", "POST", expect(405, nobody=405)),
+    # A meeting's board pack, per board: the improvement board's members (alice, bob) read it; its chair (an
+    # officer no user here holds) and programme managers produce and email it; a member asking to is told why (403);
+    # roles no officer links to can never be members (403). Another officer's user gets 404 (tests/boards).
+    ("meeting-pack", "meeting", "GET", expect(403, manager=200, alice=200, bob=200)),
+    ("meeting-pack", "meeting", "POST", expect(405, nobody=405)),
+    ("meeting-pack-pdf", "meeting", "GET", expect(403, manager=200, alice=200, bob=200)),
+    ("meeting-pack-pdf", "meeting", "POST", expect(405, nobody=405)),
+    ("meeting-pack-produce", "meeting", "POST", expect(403, manager=302)),
+    ("meeting-pack-produce", "meeting", "GET", expect(405, nobody=405)),
+    ("meeting-pack-email", "meeting", "GET", expect(403, manager=200)),
+    ("meeting-pack-email", "meeting", "POST", expect(403, manager=302)),
     # Termly reports: everyone with a role reads every report, drafts included; the comms officer and the programme
     # manager prepare, submit, publish and correct; only the board chair approves or sends back; the chair also
     # writes the summary. Preview and PDF rows use the published report, which serves its stored page and bytes:
@@ -440,6 +451,8 @@ ARGS = {
 # One valid POST per form; each role's expected status says whether it may be used. OWNER, AREA, ACTION and
 # OPEN_PERIOD (in a value, or in a name such as actions_AREA) stand for the pks of PLACEHOLDERS.
 POST_DATA = {
+    "meeting-pack-produce": {},
+    "meeting-pack-email": {},
     "job-retry": {},
     "board-new": {"name": "Matrix subgroup", "kind": "subgroup", "order": "0"},
     "board-edit": {
@@ -751,6 +764,19 @@ def rated_and_challenged(world):
 FAKE_PDF = b"%PDF-1.7\n% matrix: not a real PDF\n%%EOF\n"
 
 
+def board_pack(world):
+    """The improvement board's meeting's pack, written directly (rendering it is tests/boards' business), and an
+    address for a member, so emailing it sends one email."""
+    from boards.models import BoardPack
+
+    world.head_of_send.email = "alice@riverside.example"
+    world.head_of_send.save(update_fields=["email"])
+    now = timezone.now()
+    return BoardPack.objects.create(
+        meeting=world.boards.meeting, html="<h1>Board pack</h1>", pdf=FAKE_PDF, as_at=now, produced_at=now
+    )
+
+
 def termly_reports(world):
     """One termly report at each step, each in its own term (a term has one report in preparation at a time), and
     Spring 2026, the open term, left without one for report-new. Three closed terms are added before the plan's.
@@ -927,6 +953,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
         world.kpis = KpiWorld(world)
         world.risks = RiskWorld(world)
         world.boards = BoardWorld(world)
+        world.pack = board_pack(world)
         world.challenge = rated_and_challenged(world)
         world.comment = comment_record(action=world.alice_action, text="Waits are long", by=world.pcf)
         measurement_record(
