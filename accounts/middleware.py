@@ -45,11 +45,15 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
+            asking_time_left = request.path == reverse("session-status")
             reason = session_expiry(request.session, now=now)
+            if reason is not None and asking_time_left:
+                # Not signed out here: the warning then reloads its page, or posts the form typed into so it is kept,
+                # and that request signs out (with the notice) as any other would.
+                return JsonResponse({"signed_in": False, "seconds_left": 0})
             if reason is not None:
                 return self._sign_out(request, reason, now=now)
-            asking_time_left = request.method == "GET" and request.path == reverse("session-status")
-            if not asking_time_left:
+            if not (asking_time_left and request.method == "GET"):
                 session_touch(request.session, now=now)
             kept = kept_forms.kept_for(request, now=now)
             if kept is not None and kept_forms.is_for(request, kept):
@@ -60,13 +64,10 @@ class SessionTimeoutMiddleware:
         user_id = request.user.pk
         log_event("session_expired", user_id=user_id, reason=reason)
         setattr(request, EXPIRED_ATTRIBUTE, True)
-        status_request = request.path == reverse("session-status")
         # Read before logout() flushes the session: the CSRF check of the expired POST needs this browser's token.
-        kept = kept_forms.fields_to_keep(request) if request.method == "POST" and not status_request else None
+        kept = kept_forms.fields_to_keep(request) if request.method == "POST" else None
         logout(request)  # flushes the session: its key no longer exists in the store
         messages.info(request, expiry_message(reason))
-        if status_request:
-            return JsonResponse({"signed_in": False, "seconds_left": 0})
         if kept is not None:
             page = kept_forms.keep(request, user_id=user_id, fields=kept, now=now)
             query = QueryDict(mutable=True)

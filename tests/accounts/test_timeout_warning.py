@@ -62,14 +62,18 @@ def test_staying_signed_in_needs_the_csrf_token(world):
     assert answer.status_code == 200 and answer.json()["signed_in"] is True
 
 
-def test_a_session_that_ran_out_hears_signed_out_and_the_sign_in_page_says_why(client, world):
+def test_a_session_that_ran_out_hears_signed_out_and_its_next_page_signs_out_with_the_notice(client, world):
     key = sign_in(client)
     shift_session(client, last_seen=30 * 60 + 1)
     answer = client.get(STATUS)
     assert answer.status_code == 200
     assert answer.json() == {"signed_in": False, "seconds_left": 0}
+    assert client.post(STATUS).json() == {"signed_in": False, "seconds_left": 0}  # too late to stay signed in
+    # The warning then reloads its page (or posts its form), which signs out as any request after the timeout does.
+    reload = client.get(reverse("action-list"))
+    assert reload["Location"] == f"{reverse('login')}?next={reverse('action-list')}"
     assert not Session.objects.filter(session_key=key).exists()
-    login_page = client.get(f"{reverse('login')}?next=/actions/").content.decode()
+    login_page = client.get(reload["Location"]).content.decode()
     assert "You were signed out after 30 minutes without activity." in login_page
 
 
