@@ -226,6 +226,20 @@ function watchSession(body) {
     };
     tick();
     const ticking = setInterval(tick, 1000);
+    // While the dialog is open, ask now and then: "Stay signed in" in another tab closes this one's dialog too.
+    const polling = setInterval(async () => {
+      const state = await ask("GET");
+      if (!dialog || state === null) return;
+      if (!state.signed_in) {
+        signedOut();
+        return;
+      }
+      endsAt = Date.now() + state.seconds_left * 1000;
+      if (endsAt - Date.now() > warning) {
+        shut();
+        schedule();
+      }
+    }, 15000);
 
     const staySignedIn = async () => {
       stay.disabled = true;
@@ -255,6 +269,7 @@ function watchSession(body) {
     stay.addEventListener("click", staySignedIn);
     const shut = () => {
       clearInterval(ticking);
+      clearInterval(polling);
       for (const child of hidden) child.inert = false;
       document.documentElement.classList.remove("app-timeout-open");
       overlay.remove();
