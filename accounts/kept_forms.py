@@ -46,12 +46,14 @@ def _page_of(request) -> str:
     """The page the form was on: the Referer when it is this site's (the browser sends it to its own site, see
     SECURE_REFERRER_POLICY), else the address posted to (a form that posts to its own page, as most here do)."""
     referer = request.headers.get("Referer", "")
-    if referer and url_has_allowed_host_and_scheme(
+    allowed = url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        parts = urlsplit(referer)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return request.path
+    )
+    # A browser sends a full address: anything else is hand-made, and the address posted to is the safer guess.
+    if not allowed or not referer.startswith(("http://", "https://")):
+        return request.path
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def fields_to_keep(request) -> list[list] | None:

@@ -216,3 +216,36 @@ def test_filling_ticks_boxes_and_options_as_typed_and_leaves_passwords_empty():
     assert form.xpath(".//option[@selected]/@value") == ["b"]
     assert form.xpath(".//input[@name='row']/@value") == ["first", "second"]
     assert not form.xpath(".//input[@name='pin']/@value")
+
+
+@pytest.mark.parametrize(
+    "referer",
+    ["https://elsewhere.example/actions/1/update/", "http://[::1", "javascript:alert(1)", "/not-a-full-address/"],
+)
+def test_a_strange_referer_sends_the_user_back_to_the_address_posted_to(client, world, referer):
+    client.force_login(world.alice)
+    shift_session(client, last_seen=31 * 60)
+    response = client.post(update_url(world), {"progress": "Typed"}, headers={"Referer": referer})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={update_url(world)}"
+    assert client.session[KEPT_FORM]["page"] == update_url(world)
+
+
+def test_a_form_kept_for_a_page_without_it_waits_and_then_runs_out(client, world):
+    """The Referer named a page whose forms post elsewhere (or a code must be entered first): the page is left as it
+    is, and the record waits for its own page until it runs out."""
+    client.force_login(world.alice)
+    shift_session(client, last_seen=31 * 60)
+    referer = f"http://testserver{reverse('my-actions')}"
+    response = client.post(update_url(world), {"progress": "Typed"}, headers={"Referer": referer})
+    assert response["Location"] == f"{reverse('login')}?next={reverse('my-actions')}"
+    client.post(response["Location"], {"username": "alice", "password": PASSWORD})
+    page = client.get(reverse("my-actions")).content.decode()
+    assert BANNER not in page
+    assert client.session[KEPT_FORM]["action"] == update_url(world)
+
+
+def test_the_status_url_answers_only_get_and_post(client, world):
+    client.force_login(world.alice)
+    assert client.put(STATUS).status_code == 405
+    assert client.post(STATUS, "not json at all", content_type="application/json").json()["signed_in"] is True
