@@ -153,8 +153,9 @@ function watchSession(body) {
     if (typed) HTMLFormElement.prototype.submit.call(typed);
     else window.location.assign(window.location.href);
   };
+  // Only the server's "signed out" ends the session here: posting a form while it still counts would submit it.
   const heard = (state) => {
-    if (state && !(state.signed_in && state.seconds_left > 0)) {
+    if (state && !state.signed_in) {
       signedOut();
       return false;
     }
@@ -281,14 +282,18 @@ function watchSession(body) {
     box.focus();
   };
 
-  // At the end ask first: another tab may have stayed signed in. The network down, this tab's count stands.
+  // At the end ask first: another tab may have stayed signed in. The network down, the page stays and asks again.
   const end = async () => {
     const state = await ask("GET");
     if (state === null) {
-      signedOut();
+      timer = setTimeout(end, 5000);
       return;
     }
     if (!heard(state)) return;
+    if (dialog && endsAt - Date.now() <= warning) {
+      timer = setTimeout(end, Math.max(0, endsAt - Date.now()) + 1000); // the server's last second, or little won
+      return;
+    }
     if (dialog) dialog.shut();
     schedule();
   };
