@@ -247,6 +247,14 @@ function watchSession(body) {
       const state = await ask("POST");
       stay.disabled = false;
       if (!heard(state)) return;
+      if (endsAt - Date.now() <= warning) {
+        // The absolute lifetime, not idleness, is ending it: staying longer is not possible, so the dialog says so.
+        kept.textContent = "You have been signed in for as long as is allowed. Save your work now, or it will be "
+          + "kept for you to check after you sign in again.";
+        stay.remove();
+        leaveButton.focus();
+        return;
+      }
       shut();
       schedule();
     };
@@ -256,7 +264,7 @@ function watchSession(body) {
         event.preventDefault();
         staySignedIn();
       } else if (event.key === "Tab") {
-        const first = stay;
+        const first = stay.isConnected ? stay : leaveButton;
         const last = leaveButton;
         if (event.shiftKey && (document.activeElement === first || document.activeElement === box)) {
           event.preventDefault();

@@ -6,7 +6,7 @@ again shows the form filled in."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PHONE, assert_fits_a_phone, look, sign_in
+from tests.browser import PHONE, assert_accessible, assert_fits_a_phone, look, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -110,3 +110,20 @@ def test_staying_signed_in_in_one_tab_keeps_another_tab_signed_in(page, live_ser
     expect(first_dialog).to_be_hidden(timeout=17_000)
     expect(page.get_by_role("heading", name="My actions")).to_be_visible()
     assert "/accounts/login/" not in page.url
+
+
+def test_near_the_absolute_lifetime_the_dialog_says_staying_longer_is_not_possible(page, live_server, world, settings):
+    settings.SESSION_MAX_HOURS = 18 / 3600  # the session ends 18 seconds after signing in, however busy
+    settings.SESSION_WARNING_SECONDS = 20
+    sign_in(page, live_server.url, "alice", PASSWORD)
+    dialog = page.get_by_role("dialog", name="You’re about to be signed out")
+    expect(dialog).to_be_visible(timeout=10_000)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(dialog).to_contain_text("You have been signed in for as long as is allowed.")
+    leave = dialog.get_by_role("button", name="Sign out")
+    expect(leave).to_be_focused()
+    expect(dialog.get_by_role("button", name="Stay signed in")).to_have_count(0)
+    page.keyboard.press("Tab")
+    expect(leave).to_be_focused()  # the only button left: focus stays on it
+    assert_accessible(page)
