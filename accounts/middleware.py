@@ -11,11 +11,11 @@ import time
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts import selectors
+from accounts import kept_forms, selectors
 from accounts.security_log import log_event
 from accounts.sessions import expiry_message, session_expiry, session_touch
 from accounts.signals import EXPIRED_ATTRIBUTE
@@ -33,7 +33,11 @@ def _with_next(url_name: str, request) -> str:
 
 
 class SessionTimeoutMiddleware:
-    """Signs a user out after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after signing in."""
+    """Signs a user out after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after signing in.
+
+    A form posted after the session ran out is kept and, once its user signs in again, its page is shown filled in
+    (accounts/kept_forms.py). The timeout warning's status request (session-status) is answered in JSON, and its
+    GET is not activity: a tab asking how long is left must not keep the session going."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,17 +45,34 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
+            asking_time_left = request.path == reverse("session-status")
             reason = session_expiry(request.session, now=now)
+            if reason is not None and asking_time_left:
+                # Not signed out here: the warning then reloads its page, or posts the form typed into so it is kept,
+                # and that request signs out (with the notice) as any other would.
+                return JsonResponse({"signed_in": False, "seconds_left": 0})
             if reason is not None:
-                return self._sign_out(request, reason)
-            session_touch(request.session, now=now)
+                return self._sign_out(request, reason, now=now)
+            if not (asking_time_left and request.method == "GET"):
+                session_touch(request.session, now=now)
+            kept = kept_forms.kept_for(request, now=now)
+            if kept is not None and kept_forms.is_for(request, kept):
+                return kept_forms.restore(request, self.get_response(request), kept)
         return self.get_response(request)
 
-    def _sign_out(self, request, reason: str):
-        log_event("session_expired", user_id=request.user.pk, reason=reason)
+    def _sign_out(self, request, reason: str, *, now: float):
+        user_id = request.user.pk
+        log_event("session_expired", user_id=user_id, reason=reason)
         setattr(request, EXPIRED_ATTRIBUTE, True)
+        # Read before logout() flushes the session: the CSRF check of the expired POST needs this browser's token.
+        kept = kept_forms.fields_to_keep(request) if request.method == "POST" else None
         logout(request)  # flushes the session: its key no longer exists in the store
         messages.info(request, expiry_message(reason))
+        if kept is not None:
+            page = kept_forms.keep(request, user_id=user_id, fields=kept, now=now)
+            query = QueryDict(mutable=True)
+            query["next"] = page
+            return redirect(reverse("login") + "?" + query.urlencode(safe="/"))
         return redirect(_with_next("login", request))
 
 

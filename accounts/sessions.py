@@ -43,6 +43,23 @@ def session_touch(session, *, now: float) -> None:
         session[LAST_SEEN_AT] = int(now)
 
 
+def session_keep_alive(session, *, now: float) -> None:
+    """ "Stay signed in" in the timeout warning: activity now, written at once (not once a minute) so the idle timeout
+    restarts from this moment, as the dialog's countdown assumes."""
+    session[LAST_SEEN_AT] = int(now)
+
+
+def seconds_left(session, *, now: float) -> int:
+    """Seconds until the session runs out, by whichever limit comes first (0 when it has). Counted from the moments
+    the server keeps, so a page that did not refresh last activity (it was refreshed under a minute ago) still tells
+    the browser the true time left."""
+    signed_in_at, last_seen_at = session.get(SIGNED_IN_AT), session.get(LAST_SEEN_AT)
+    if signed_in_at is None or last_seen_at is None:
+        return 0
+    ends_at = min(last_seen_at + settings.SESSION_IDLE_MINUTES * 60, signed_in_at + settings.SESSION_MAX_HOURS * 3600)
+    return max(0, int(ends_at - now))
+
+
 def expiry_message(reason: str) -> str:
     if reason == IDLE:
         minutes = settings.SESSION_IDLE_MINUTES

@@ -5,6 +5,8 @@ from accounts.oidc import views as organisation
 
 urlpatterns = [
     path("accounts/", views.account, name="account"),
+    # The timeout warning asks how long is left (GET) and stays signed in (POST): JSON for static/js/app.js.
+    path("accounts/session/", views.session_status, name="session-status"),
     path("accounts/two-factor/", views.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     # An invitation's link: reached without signing in (the person has no password yet).

@@ -4,13 +4,14 @@ passwords (docs/security.md)."""
 from __future__ import annotations
 
 import math
+import time
 from base64 import b32encode
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from accounts.forms import CodeForm, GovukSetPasswordForm, InviteForm, PasswordR
 from accounts.password_reset import client_address, password_reset_complete, password_reset_request, reset_user
 from accounts.qr import qr_svg
 from accounts.security_log import log_event
+from accounts.sessions import seconds_left, session_keep_alive
 from actions.models import Officer
 from actions.permissions import Role, require_people_manager, user_roles
 from sendplan.forms import form_status, save_form
@@ -254,3 +256,20 @@ def password_reset_confirm(request, uidb64, token):
         return redirect("login")
     context = {"form": form, "account": user}
     return render(request, "accounts/password_reset_confirm.html", context, status=400 if form.errors else 200)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def session_status(request):
+    """The timeout warning's questions (static/js/app.js): GET asks how long the session has left, and is not itself
+    activity (accounts.middleware leaves the session untouched); POST is "Stay signed in" and restarts the idle
+    timeout. Each tab asks before it warns or signs out, so staying signed in from one tab keeps the others going.
+    Open to anyone so a signed-out browser hears "signed out" rather than a redirect to the sign-in page; a session
+    that has just run out is signed out by the middleware, which answers the same."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False, "seconds_left": 0})
+    now = time.time()
+    if request.method == "POST":
+        session_keep_alive(request.session, now=now)
+    return JsonResponse({"signed_in": True, "seconds_left": seconds_left(request.session, now=now)})

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sendplan.context_processors.brand",
                 "sendplan.context_processors.navigation",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -451,6 +452,13 @@ SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", default=10)
 if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more")
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Signed-in pages warn this long before the session runs out, in a dialog offering to stay signed in (WCAG 2.2.1;
+# static/js/app.js). A form posted after the session ran out is kept this long for its user to sign in again and
+# find it filled in (accounts/kept_forms.py; docs/security.md).
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", default=120)
+SESSION_KEPT_FORM_MINUTES = env_int("SESSION_KEPT_FORM_MINUTES", default=60)
+if SESSION_WARNING_SECONDS < 20 or SESSION_KEPT_FORM_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_WARNING_SECONDS must be 20 or more and SESSION_KEPT_FORM_MINUTES 1 or more")
 
 # Two-factor authentication (TOTP, django-otp) for programme managers, comms officers and admins; others may opt
 # in from "Your account". Off by default under DEBUG so `make demo` logins work with a password alone.

@@ -113,7 +113,8 @@ def test_a_post_after_the_timeout_is_not_saved(client, world):
         reverse("action-update", args=[action.pk]), {"rag": "amber", "progress": "Late", "version": "1"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("login")  # a POST cannot be replayed, so no next
+    # Not replayed: kept for after signing in again, back on the form's page (tests/accounts/test_timeout_warning.py).
+    assert response["Location"] == f"{reverse('login')}?next={reverse('action-update', args=[action.pk])}"
     assert not action.updates.exists()
 
 

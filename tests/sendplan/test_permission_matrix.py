@@ -370,6 +370,10 @@ MATRIX = [
     # on, which the test settings turn off (tests/accounts/test_two_factor.py checks them per role with it on).
     ("account", None, "GET", expect(200, nobody=200)),
     ("account", None, "POST", expect(405, nobody=405)),
+    # The timeout warning's JSON: how long the session has left (GET) and "Stay signed in" (POST). Open to all, so
+    # a signed-out browser hears "signed out" (tests/accounts/test_timeout_warning.py); it reads and writes no record.
+    ("session-status", None, "GET", everyone(200)),
+    ("session-status", None, "POST", everyone(200)),
     ("two-factor-verify", None, "GET", expect(404, nobody=404)),
     ("two-factor-verify", None, "POST", expect(404, nobody=404)),
     ("two-factor-setup", None, "GET", expect(404, nobody=404)),
