@@ -34,6 +34,8 @@ class Statement(VersionedModel):
     HISTORY_HIDDEN_FIELDS = ("kind",)
 
     class Meta:
+        # A stale edit's refusal names the record changed: "Public page: Text".
+        verbose_name = "public page"
         ordering = ["kind"]
         constraints = [
             models.CheckConstraint(
