@@ -108,7 +108,7 @@ use a service. Termly report PDFs are always published with a web page of the sa
 
 ## What we're doing to improve accessibility
 
-Every page of the website is checked automatically against WCAG 2.2 AA (with axe-core), at desktop and phone \
+The website's pages are checked automatically against WCAG 2.2 AA (with axe-core), at desktop and phone \
 widths, each time the software changes. [Describe any further testing, for example by disabled users.]
 
 ## Preparation of this accessibility statement
@@ -116,8 +116,8 @@ widths, each time the software changes. [Describe any further testing, for examp
 This statement was prepared on 6 December 2026. It was last reviewed on 6 December 2026.
 
 This website was last tested on 6 December 2026 against the WCAG 2.2 AA standard. The test was carried out by \
-the makers of the software, with automated checks (axe-core) of every page and manual checks of the main \
-journeys. [Update these dates and say who tested when you review this statement.]
+the makers of the software, with automated checks (axe-core) of the website's pages. [Update these dates, \
+and say who tested and how, when you review this statement.]
 """
 
 
