@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "evidence",
     # Find things: the header's search box (docs/search.md). Reads actions, KPIs and risks; nothing imports it.
     "search",
+    # The accessibility statement, privacy notice and cookies page (docs/statements.md): public, in every footer.
+    "statements",
     # Sign-in throttling, two-factor and session rules (accounts app). axes before accounts: its receivers mark a
     # locked-out request before accounts logs the failed sign-in.
     "axes",

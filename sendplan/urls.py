@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("evidence.urls")),
     path("", include("search.urls")),
+    path("", include("statements.urls")),
     path("", include("actions.urls")),
 ]

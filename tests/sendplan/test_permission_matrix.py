@@ -361,6 +361,15 @@ MATRIX = [
     ("public-chair-update", "unpublished_chair_update", "GET", everyone(404)),
     ("public-chair-update", "public_chair_update", "POST", everyone(405)),
     # The load balancers' health check: no login, GET only.
+    # The accessibility statement, privacy notice and cookies page: public to read; the programme manager changes them.
+    ("statement-accessibility", None, "GET", everyone(200)),
+    ("statement-accessibility", None, "POST", everyone(405)),
+    ("statement-privacy", None, "GET", everyone(200)),
+    ("statement-privacy", None, "POST", everyone(405)),
+    ("statement-cookies", None, "GET", everyone(200)),
+    ("statement-cookies", None, "POST", everyone(405)),
+    ("statement-edit", "statement_kind", "GET", expect(403, manager=200)),
+    ("statement-edit", "statement_kind", "POST", expect(403, manager=302)),
     ("healthz", None, "GET", everyone(200)),
     ("healthz", None, "POST", everyone(405)),
     # Signing in and out.
@@ -404,6 +413,7 @@ ARGS = {
     "garbled_link": lambda w: ["MQ", "not-a-token"],
     "reset_link": lambda w: reset_link_args(),
     "provider_key": lambda w: ["council"],
+    "statement_kind": lambda w: ["privacy"],
     "pending_identity": lambda w: [pending_identity().pk],
     "own_field": lambda w: [w.own_fields.directorate.pk],
     "alice_action": lambda w: [w.alice_action.pk],
@@ -458,6 +468,7 @@ POST_DATA = {
     "meeting-pack-produce": {},
     "meeting-pack-email": {},
     "job-retry": {},
+    "statement-edit": {"body": "Matrix: our privacy notice.", "version": "1"},
     "board-new": {"name": "Matrix subgroup", "kind": "subgroup", "order": "0"},
     "board-edit": {
         "name": "SEND Improvement Board",
