@@ -20,7 +20,7 @@ def default_body(kind: str) -> str:
 def _accessibility() -> str:
     area = settings.SENDPLAN_LOCAL_AREA
     service = settings.SENDPLAN_BRAND_NAME
-    idle = settings.SESSION_IDLE_MINUTES
+    idle, hours = settings.SESSION_IDLE_MINUTES, settings.SESSION_MAX_HOURS
     return f"""This accessibility statement applies to the {service} website run by {area}, including its public \
 progress reports (the Local Offer pages) and the pages staff and partners sign in to.
 
@@ -50,7 +50,8 @@ web page if the PDF does not work for you
 accessibility before they are shared with the board
 - spreadsheets downloaded from the website (plan exports and templates) may be hard to use with a screen reader
 - some wide tables, such as editing an area's actions as a sheet, scroll sideways on a small screen
-- you are signed out after {idle} minutes without activity, and anything you had typed but not saved is lost
+- you are signed out after {idle} minutes without activity (a message two minutes before lets you stay signed in, \
+and a form left open is kept for you to check after you sign in again), and after {hours} hours whatever you do
 
 ## Feedback and contact information
 
@@ -97,9 +98,10 @@ The content listed below is non-accessible for the following reasons.
 
 - Evidence files added by the people updating actions may fail several success criteria, for example 1.1.1 \
 (non-text content) and 1.3.1 (info and relationships). We ask people to add accessible documents; a file is \
-only shared on the website with those who sign in.
-- Being signed out after {idle} minutes without activity may fail success criterion 2.2.1 (timing adjustable) \
-where no warning lets you stay signed in.
+shared on the public pages only when it is marked publishable, beside the report that publishes its update.
+- People who sign in are signed out after {idle} minutes without activity. Two minutes before, a message \
+offers to keep them signed in (success criterion 2.2.1, timing adjustable), and a form left open is kept for \
+them to check and submit after they sign in again. The sign-in itself lasts at most {hours} hours.
 
 ### Content that's not within the scope of the accessibility regulations
 
