@@ -18,6 +18,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, ReportingPeriod
+from api.views import TABLES as API_TABLE_SPECS
 from evidence.services import evidence_add
 from governance.services import challenge_raise, comment_record
 from jobs.models import Job
@@ -51,6 +52,8 @@ def everyone(status):
     """The public Local Offer pages: no login and no role needed, so every role (and nobody) gets the same."""
     return {role: status for role in ALL}
 
+
+API_TABLES = [name for name, *_ in API_TABLE_SPECS]
 
 MATRIX = [
     # url name, args key, method, expectations
@@ -351,6 +354,13 @@ MATRIX = [
     ("organisation-sign-ins", None, "POST", expect(405, nobody=405)),
     ("organisation-sign-in-decide", "pending_identity", "GET", expect(403, manager=200)),
     ("organisation-sign-in-decide", "pending_identity", "POST", expect(403, manager=302)),
+    # The read-only API (/api/v1/): a token is its only sign-in, so a browser session (any role's) answers 401, as
+    # no sign-in does; each role's token is tested in tests/api/test_api_access.py. It takes no writes (405). Its
+    # OpenAPI document names fields only and is read by tools before they hold a token.
+    *[(f"api-{table}", None, "GET", everyone(401)) for table in API_TABLES],
+    *[(f"api-{table}", None, "POST", everyone(405)) for table in API_TABLES],
+    ("openapi-json", None, "GET", everyone(200)),
+    ("openapi-json", None, "POST", everyone(405)),
 ]
 
 ARGS = {
