@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("evidence.urls")),
     path("", include("search.urls")),
+    path("", include("api.urls")),
     path("", include("actions.urls")),
 ]

@@ -18,6 +18,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, ReportingPeriod
+from api.services import api_token_create
 from api.views import TABLES as API_TABLE_SPECS
 from evidence.services import evidence_add
 from governance.services import challenge_raise, comment_record
@@ -361,9 +362,15 @@ MATRIX = [
     *[(f"api-{table}", None, "POST", everyone(405)) for table in API_TABLES],
     ("openapi-json", None, "GET", everyone(200)),
     ("openapi-json", None, "POST", everyone(405)),
+    # API tokens: programme managers make (posting nothing is a form with its errors) and revoke them.
+    ("api-tokens", None, "GET", expect(403, manager=200)),
+    ("api-tokens", None, "POST", expect(403, manager=400)),
+    ("api-token-revoke", "api_token", "GET", expect(405, nobody=405)),
+    ("api-token-revoke", "api_token", "POST", expect(403, manager=302)),
 ]
 
 ARGS = {
+    "api_token": lambda w: [w.api_token.pk],
     "plan": lambda w: [w.plan.slug],
     "area": lambda w: [w.area.pk],
     "officer": lambda w: [w.head_of_send.pk],
@@ -529,6 +536,7 @@ POST_DATA = {
     "officer-invite": {"email": "matrix@riverside.example", "role": "SEND lead", "version": "OFFICER_VERSION"},
     "officer-deactivate": {},
     "organisation-sign-in-decide": {"decision": "refuse", "version": "1"},
+    "api-token-revoke": {},
     "set-password": {"new_password1": "ripe-plum-tandem-42", "new_password2": "ripe-plum-tandem-42"},
     "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short", "public": "no"},
     "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "yes", "version": "1"},
@@ -892,6 +900,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
         world.own_fields = own_fields(world)
         world.finding, world.outcome, world.spare_period = setup_records(world)
         world.evidence = evidence_files(world)
+        world.api_token = api_token_create(user=world.adviser, name="Power BI", by=world.manager)[0]
         world.fingerprint = fingerprint_query()
         yield world
         transaction.set_rollback(True)
