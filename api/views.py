@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -101,6 +101,8 @@ def as_at_moment(text: str | None) -> datetime:
             raise HttpError(400, "as_at must be an ISO 8601 date (2018-05-01) or date-time (2018-05-01T09:00:00Z).")
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
+        # In UTC now, as the database will take it: a moment near year 1 with a zone east of UTC has no UTC time.
+        moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise HttpError(400, "as_at is not a real date or time.") from None
     if moment > now:

@@ -154,6 +154,8 @@ def test_writes_are_not_allowed(world):
         {"as_at": "2018-05-01T25:00"},
         {"as_at": "9999-12-31"},
         {"as_at": "<script>"},
+        {"as_at": "0001-01-01T00:00:00+14:00"},
+        {"as_at": "2018-05-01T09:00:00+99:00"},
     ],
 )
 def test_bad_filter_values_are_400_never_500(world, api_as, params):
