@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
-from django.urls import URLPattern, reverse
+from django.http import Http404, JsonResponse, QueryDict
+from django.urls import URLPattern, re_path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
@@ -273,5 +273,13 @@ def _url(pattern: URLPattern) -> URLPattern:
     return URLPattern(pattern.pattern, _logged(view), pattern.default_args, pattern.name)
 
 
+@require_safe
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/ (its root included): a JSON 404 naming the tables, not the site's page."""
+    tables = ", ".join(f"/api/v1/{name}/" for name, *_ in TABLES)
+    return JsonResponse({"detail": f"No such table. The tables are {tables}; see /api/v1/openapi.json."}, status=404)
+
+
 # Ninja's own root page (a link to the docs, which are off) is left out: the tables and the document are the API.
 urlpatterns = [_url(pattern) for pattern in api.urls[0] if pattern.name != "api-root"]
+urlpatterns.append(re_path(r"^.*$", _logged(not_found), name="api-not-found"))

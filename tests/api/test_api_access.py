@@ -164,8 +164,12 @@ def test_bad_filter_values_are_400_never_500(world, api_as, params):
     assert response.json()["detail"]
 
 
-def test_unknown_plan_or_period_is_404(world, api_as):
+def test_unknown_plan_or_period_or_table_is_404(world, api_as):
     api = api_as(world.adviser)
+    for path in ["/api/v1/", "/api/v1/nope/", "/api/v1/actions/1/"]:
+        response = api.get(path)
+        assert response.status_code == 404
+        assert "/api/v1/actions/" in response.json()["detail"]
     assert api.get("/api/v1/actions/", plan=987654).status_code == 404
     assert api.get("/api/v1/progress-updates/", period=987654).status_code == 404
 

@@ -362,6 +362,9 @@ MATRIX = [
     *[(f"api-{table}", None, "POST", everyone(405)) for table in API_TABLES],
     ("openapi-json", None, "GET", everyone(200)),
     ("openapi-json", None, "POST", everyone(405)),
+    # Any other address under /api/v1/ (its root here) is a JSON 404 for everyone.
+    ("api-not-found", None, "GET", everyone(404)),
+    ("api-not-found", None, "POST", everyone(405)),
     # API tokens: programme managers make (posting nothing is a form with its errors) and revoke them.
     ("api-tokens", None, "GET", expect(403, manager=200)),
     ("api-tokens", None, "POST", expect(403, manager=400)),
