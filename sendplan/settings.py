@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "planning",
     # Evidence files attached to progress updates (docs/evidence.md): after actions, which it builds on.
     "evidence",
+    # The read-only API (/api/v1/) and its tokens (docs/api.md): reads every plan app, nothing imports it.
+    "api",
     # Find things: the header's search box (docs/search.md). Reads actions, KPIs and risks; nothing imports it.
     "search",
     # The accessibility statement, privacy notice and cookies page (docs/statements.md): public, in every footer.
@@ -405,6 +407,8 @@ LOGGING = {
         "weasyprint": {"handlers": [], "level": "WARNING", "propagate": True},
         # The job worker notes each job it starts and finishes, with its id and outcome.
         "django_tasks": {"handlers": [], "level": "INFO", "propagate": True},
+        # Every call to the read-only API (user id, token name, path, status, rows): kept at INFO like security.
+        "sendplan.api": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from accounts.oidc.views import SignOutView
+from api.views import urlpatterns as api_v1
 from sendplan import health
 from sendplan.forms import GovukAuthenticationForm
 
@@ -14,6 +15,8 @@ handler500 = "sendplan.errors.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # The read-only API for Power BI and advisers: tokens only, never a browser session (docs/api.md).
+    path("api/v1/", include(api_v1)),
     path(
         "accounts/login/",
         login_not_required(
@@ -37,5 +40,6 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("search.urls")),
     path("", include("statements.urls")),
+    path("", include("api.urls")),
     path("", include("actions.urls")),
 ]

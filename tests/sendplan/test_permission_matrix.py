@@ -18,6 +18,8 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, ReportingPeriod
+from api.services import api_token_create
+from api.views import TABLES as API_TABLE_SPECS
 from evidence.services import evidence_add
 from governance.services import challenge_raise, comment_record
 from jobs.models import Job
@@ -51,6 +53,8 @@ def everyone(status):
     """The public Local Offer pages: no login and no role needed, so every role (and nobody) gets the same."""
     return {role: status for role in ALL}
 
+
+API_TABLES = [name for name, *_ in API_TABLE_SPECS]
 
 MATRIX = [
     # url name, args key, method, expectations
@@ -401,9 +405,25 @@ MATRIX = [
     ("organisation-sign-ins", None, "POST", expect(405, nobody=405)),
     ("organisation-sign-in-decide", "pending_identity", "GET", expect(403, manager=200)),
     ("organisation-sign-in-decide", "pending_identity", "POST", expect(403, manager=302)),
+    # The read-only API (/api/v1/): a token is its only sign-in, so a browser session (any role's) answers 401, as
+    # no sign-in does; each role's token is tested in tests/api/test_api_access.py. It takes no writes (405). Its
+    # OpenAPI document names fields only and is read by tools before they hold a token.
+    *[(f"api-{table}", None, "GET", everyone(401)) for table in API_TABLES],
+    *[(f"api-{table}", None, "POST", everyone(405)) for table in API_TABLES],
+    ("openapi-json", None, "GET", everyone(200)),
+    ("openapi-json", None, "POST", everyone(405)),
+    # Any other address under /api/v1/ (its root here) is a JSON 404 for everyone.
+    ("api-not-found", None, "GET", everyone(404)),
+    ("api-not-found", None, "POST", everyone(405)),
+    # API tokens: programme managers make (posting nothing is a form with its errors) and revoke them.
+    ("api-tokens", None, "GET", expect(403, manager=200)),
+    ("api-tokens", None, "POST", expect(403, manager=400)),
+    ("api-token-revoke", "api_token", "GET", expect(405, nobody=405)),
+    ("api-token-revoke", "api_token", "POST", expect(403, manager=302)),
 ]
 
 ARGS = {
+    "api_token": lambda w: [w.api_token.pk],
     "plan": lambda w: [w.plan.slug],
     "area": lambda w: [w.area.pk],
     "officer": lambda w: [w.head_of_send.pk],
@@ -577,6 +597,7 @@ POST_DATA = {
     "officer-invite": {"email": "matrix@riverside.example", "role": "SEND lead", "version": "OFFICER_VERSION"},
     "officer-deactivate": {},
     "organisation-sign-in-decide": {"decision": "refuse", "version": "1"},
+    "api-token-revoke": {},
     "set-password": {"new_password1": "ripe-plum-tandem-42", "new_password2": "ripe-plum-tandem-42"},
     "plan-field-add": {"applies_to": "action", "label": "Section", "kind": "short", "public": "no"},
     "plan-field-edit": {"label": "Directorate (lead)", "kind": "short", "public": "yes", "version": "1"},
@@ -979,6 +1000,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
         world.own_fields = own_fields(world)
         world.finding, world.outcome, world.spare_period = setup_records(world)
         world.evidence = evidence_files(world)
+        world.api_token = api_token_create(user=world.adviser, name="Power BI", by=world.manager)[0]
         world.fingerprint = fingerprint_query()
         yield world
         transaction.set_rollback(True)
