@@ -270,7 +270,7 @@ def progress_update_submit(
     update = ProgressUpdate.objects.filter(action=action, period=period).first()
     if update is None:
         update = ProgressUpdate(action=action, period=period)
-    _apply_submission(
+    apply_submission(
         action=action,
         update=update,
         rag=rag,
@@ -294,7 +294,7 @@ def progress_update_submit(
     return update
 
 
-def _apply_submission(
+def apply_submission(
     *,
     action: Action,
     update: ProgressUpdate,
@@ -455,7 +455,7 @@ class UpdatesRefused(Exception):
 
 
 # What a submission changes on an action, written for many actions at once.
-_SUBMITTED_ACTION_FIELDS = [
+SUBMITTED_ACTION_FIELDS = [
     "version",
     "updated_at",
     "current_rag",
@@ -466,7 +466,7 @@ _SUBMITTED_ACTION_FIELDS = [
     "coproduction_level",
     "coproduction_evidence",
 ]
-_SUBMITTED_UPDATE_FIELDS = [
+SUBMITTED_UPDATE_FIELDS = [
     "version",
     "updated_at",
     "status",
@@ -493,7 +493,7 @@ def progress_updates_submit_together(*, period: ReportingPeriod, updates: list[d
 
     Each of `updates` holds progress_update_submit's arguments for one action (`action`, `expected_version`, the
     rating, narrative, stage...). Each is held to the same progress rules and the same lock as one update alone, and
-    changes its update and action as progress_update_submit would (`_apply_submission`), with their history; but
+    changes its update and action as progress_update_submit would (`apply_submission`), with their history; but
     they are read, checked and written together, so the number of queries does not grow with the number of updates.
     Every update is checked, so that all the refusals can be shown together: if any is refused, nothing is saved,
     and UpdatesRefused says which were refused and why (ValidationError, or StaleEditError with who changed what).
@@ -550,7 +550,7 @@ def progress_updates_submit_together(*, period: ReportingPeriod, updates: list[d
         else:
             update.version += 1
             revised.append(update)
-        _apply_submission(
+        apply_submission(
             action=action,
             update=update,
             rag=fields["rag"],
@@ -575,8 +575,8 @@ def progress_updates_submit_together(*, period: ReportingPeriod, updates: list[d
     if created:
         bulk_create_with_history(created, ProgressUpdate, **history)
     if revised:
-        bulk_update_with_history(revised, ProgressUpdate, _SUBMITTED_UPDATE_FIELDS, **history)
-    Action.objects.bulk_update(actions, _SUBMITTED_ACTION_FIELDS)
+        bulk_update_with_history(revised, ProgressUpdate, SUBMITTED_UPDATE_FIELDS, **history)
+    Action.objects.bulk_update(actions, SUBMITTED_ACTION_FIELDS)
     records = Action.history.bulk_history_create(actions, update=True, **history)
     _record_people_in_history(records)
     return [existing.get(a.pk) or next(u for u in created if u.action_id == a.pk) for a in actions]

@@ -3,7 +3,7 @@
 A tracker of 500 actions wrote about 80 queries an action when every action and update went through the services
 one at a time (issue 18). Here each action and update is still checked by the same rules as a save: the action's
 and update's own validation (fields and CHECK constraints, which sendplan.constraints answers without a query) and
-progress_update_errors for an update, with the action moved on by the same `_apply_submission` a lead's update
+progress_update_errors for an update, with the action moved on by the same `apply_submission` a lead's update
 uses. But they are held in memory, and `flush()` writes them in a handful of bulk queries: the actions, who leads
 them, their updates, and a history row for every state a save would have recorded (each dated as the update it
 records), with the leads and accountable officers of each, so "as at" pages and the History tab read an import as
@@ -27,7 +27,13 @@ from django.utils import timezone
 from actions.locking import history_user_label
 from actions.models import Action, Officer, Organisation, Plan, ProgressUpdate, ReportingPeriod
 from actions.permissions import user_officer
-from actions.services import _SUBMITTED_UPDATE_FIELDS, UNCHANGED, _apply_submission, progress_update_errors
+from actions.services import (
+    SUBMITTED_ACTION_FIELDS,
+    SUBMITTED_UPDATE_FIELDS,
+    UNCHANGED,
+    apply_submission,
+    progress_update_errors,
+)
 from sendplan.bulk import bulk_update_rows
 from sendplan.constraints import failed_checks
 
@@ -203,7 +209,7 @@ class ActionWrites:
         held = self.updates[action.ref].get(period.pk)
         update = held if held is not None else ProgressUpdate(action=action, period=period)
         before = (self._values(action), self._values(update))
-        _apply_submission(action=action, update=update, coproduction_level=None, coproduction_evidence=None, **entry)
+        apply_submission(action=action, update=update, coproduction_level=None, coproduction_evidence=None, **entry)
         when = submitted_at or self.now
         update.submitted_by, update.submitted_by_officer = self.by, officer or self.officer
         update.submitted_at = update.updated_at = when
@@ -220,7 +226,7 @@ class ActionWrites:
             update.version += 1
         self.updates[action.ref][period.pk] = self.written_updates[key] = update
         self._snapshot(self.update_history, update, "~" if saved_before else "+", when)
-        self.action_changed(action, _SUBMITTED_ACTION_FIELDS)
+        self.action_changed(action, SUBMITTED_ACTION_FIELDS)
         self.action_saved(action, when=when)
         return update
 
@@ -242,7 +248,7 @@ class ActionWrites:
         revised = [u for u in self.written_updates.values() if u.pk is not None]
         ProgressUpdate.objects.bulk_create(created, batch_size=BATCH)
         if revised:
-            bulk_update_rows(ProgressUpdate, revised, _SUBMITTED_UPDATE_FIELDS, batch_size=BATCH)
+            bulk_update_rows(ProgressUpdate, revised, SUBMITTED_UPDATE_FIELDS, batch_size=BATCH)
         self._write_history(ProgressUpdate, self.update_history)
         action_rows = self._write_history(Action, self.action_history)
         self._write_people_history(action_rows, links)
@@ -322,15 +328,3 @@ class ActionWrites:
                 ],
                 batch_size=BATCH,
             )
-
-
-# What a submission changes on an action (actions.services writes the same fields for a lead's round).
-_SUBMITTED_ACTION_FIELDS = [
-    "current_rag",
-    "stage",
-    "percent_complete",
-    "completed_on",
-    "status",
-    "coproduction_level",
-    "coproduction_evidence",
-]
