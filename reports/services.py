@@ -149,6 +149,28 @@ def report_publish_start(*, report: TermlyReport, by, expected_version: int) -> 
         )
 
 
+def _published_data(content, report: TermlyReport) -> dict:
+    """The report's figures as open data and its publishable evidence files, frozen with its page."""
+    return {**open_data_of(content, report), "evidence_files": publishable_evidence_of(content)}
+
+
+def published_data_backfill(report: TermlyReport, *, dry_run: bool = False) -> str:
+    """Give a report published before open data existed its open data, if it can be known to be the published page's:
+    its content is read again as at its figures' moment and rendered, and only if that page is the stored page, byte
+    for byte, are the figures taken from it (anything since, a changed template or glossary, leaves it without).
+    Returns what happened: "already" (it has its data), "stored" (or would be, on a dry run) or "differs"."""
+    stored = PublishedFile.objects.get(report=report)
+    if stored.data is not None:
+        return "already"
+    content = report_content_for(report)
+    if render_body(content, report, draft=False) != stored.html:
+        return "differs"
+    if not dry_run:
+        # Written once: this fills an empty field of the published record, never changes what was published.
+        PublishedFile.objects.filter(pk=stored.pk, data__isnull=True).update(data=_published_data(content, report))
+    return "stored"
+
+
 def report_publish(*, report: TermlyReport, by, expected_version: int) -> TermlyReport:
     """Publish at once, in this process: demo data, management commands and tests. The web queues it instead."""
     with transaction.atomic():
@@ -178,7 +200,7 @@ def report_publish_finish(*, report_id: int, version: int, by, progress=None) ->
             report=report,
             pdf=pdf,
             html=render_body(content, report, draft=False),
-            data={**open_data_of(content, report), "evidence_files": publishable_evidence_of(content)},
+            data=_published_data(content, report),
             sha256=digest,
             created_at=now,
         )

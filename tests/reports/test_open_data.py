@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -344,3 +345,31 @@ def test_publishable_evidence_of_the_published_updates_is_listed_and_served(clie
     assert client.get(address).status_code == 404
     # Not under a draft report either.
     assert client.get(reverse("public-evidence", args=[slug, published.draft.pk, evidence.pk])).status_code == 404
+
+
+def test_a_report_published_before_open_data_gets_exactly_its_data_back(client, published):
+    stored = PublishedFile.objects.get(report=published.report)
+    kept = stored.data
+    PublishedFile.objects.filter(pk=stored.pk).update(data=None)  # as a report published before open data existed
+    out = io.StringIO()
+    call_command("backfill_open_data", "--dry-run", stdout=out)
+    assert "would be stored" in out.getvalue() and PublishedFile.objects.get(pk=stored.pk).data is None
+    out = io.StringIO()
+    call_command("backfill_open_data", stdout=out)
+    assert "open data stored" in out.getvalue() and "1 stored" in out.getvalue()
+    # Rebuilt as at the report's figures, not from today's records (an action's text was changed since).
+    assert PublishedFile.objects.get(pk=stored.pk).data == json.loads(json.dumps(kept))
+    assert client.get(url("public-report-actions-csv", published.report)).status_code == 200
+    out = io.StringIO()
+    call_command("backfill_open_data", stdout=out)
+    assert "has its open data" in out.getvalue()
+
+
+def test_a_report_whose_page_cannot_be_rebuilt_exactly_is_left_without_open_data(published):
+    stored = PublishedFile.objects.get(report=published.report)
+    # The page as published differs from what the records give now (a template or glossary changed since).
+    PublishedFile.objects.filter(pk=stored.pk).update(data=None, html=stored.html + "<p>As first published.</p>")
+    out = io.StringIO()
+    call_command("backfill_open_data", stdout=out)
+    assert "left without open data" in out.getvalue()
+    assert PublishedFile.objects.get(pk=stored.pk).data is None

@@ -284,10 +284,11 @@ def test_a_plan_of_tables_per_area_imports_its_areas_actions_leads_and_due_dates
         date(2025, 3, 31),
         "green",
     )
-    # "(ICB)" is the post's organisation (issue 18); "Council" alone is not a name the app reads as one
-    assert leads(first) == ["Designated Clinical Officer", "Head of SEND (Council)"]
-    assert {o.organisation.name for o in first.leads.all() if o.post_title == "Designated Clinical Officer"} == {"ICB"}
-    assert [leads(actions[ref]) for ref in ("2.1", "2.2")] == [["Head of Transitions (Council)"]] * 2
+    # "(ICB)" is the post's organisation (issue 18), and "(Council)" the local area's own council: no person.
+    assert leads(first) == ["Designated Clinical Officer", "Head of SEND"]
+    organisation = {o.post_title: o.organisation.name for o in first.leads.all()}
+    assert organisation == {"Designated Clinical Officer": "ICB", "Head of SEND": "Northmoor"}
+    assert [leads(actions[ref]) for ref in ("2.1", "2.2")] == [["Head of Transitions"]] * 2
     assert actions["2.2"].text == "Train year 9 reviewers"
     # "Success criteria" is the plan's own field; the spanned cell's value is the criteria, not a rating.
     criteria = PlanFieldValue.objects.get(action=actions["1.3"], field__label="Success criteria")
@@ -300,7 +301,7 @@ def test_kestleburys_labelled_blocks_import_as_actions_with_their_own_fields(wor
     areas = AreaOfWeakness.objects.filter(plan__local_area="Northmoor").order_by("order")
     assert [(a.ref, a.title) for a in areas] == [("1", "Communication with families"), ("2", "Joint commissioning")]
     assert {ref: (a.area.ref, a.due_date, leads(a)) for ref, a in actions.items()} == {
-        "1.1": ("1", date(2025, 3, 31), ["Head of SEND (Council)"]),
+        "1.1": ("1", date(2025, 3, 31), ["Head of SEND"]),
         "1.2": ("1", date(2025, 6, 30), ["SEND Casework Manager"]),
         "2.1": ("2", date(2025, 9, 30), ["Designated Clinical Officer"]),  # in the ICB (issue 18)
     }
