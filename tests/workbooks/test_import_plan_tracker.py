@@ -4,6 +4,7 @@ the command fails with nothing saved (decision 0024)."""
 
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -95,7 +96,8 @@ def test_problems_are_listed_by_the_trackers_sheet_row_and_column_and_nothing_is
     ("args", "message"),
     [
         (["--local-area", "Northmoor"], "give --title, --type, --start"),
-        ([*FACTS[:-1], "1 Sept"], "--start “1 Sept” should be a date like 2024-09-01"),
+        ([*FACTS[:-1], "1 Sept"], "--start “1 Sept” should be a date like 01/09/2024 or 2024-09-01"),
+        ([*FACTS[:-1], "31/02/2024"], "--start “31/02/2024” should be a date like 01/09/2024"),
         ([*FACTS, "--period", "soon"], "--period “soon” names no month, term or quarter"),
     ],
 )
@@ -133,3 +135,8 @@ def test_save_mapping_lists_the_words_it_cannot_read_and_the_answered_file_impor
     assert ratings == {"4.01.01": "green", "4.01.02": "blue", "4.02.01": "red", "4.03.01": "green"}
     out, _ = run(path, "--mapping", mapping_path, *FACTS, "--period", "Spring term 2025")
     assert "Created 0 and changed 0 records" in out
+
+
+def test_the_start_date_is_taken_as_a_council_officer_types_it(tmp_path, world):
+    run(tracker_file(tmp_path, ROWS), *FACTS[:-1], "01/09/2024")
+    assert Plan.objects.get(local_area="Northmoor").start_date == date(2024, 9, 1)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.security_log import log_event
 from workbooks.importer import import_workbook
+from workbooks.parsing import ParseError, parse_due
 from workbooks.services import log_imported
 from workbooks.tracker.bring_in import is_plan_workbook
 from workbooks.tracker.columns import period_named_in
@@ -90,10 +91,9 @@ class Command(BaseCommand):
         ]
         if missing:
             raise CommandError(f"A tracker does not say what plan it is: give {', '.join(missing)}.")
-        try:
-            start = date.fromisoformat(options["start"])
-        except ValueError:
-            raise CommandError(f"--start “{options['start']}” should be a date like 2024-09-01.") from None
+        start = _day(options["start"])
+        if start is None:
+            raise CommandError(f"--start “{options['start']}” should be a date like 01/09/2024 or 2024-09-01.")
         period = None
         if options["period"]:
             period = period_named_in(options["period"])
@@ -132,3 +132,16 @@ class Command(BaseCommand):
             f"{verb} {sum(result.created.values())} and changed {sum(result.changed.values())} records"
             f" of {result.plan.slug}." + (" (dry run: nothing saved)" if dry_run else "")
         )
+
+
+def _day(text: str) -> date | None:
+    """A day as a council officer types it (01/09/2024, 1 September 2024) or as ISO (2024-09-01); None otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        due = parse_due(text)
+    except ParseError:
+        return None
+    return due.date if due.kind == "day" else None
