@@ -89,7 +89,16 @@ def add(request, pk):
 def download(request, pk):
     """The file's bytes, as an attachment with its original name and the content type its checked kind has, to
     those who may read its update. Never shown inline: a browser saves it rather than running it as a page."""
-    evidence = get_evidence_for_user(request.user, pk)
+    response = evidence_file_response(get_evidence_for_user(request.user, pk))
+    # Readers' browsers may keep it; shared caches and proxies must not, as it is not public.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def evidence_file_response(evidence) -> FileResponse:
+    """An evidence file's bytes as an attachment (never inline: a browser saves it rather than running it as a
+    page), with its original name and the content type its checked kind has; for those who may read its update, and
+    for the public beside a published report (reports.public_views.public_evidence)."""
     try:
         handle = evidence_storage().open(evidence.file.name, "rb")
     except (FileNotFoundError, OSError):
@@ -99,8 +108,6 @@ def download(request, pk):
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Readers' browsers may keep it; shared caches and proxies must not, as it is not public.
-    response["Cache-Control"] = "private, no-cache"
     return response
 
 

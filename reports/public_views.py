@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from evidence.services import evidence_storage
+from evidence.views import evidence_file_response
 from reports import selectors
 from reports.open_data import ACTION_COLUMNS, KPI_COLUMNS, action_rows, kpi_rows, to_csv
 
@@ -76,16 +76,7 @@ def public_open_data_schema(request):
 def public_evidence(request, slug, pk, file_pk):
     """A publishable evidence file the published report lists, as an attachment (never inline: a browser saves it
     rather than running it), with the content type its checked kind has."""
-    evidence = selectors.get_public_evidence(slug, pk, file_pk)
-    try:
-        handle = evidence_storage().open(evidence.file.name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("The file's content is missing from storage") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_file_response(selectors.get_public_evidence(slug, pk, file_pk))
 
 
 @login_not_required
