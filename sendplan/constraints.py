@@ -54,6 +54,10 @@ class _NotInPython(Exception):
     """A condition `_holds` cannot answer as SQL would: the database is asked instead."""
 
 
+class _Excluded(Exception):
+    """The condition reads a field left out of validation: as in Django, the rule is not asked."""
+
+
 _COMPARISONS = {
     "exact": operator.eq,
     "gt": operator.gt,
@@ -72,10 +76,6 @@ def _field_value(instance, name: str, exclude) -> object:
     if exclude and (field.name in exclude or field.attname in exclude):
         raise _Excluded
     return getattr(instance, field.attname)
-
-
-class _Excluded(Exception):
-    """The condition reads a field left out of validation: as in Django, the rule is not asked."""
 
 
 def _holds(instance, condition, exclude) -> bool | None:

@@ -158,9 +158,9 @@ class ActionWrites:
     def check(self, instance: Action | ProgressUpdate) -> None:
         _check(instance, self.related[type(instance)], self.checks[type(instance)])
 
-    def action_saved(self, action: Action, *, when: datetime | None = None, claim: bool = True) -> None:
-        """Record a save of `action` (already checked): a new one is created, the plan's own claims its next version
-        as save_versioned would; each save is a history row."""
+    def action_saved(self, action: Action, fields, *, when: datetime | None = None) -> None:
+        """Record a save of `action` (already checked) that set `fields`: a new one is created, the plan's own claims
+        its next version as save_versioned would; each save is a history row."""
         when = when or self.now
         if action.pk is None:
             first = action.ref not in self.new
@@ -169,13 +169,11 @@ class ActionWrites:
         else:
             self.changed[action.ref] = action
             kind = "~"
-        if claim and kind == "~":
+        if kind == "~":
             action.version += 1
         action.updated_at = when
-        self._snapshot(self.action_history, action, kind, when)
-
-    def action_changed(self, action: Action, fields) -> None:
         self.changed_fields.update(fields)
+        self._snapshot(self.action_history, action, kind, when)
 
     def set_people(self, action: Action, name: str, records: list) -> bool:
         """Give the action these people under `name`; True if that changes who it has."""
@@ -226,8 +224,7 @@ class ActionWrites:
             update.version += 1
         self.updates[action.ref][period.pk] = self.written_updates[key] = update
         self._snapshot(self.update_history, update, "~" if saved_before else "+", when)
-        self.action_changed(action, SUBMITTED_ACTION_FIELDS)
-        self.action_saved(action, when=when)
+        self.action_saved(action, SUBMITTED_ACTION_FIELDS, when=when)
         return update
 
     def _values(self, record: Model) -> dict:

@@ -162,8 +162,7 @@ class ActionRows:
         except ValidationError as error:
             self.refused(row, error, values=values)
             return False
-        self.writes.action_changed(action, values)
-        self.writes.action_saved(action)
+        self.writes.action_saved(action, values)
         if new:
             self.result.count("created", "Action", record=action.ref, fields=given_values(changed))
         elif not self.result.created_here("Action", action.ref):  # a new action's later changes are its creation
@@ -448,8 +447,7 @@ class ActionRows:
                 }
                 self.refused(row, error, rename=rename)
                 continue
-            self.writes.action_changed(action, values)
-            self.writes.action_saved(action)
+            self.writes.action_saved(action, values)
             if not self.result.created_here("Action", action.ref):
                 self.result.count("changed", "Action", record=action.ref, fields=changed)
 
