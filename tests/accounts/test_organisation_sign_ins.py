@@ -3,6 +3,8 @@ waiting sign-ins given hand-made bad posts: a form error or a refusal, never an 
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import OrganisationIdentity
@@ -138,3 +140,24 @@ def test_the_list_shows_what_waits_with_its_organisation(manager, world, waiting
     assert "sam@riverside.gov.uk" in page and "Riverside Council" in page
     people = manager.get(reverse("plan-officers", args=[world.plan.slug])).content.decode()
     assert "1 organisation sign-in waiting" in people
+
+
+def test_the_list_reads_as_many_queries_for_many_sign_ins_as_for_one(
+    manager, world, waiting, settings, django_assert_num_queries
+):
+    settings.SENDPLAN_OIDC_PROVIDERS = {"council": PROVIDER}
+    # One decided already, so the page's list of decisions made is read too.
+    OrganisationIdentity.objects.create(
+        provider="council",
+        subject="s-8",
+        email="alice@riverside.gov.uk",
+        user=world.alice,
+        status=OrganisationIdentity.Status.LINKED,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert manager.get(reverse("organisation-sign-ins")).status_code == 200
+    for n in range(5):
+        OrganisationIdentity.objects.create(provider="council", subject=f"s-{n}", email=f"p{n}@riverside.gov.uk")
+    with django_assert_num_queries(len(queries)):
+        page = manager.get(reverse("organisation-sign-ins")).content.decode()
+    assert "p4@riverside.gov.uk" in page

@@ -19,6 +19,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -373,3 +375,21 @@ def test_a_report_whose_page_cannot_be_rebuilt_exactly_is_left_without_open_data
     call_command("backfill_open_data", stdout=out)
     assert "left without open data" in out.getvalue()
     assert PublishedFile.objects.get(pk=stored.pk).data is None
+
+
+def test_the_feeds_read_as_many_queries_for_three_reports_as_for_one(client, published, django_assert_num_queries):
+    addresses = (reverse("public-plan-feed", args=[published.plan.slug]), reverse("public-feed"))
+    counts = []
+    for address in addresses:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    # Two more published versions of the report (as corrections would add), each an entry of both feeds.
+    report = TermlyReport.objects.get(pk=published.report.pk)
+    for number in (2, 3):
+        report.pk, report.number = None, number
+        report.save()
+    for address, count in zip(addresses, counts, strict=True):
+        with django_assert_num_queries(count):
+            feed = ET.fromstring(client.get(address).content)
+        assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 3
